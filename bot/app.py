@@ -1,0 +1,55 @@
+"""Wiring: settings → database (upgraded) → conversation engine."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.settings import Settings
+from handlers.context import EngineConfig
+from handlers.engine import Engine
+from models.catalog import Track
+from models.catalog_import import DEMO_CATALOG, ImportReport, import_catalog
+from models.db import create_engine, sessionmaker, upgrade
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    engine: Engine
+
+
+def engine_config(settings: Settings) -> EngineConfig:
+    admins = {str(i) for i in settings.admin_telegram_ids} | set(settings.admin_phones)
+    return EngineConfig(
+        default_locale=settings.default_locale,
+        timezone=settings.timezone,
+        whatsapp_number=settings.twilio_whatsapp_from,
+        admin_addresses=frozenset(admins),
+    )
+
+
+@asynccontextmanager
+async def open_app(settings: Settings) -> AsyncIterator[App]:
+    """Connect, bring the schema up to date, and close the pool on the way out."""
+    db = create_engine(settings.database_url)
+    try:
+        await upgrade(db)
+        sessions = sessionmaker(db)
+        yield App(settings, db, sessions, Engine(sessions, engine_config(settings)))
+    finally:
+        await db.dispose()
+
+
+async def ensure_demo_catalog(app: App) -> ImportReport | None:
+    """Load the demo catalogue into an empty database, so a fresh clone has something to show."""
+    async with app.sessions() as session, session.begin():
+        if await session.scalar(select(func.count()).select_from(Track)):
+            return None
+        return await import_catalog(session, DEMO_CATALOG)

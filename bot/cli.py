@@ -1,0 +1,85 @@
+"""The `hagshama` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.app import ensure_demo_catalog, open_app
+from bot.console import Console
+from bot.settings import SettingsError, load_settings
+from models.catalog_import import CatalogError, import_catalog
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="hagshama", description=__doc__)
+    root.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    chat = commands.add_parser("chat", help="talk to the bot in this terminal (console channel)")
+    chat.add_argument("--script", type=Path, help="play lines from FILE and print the transcript")
+    chat.add_argument("--user", default="local", help="who is talking (separate conversations)")
+    chat.add_argument("--save-attachments", type=Path, metavar="DIR", help="write files here")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="bring the schema to the latest version")
+
+    catalog = commands.add_parser("catalog", help="tracks, events, topics and questions")
+    catalog_commands = catalog.add_subparsers(dest="catalog_command", required=True)
+    load = catalog_commands.add_parser("import", help="create or update entries from a YAML file")
+    load.add_argument("file", type=Path)
+    return root
+
+
+async def chat(args: argparse.Namespace) -> int:
+    """Start the console channel on the configured database (SQLite by default)."""
+    async with open_app(load_settings()) as app:
+        if await ensure_demo_catalog(app):
+            logging.getLogger("hagshama").info("loaded the demo catalogue")
+        console = Console(app.engine, f"console:{args.user}", attachments_dir=args.save_attachments)
+        if args.script:
+            await console.play(args.script.read_text(encoding="utf-8").splitlines())
+        else:
+            await console.interact()
+    return 0
+
+
+async def db_upgrade(args: argparse.Namespace) -> int:
+    async with open_app(load_settings()):
+        print("database schema is up to date")
+    return 0
+
+
+async def catalog_import(args: argparse.Namespace) -> int:
+    async with open_app(load_settings()) as app, app.sessions() as session, session.begin():
+        report = await import_catalog(session, args.file)
+    print(f"created {report.created or 'nothing'}; updated {report.updated or 'nothing'}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    action = {
+        "chat": chat,
+        "db": db_upgrade,
+        "catalog": catalog_import,
+    }[args.command]
+    try:
+        return asyncio.run(action(args))
+    except (SettingsError, CatalogError) as exc:
+        print(f"hagshama: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Settings from the environment or `.env`, with the names DESIGN.md promises."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+E164 = re.compile(r"^\+[1-9]\d{7,14}$")
+
+
+class SettingsError(Exception):
+    """One line naming the setting that is missing or malformed."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    database_url: str = "sqlite:///hagshama.db"
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_secret: SecretStr | None = None
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_whatsapp_from: str | None = None
+    twilio_api_base_url: str | None = None
+    public_base_url: str | None = None
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
+    default_locale: Literal["he", "en"] = "he"
+    timezone: str = "Asia/Jerusalem"
+    admin_telegram_ids: Annotated[list[int], NoDecode] = []
+    admin_phones: Annotated[list[str], NoDecode] = []
+
+    @field_validator("admin_telegram_ids", "admin_phones", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("admin_phones")
+    @classmethod
+    def _e164(cls, phones: list[str]) -> list[str]:
+        for phone in phones:
+            if not E164.match(phone):
+                raise ValueError(f"{phone!r} is not an E.164 number such as +972501234567")
+        return phones
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("public_base_url", "telegram_api_base_url", "twilio_api_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.rstrip("/") if value else value
+
+
+def load_settings() -> Settings:
+    """Read the settings, turning validation errors into one line that names the key."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        raise SettingsError(f"{key}: {error['msg']}") from None

@@ -1,0 +1,84 @@
+"""Typed button payloads packed into ≤ 64 bytes (Telegram's callback_data limit), after aiogram."""
+
+from __future__ import annotations
+
+import dataclasses
+from enum import Enum
+from typing import Any, ClassVar, Self, get_type_hints
+
+MAX_BYTES = 64
+SEPARATOR = ":"
+
+
+class InvalidPayload(ValueError):
+    """A payload we cannot read: forged, truncated, or from an older version of the bot."""
+
+
+class CallbackData:
+    """Subclass as a frozen dataclass with a short prefix: `class L(CallbackData, prefix="l")`."""
+
+    prefix: ClassVar[str]
+    _registry: ClassVar[dict[str, type[CallbackData]]] = {}
+
+    def __init_subclass__(cls, prefix: str, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if SEPARATOR in prefix or prefix in CallbackData._registry:
+            raise ValueError(f"bad or duplicate callback prefix {prefix!r}")
+        cls.prefix = prefix
+        CallbackData._registry[prefix] = cls
+
+    def pack(self) -> str:
+        parts = [self.prefix]
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if isinstance(value, bool):
+                text = "1" if value else "0"
+            else:
+                text = (
+                    "" if value is None else str(value.value if isinstance(value, Enum) else value)
+                )
+            if SEPARATOR in text:
+                raise ValueError(f"{f.name} may not contain {SEPARATOR!r}")
+            parts.append(text)
+        packed = SEPARATOR.join(parts)
+        if len(packed.encode()) > MAX_BYTES:
+            raise ValueError(f"callback data over {MAX_BYTES} bytes: {packed!r}")
+        return packed
+
+    @classmethod
+    def parse(cls, payload: str) -> Self:
+        """Unpack a payload of exactly this class."""
+        data = unpack(payload)
+        if not isinstance(data, cls):
+            raise InvalidPayload(payload)
+        return data
+
+
+def unpack(payload: str) -> CallbackData:
+    """Turn a payload back into its typed CallbackData, or raise InvalidPayload."""
+    prefix, *values = payload.split(SEPARATOR)
+    cls = CallbackData._registry.get(prefix)
+    if cls is None:
+        raise InvalidPayload(payload)
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    if len(values) != len(fields):
+        raise InvalidPayload(payload)
+    hints = get_type_hints(cls)
+    kwargs: dict[str, Any] = {}
+    try:
+        for f, raw in zip(fields, values, strict=True):
+            kwargs[f.name] = _convert(hints[f.name], raw)
+        return cls(**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise InvalidPayload(payload) from exc
+
+
+def _convert(kind: Any, raw: str) -> Any:
+    optional = type(None) in getattr(kind, "__args__", ())
+    if optional:
+        if raw == "":
+            return None
+        kind = next(arg for arg in kind.__args__ if arg is not type(None))
+    if kind is bool:
+        return raw == "1"
+    return kind(raw)

@@ -1,0 +1,82 @@
+"""Everything one conversation step may use: the message, the database, the person, the state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.types import Incoming
+from locales import DEFAULT_LOCALE, Translator
+from locales.dates import DEFAULT_TIMEZONE
+from models.conversation import ConversationState
+from models.people import ChannelIdentity, Person
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """The few settings conversations need; the bot builds it from its own settings."""
+
+    default_locale: str = DEFAULT_LOCALE
+    timezone: str = DEFAULT_TIMEZONE
+    bot_username: str | None = None
+    whatsapp_number: str | None = None
+    admin_addresses: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass
+class Ctx:
+    incoming: Incoming
+    session: AsyncSession
+    identity: ChannelIdentity
+    state: ConversationState
+    config: EngineConfig
+    now: datetime
+    t: Translator
+    args: str = ""
+    """What followed a /command, e.g. the deep-link payload of /start."""
+
+    @property
+    def person(self) -> Person:
+        return self.identity.person
+
+    @property
+    def locale(self) -> str:
+        return self.t.locale
+
+    @property
+    def text(self) -> str:
+        """The typed text with surrounding whitespace and direction marks removed."""
+        return clean_text(self.incoming.text or "")
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """Scratch values of the flow in progress; saved with the state."""
+        return self.state.data
+
+    def goto(self, step: StrEnum, **data: Any) -> None:
+        """Wait for free text at `step`, keeping `data` for later steps."""
+        self.state.step = step.value
+        self.state.data = {**self.state.data, **data}
+
+    def end(self) -> None:
+        """Leave any flow in progress."""
+        self.state.step = None
+        self.state.data = {}
+
+    def set_locale(self, locale: str) -> None:
+        self.person.locale = locale
+        self.t = Translator(locale)
+
+
+BIDI_MARKS = dict.fromkeys(
+    map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+)
+
+
+def clean_text(text: str) -> str:
+    """Drop invisible direction marks that Hebrew keyboards add, then surrounding whitespace."""
+    return text.translate(BIDI_MARKS).strip()

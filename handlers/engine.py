@@ -1,0 +1,115 @@
+"""The conversation engine: one `Incoming` in, the replies out, state saved in between."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+import handlers.features  # noqa: F401  (registers every command, button and step)
+from handlers.callback import InvalidPayload, unpack
+from handlers.context import Ctx, EngineConfig, clean_text
+from handlers.menu import fallback, stale
+from handlers.optout import is_opt_out, opt_out
+from handlers.router import Handler, Stale, router
+from handlers.types import Incoming, Reply
+from locales import Translator, supported
+from models.base import utcnow
+from models.conversation import ConcurrentUpdate, load_state, save_state
+from models.people import identify
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = 3
+"""A conflicting write from another process is retried from scratch, reading fresh state."""
+
+
+class Engine:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        config: EngineConfig | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessions = sessions
+        self.config = config or EngineConfig()
+        self.clock = clock
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Answer one inbound message; all its writes commit together or not at all."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                async with self.sessions() as session, session.begin():
+                    return await self._handle(session, incoming)
+            except (ConcurrentUpdate, IntegrityError) as exc:
+                if attempt == ATTEMPTS:
+                    raise
+                log.info("retrying %s after %s", incoming.address, type(exc).__name__)
+        raise AssertionError("unreachable")
+
+    async def _handle(self, session: AsyncSession, incoming: Incoming) -> list[Reply]:
+        now = self.clock()
+        identity = await identify(
+            session, incoming.channel, incoming.address, incoming.display_name, now
+        )
+        locale = (
+            identity.person.locale or supported(incoming.locale_hint) or self.config.default_locale
+        )
+        state = await load_state(session, identity.id)
+        ctx = Ctx(incoming, session, identity, state, self.config, now, Translator(locale))
+        replies = await self._dispatch(ctx)
+        offered = [button for reply in replies for button in reply.options()]
+        state.menu = [[button.label, button.payload] for button in offered]
+        await save_state(session, state, now)
+        return replies
+
+    async def _dispatch(self, ctx: Ctx) -> list[Reply]:
+        text = ctx.text
+        if is_opt_out(text):
+            return await opt_out(ctx)
+        if text.startswith("/"):
+            return await self._command(ctx, text)
+        payload = ctx.incoming.payload or self._chosen(ctx, text)
+        if payload:
+            return await self._button(ctx, payload)
+        if ctx.incoming.media and not text:
+            return [Reply(ctx.t("error.media"))]
+        step = router.steps.get(ctx.state.step or "")
+        if step is not None and (text or ctx.incoming.contact_phone):
+            return await step(ctx)
+        return await fallback(ctx)
+
+    async def _command(self, ctx: Ctx, text: str) -> list[Reply]:
+        name, _, args = text[1:].partition(" ")
+        handler: Handler | None = router.commands.get(name.split("@")[0].lower())
+        if handler is None:
+            return [Reply(ctx.t("error.unknown_command", command=text.split()[0][:32]))]
+        ctx.args = clean_text(args)
+        return await handler(ctx)
+
+    @staticmethod
+    def _chosen(ctx: Ctx, text: str) -> str | None:
+        """Map a typed option number or label to the payload of the buttons last offered."""
+        if not text or not ctx.state.menu:
+            return None
+        if text.isdigit():
+            index = int(text) - 1
+            return ctx.state.menu[index][1] if 0 <= index < len(ctx.state.menu) else None
+        folded = text.casefold()
+        return next((p for label, p in ctx.state.menu if label.casefold() == folded), None)
+
+    async def _button(self, ctx: Ctx, payload: str) -> list[Reply]:
+        try:
+            data = unpack(payload)
+        except InvalidPayload:
+            return await stale(ctx)
+        handler = router.callbacks.get(type(data))
+        if handler is None:
+            return await stale(ctx)
+        try:
+            return await handler(ctx, data)
+        except Stale:
+            return await stale(ctx)

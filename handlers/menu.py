@@ -1,0 +1,46 @@
+"""The main menu, and the answers for things we did not understand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.callback import CallbackData
+from handlers.context import Ctx
+from handlers.router import router
+from handlers.types import Button, Reply
+
+MENU_ITEMS = ("tracks", "events", "subscribe", "my", "language", "help")
+"""Each item opens the command of the same name, so the menu knows no feature's internals."""
+
+
+@dataclass(frozen=True)
+class MenuChoice(CallbackData, prefix="m"):
+    command: str
+
+
+def main_menu(ctx: Ctx, intro_key: str = "menu.title") -> Reply:
+    """The menu of everything a person can do, in their language."""
+    buttons = [[Button(ctx.t(f"menu.{item}"), MenuChoice(item).pack())] for item in MENU_ITEMS]
+    return Reply(ctx.t(intro_key), buttons=buttons)
+
+
+@router.callback(MenuChoice)
+async def open_menu_item(ctx: Ctx, choice: MenuChoice) -> list[Reply]:
+    """Open the feature behind a menu button, leaving any flow in progress."""
+    if choice.command not in MENU_ITEMS:
+        return await stale(ctx)
+    handler = router.commands.get(choice.command)
+    if handler is None:
+        return [Reply(ctx.t("menu.unavailable")), main_menu(ctx)]
+    ctx.end()
+    return await handler(ctx)
+
+
+async def fallback(ctx: Ctx) -> list[Reply]:
+    """Text we cannot place: say so and offer the menu."""
+    return [Reply(ctx.t("error.not_understood")), main_menu(ctx)]
+
+
+async def stale(ctx: Ctx) -> list[Reply]:
+    """A button from an old message: explain and offer the menu, changing nothing."""
+    return [Reply(ctx.t("error.stale_button")), main_menu(ctx)]

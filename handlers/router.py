@@ -1,0 +1,60 @@
+"""Where each command, button type, deep link and free-text step is handled."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from handlers.callback import CallbackData
+from handlers.context import Ctx
+from handlers.types import Reply
+
+Handler = Callable[[Ctx], Awaitable[list[Reply]]]
+CallbackHandler = Callable[[Ctx, Any], Awaitable[list[Reply]]]
+DeepLinkHandler = Callable[[Ctx, str], Awaitable[list[Reply]]]
+H = TypeVar("H")
+
+
+class Stale(Exception):
+    """The button or link refers to something no longer there or no longer open."""
+
+
+class Router:
+    def __init__(self) -> None:
+        self.commands: dict[str, Handler] = {}
+        self.callbacks: dict[type[CallbackData], CallbackHandler] = {}
+        self.steps: dict[str, Handler] = {}
+        self.deep_links: dict[str, DeepLinkHandler] = {}
+
+    def command(self, *names: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            for name in names:
+                self.commands[name] = handler
+            return handler
+
+        return register
+
+    def callback(self, kind: type[CallbackData]) -> Callable[[H], H]:
+        def register(handler: H) -> H:
+            self.callbacks[kind] = handler  # type: ignore[assignment]
+            return handler
+
+        return register
+
+    def step(self, step: StrEnum) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.steps[step.value] = handler
+            return handler
+
+        return register
+
+    def deep_link(self, prefix: str) -> Callable[[DeepLinkHandler], DeepLinkHandler]:
+        def register(handler: DeepLinkHandler) -> DeepLinkHandler:
+            self.deep_links[prefix] = handler
+            return handler
+
+        return register
+
+
+router = Router()

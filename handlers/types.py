@@ -1,0 +1,50 @@
+"""What flows between the channels and the conversations: `Incoming` in, `Reply` out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from models.people import Channel
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a person did: typed text, pressed a button, shared a contact, sent media."""
+
+    channel: Channel
+    address: str
+    text: str | None = None
+    payload: str | None = None
+    contact_phone: str | None = None
+    media: str | None = None
+    display_name: str | None = None
+    locale_hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    mime: str
+    data: bytes
+
+
+@dataclass
+class Reply:
+    """A message to show. `edit` asks channels that can to replace the pressed button's message;
+    `request_contact` asks channels that can to offer a "share my phone" button."""
+
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    edit: bool = False
+    request_contact: bool = False
+
+    def options(self) -> list[Button]:
+        """The buttons in reading order: the numbering text-only channels show."""
+        return [button for row in self.buttons for button in row]

@@ -1,0 +1,67 @@
+"""Gettext catalogues (Hebrew first, English) read straight from the .po files.
+
+Each feature keeps its own domain file (`<locale>/LC_MESSAGES/<feature>.po`); message ids are
+stable keys such as ``menu.title`` and every locale must translate every key.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+HERE = Path(__file__).parent
+DEFAULT_LOCALE = "he"
+SUPPORTED_LOCALES = ("he", "en")
+
+
+class MissingMessage(KeyError):
+    """A key that no catalogue knows: a bug, never something to show a user."""
+
+
+@cache
+def catalogue(locale: str) -> dict[str, str]:
+    """Every message of `locale`, merged across its domain files."""
+    messages: dict[str, str] = {}
+    for po in sorted((HERE / locale / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as fh:
+            for message in read_po(fh, locale=locale):
+                if message.id and isinstance(message.id, str) and message.string:
+                    messages[message.id] = str(message.string)
+    return messages
+
+
+def supported(locale: str | None) -> str | None:
+    """The supported locale matching a tag such as ``en-US``, if any."""
+    if not locale:
+        return None
+    base = locale.replace("_", "-").split("-")[0].lower()
+    return base if base in SUPPORTED_LOCALES else None
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def gettext(locale: str, key: str, /, **values: object) -> str:
+    """The message `key` in `locale` (falling back to Hebrew), formatted with `values`."""
+    text = catalogue(locale).get(key) or catalogue(DEFAULT_LOCALE).get(key)
+    if text is None:
+        raise MissingMessage(key)
+    return text.format(**values) if values else text
+
+
+class Translator:
+    """`gettext` bound to one locale, handed to handlers as ``ctx.t``."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = supported(locale) or DEFAULT_LOCALE
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        return gettext(self.locale, key, **values)
+
+    @property
+    def rtl(self) -> bool:
+        return self.locale == "he"

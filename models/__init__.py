@@ -1,0 +1,36 @@
+"""Data model: SQLAlchemy 2 async tables and the queries on them."""
+
+from models.audit import AuditEntry
+from models.base import Base
+from models.catalog import Event, EventKind, EventStatus, Question, Topic, TopicKind, Track
+from models.conversation import ConversationState
+from models.outbox import OutboxMessage, OutboxStatus
+from models.people import Channel, ChannelIdentity, IdentityStatus, Person
+from models.registrations import Lead, Registration, RegistrationStatus
+from models.subscriptions import ConsentAction, ConsentRecord, Subscription, SubscriptionStatus
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Channel",
+    "ChannelIdentity",
+    "ConsentAction",
+    "ConsentRecord",
+    "ConversationState",
+    "Event",
+    "EventKind",
+    "EventStatus",
+    "IdentityStatus",
+    "Lead",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Person",
+    "Question",
+    "Registration",
+    "RegistrationStatus",
+    "Subscription",
+    "SubscriptionStatus",
+    "Topic",
+    "TopicKind",
+    "Track",
+]

@@ -1,0 +1,70 @@
+"""Conversation state, kept in the database so any process can continue any chat."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Integer, String, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, JSONType, UTCDateTime, utcnow
+
+
+class ConcurrentUpdate(Exception):
+    """Another process changed this conversation since we read it; retry from the start."""
+
+
+class ConversationState(Base):
+    __tablename__ = "conversation_states"
+
+    identity_id: Mapped[int] = mapped_column(
+        ForeignKey("channel_identities.id", ondelete="CASCADE"), primary_key=True
+    )
+    step: Mapped[str | None] = mapped_column(String(64), doc="the step awaiting free text")
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    menu: Mapped[list[list[str]]] = mapped_column(
+        JSONType, default=list, doc="[label, payload] pairs last offered, for numbered answers"
+    )
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+async def load_state(session: AsyncSession, identity_id: int) -> ConversationState:
+    """The identity's conversation, detached from the session so saving is explicit."""
+    # The row lock serialises two processes answering the same person (PostgreSQL); SQLite
+    # already serialises writers with BEGIN IMMEDIATE.
+    state = await session.get(ConversationState, identity_id, with_for_update=True)
+    if state is None:
+        return ConversationState(identity_id=identity_id, step=None, data={}, menu=[], version=0)
+    session.expunge(state)
+    return state
+
+
+async def save_state(session: AsyncSession, state: ConversationState, now: datetime) -> None:
+    """Write the state if nobody else did since we loaded it (optimistic concurrency)."""
+    values = {
+        "step": state.step,
+        "data": state.data,
+        "menu": state.menu,
+        "version": state.version + 1,
+        "updated_at": now,
+    }
+    if state.version == 0:
+        exists = await session.get(ConversationState, state.identity_id)
+        if exists is not None:
+            raise ConcurrentUpdate(state.identity_id)
+        session.add(ConversationState(identity_id=state.identity_id, **values))
+        await session.flush()
+        return
+    result = await session.execute(
+        update(ConversationState)
+        .where(
+            ConversationState.identity_id == state.identity_id,
+            ConversationState.version == state.version,
+        )
+        .values(**values)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConcurrentUpdate(state.identity_id)

@@ -1,0 +1,54 @@
+"""Registrations for events and the leads people leave on tracks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, UTCDateTime, utcnow
+
+
+class RegistrationStatus(StrEnum):
+    """CONFIRMED holds a seat; WAITLISTED waits in arrival order (by id).
+    Lifecycle: WAITLISTED → OFFERED (a seat freed up) → CONFIRMED on accept, DECLINED or
+    EXPIRED otherwise; CONFIRMED → CANCELLED when the person cancels (seat released)."""
+
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    OFFERED = "offered"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+class Registration(Base):
+    __tablename__ = "registrations"
+    __table_args__ = (UniqueConstraint("event_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), doc="NULL once the person asked to be deleted"
+    )
+    status: Mapped[RegistrationStatus] = mapped_column(String(16), index=True)
+    checkin_code: Mapped[str] = mapped_column(String(12), unique=True)
+    channel: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Lead(Base):
+    """A person's interest in a track, for its coordinators to follow up; one per track."""
+
+    __tablename__ = "leads"
+    __table_args__ = (UniqueConstraint("person_id", "track_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

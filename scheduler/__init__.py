@@ -1,0 +1,1 @@
+"""Proactive work — reminders, bulletins, offer expiry — claimed from our own tables."""

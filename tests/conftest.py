@@ -1,0 +1,76 @@
+"""Fixtures: every database test runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from handlers.context import EngineConfig
+from handlers.engine import Engine
+from models.catalog_import import DEMO_CATALOG, import_catalog
+from models.db import create_engine, sessionmaker, upgrade
+from tests.support import Chat, Clock
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest_asyncio.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def database_url(request: pytest.FixtureRequest, tmp_path: object) -> AsyncIterator[str]:
+    """A fresh, empty database: a SQLite file, or a new PostgreSQL database dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/hagshama.db"
+        return
+    if not PG_URL:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    name = f"hagshama_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+@pytest_asyncio.fixture
+async def db(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def sessions(db: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return sessionmaker(db)
+
+
+@pytest_asyncio.fixture
+async def catalog(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """The demo catalogue, as a fresh install has it."""
+    async with sessions() as session, session.begin():
+        await import_catalog(session, DEMO_CATALOG)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def engine(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> Engine:
+    return Engine(sessions, EngineConfig(), clock=clock)
+
+
+@pytest.fixture
+def chat(engine: Engine) -> Chat:
+    return Chat(engine)

@@ -1,0 +1,68 @@
+"""Test helpers that drive the real engine the way a person would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from handlers.engine import Engine
+from handlers.types import Button, Incoming, Reply
+from models.people import Channel
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+"""Tests run on a fixed clock, before the demo catalogue's events."""
+
+
+@dataclass
+class Clock:
+    now: datetime = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Chat:
+    """One person talking to the bot on one channel."""
+
+    engine: Engine
+    address: str = "person-1"
+    channel: Channel = Channel.CONSOLE
+    replies: list[Reply] = field(default_factory=list)
+
+    async def send(self, text: str, **extra: str) -> list[Reply]:
+        return await self._deliver(Incoming(self.channel, self.address, text=text, **extra))
+
+    async def send_media(self, kind: str) -> list[Reply]:
+        return await self._deliver(Incoming(self.channel, self.address, media=kind))
+
+    async def share_contact(self, phone: str) -> list[Reply]:
+        return await self._deliver(Incoming(self.channel, self.address, contact_phone=phone))
+
+    async def press(self, label: str) -> list[Reply]:
+        """Press the button, among those last shown, whose label contains `label`."""
+        return await self.press_payload(self.button(label).payload)
+
+    async def press_payload(self, payload: str) -> list[Reply]:
+        return await self._deliver(Incoming(self.channel, self.address, payload=payload))
+
+    def button(self, label: str) -> Button:
+        matches = [b for r in self.replies for b in r.options() if label in b.label]
+        assert matches, f"no button with {label!r} in {self.labels}"
+        return matches[0]
+
+    @property
+    def labels(self) -> list[str]:
+        return [b.label for r in self.replies for b in r.options()]
+
+    @property
+    def text(self) -> str:
+        """Everything the last answer said, as one string."""
+        return "\n".join(r.text for r in self.replies)
+
+    async def _deliver(self, incoming: Incoming) -> list[Reply]:
+        self.replies = await self.engine.handle(incoming)
+        return self.replies
