@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 
@@ -49,6 +51,17 @@ class Settings(BaseSettings):
             if not E164.match(phone):
                 raise ValueError(f"{phone!r} is not an E.164 number such as +972501234567")
         return phones
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        try:
+            backend = make_url(value).get_backend_name()
+        except ArgumentError as exc:
+            raise ValueError(f"{value!r} is not a database URL") from exc
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError("use sqlite:///FILE or postgresql://USER@HOST/DB")
+        return value
 
     @field_validator("timezone")
     @classmethod

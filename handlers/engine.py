@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -61,6 +62,8 @@ class Engine:
         state = await load_state(session, identity.id)
         ctx = Ctx(incoming, session, identity, state, self.config, now, Translator(locale))
         replies = await self._dispatch(ctx)
+        if inspect(identity).deleted or inspect(identity).was_deleted:
+            return replies  # the person asked to be forgotten: keep no state either
         offered = [button for reply in replies for button in reply.options()]
         state.menu = [[button.label, button.payload] for button in offered]
         await save_state(session, state, now)

@@ -6,11 +6,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, String, UniqueConstraint, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship
 
 from models.base import Base, JSONType, UTCDateTime, utcnow
+from models.catalog import Event
+from models.registrations import Lead, Registration, RegistrationStatus
+from models.subscriptions import ConsentRecord, Subscription
 
 
 class Channel(StrEnum):
@@ -47,7 +50,9 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    identities: Mapped[list[ChannelIdentity]] = relationship(back_populates="person")
+    identities: Mapped[list[ChannelIdentity]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     def profile(self) -> dict[str, Any]:
         """The person's answers that flows reuse instead of asking again."""
@@ -102,3 +107,93 @@ async def identify(
         identity.display_name = display_name
     await session.flush()
     return identity
+
+
+async def attach_phone(session: AsyncSession, identity: ChannelIdentity, phone: str) -> Person:
+    """Give the identity's person this (E.164) phone; if someone else already has it, the
+    identity joins that person instead — one person, several channels."""
+    owner = await session.scalar(select(Person).where(Person.phone == phone))
+    if owner is None:
+        identity.person.phone = phone
+    elif owner.id != identity.person_id:
+        source = identity.person
+        _merge_profile(source, owner)
+        identity.person = owner
+        await session.flush()
+        await _move_records(session, source.id, owner.id)
+        await session.refresh(source, ["identities"])
+        if not source.identities:
+            await _forget(session, source)
+    await session.flush()
+    return identity.person
+
+
+async def _move_records(session: AsyncSession, source_id: int, target_id: int) -> None:
+    """Hand the source's registrations, leads, subscriptions and consent trail to the target,
+    except where the target already has its own for the same event, track or topic."""
+    await _reassign(session, Registration, Registration.event_id, source_id, target_id)
+    await _reassign(session, Lead, Lead.track_id, source_id, target_id)
+    await _reassign(session, Subscription, Subscription.topic_id, source_id, target_id)
+    await session.execute(
+        update(ConsentRecord)
+        .where(ConsentRecord.person_id == source_id)
+        .values(person_id=target_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def _reassign(
+    session: AsyncSession,
+    model: type[Registration | Lead | Subscription],
+    key: InstrumentedAttribute[int],
+    source_id: int,
+    target_id: int,
+) -> None:
+    theirs = select(key).where(model.person_id == target_id)
+    await session.execute(
+        update(model)
+        .where(model.person_id == source_id, key.not_in(theirs))
+        .values(person_id=target_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def _forget(session: AsyncSession, person: Person) -> None:
+    """Delete a person left without identities; a seat it still holds twice over (the target
+    registered for the same event) goes back to the event."""
+    doubled = (
+        (Registration.person_id == person.id) & (Registration.status == RegistrationStatus.CONFIRMED)
+    )
+    await session.execute(
+        update(Event)
+        .where(Event.id.in_(select(Registration.event_id).where(doubled)))
+        .values(taken=Event.taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(Registration)
+        .where(doubled)
+        .values(status=RegistrationStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(delete(Lead).where(Lead.person_id == person.id))
+    await session.delete(person)
+
+
+def _merge_profile(source: Person, target: Person) -> None:
+    """Keep what the target already knows; fill its gaps from the source."""
+    for column in (
+        "name",
+        "locale",
+        "region",
+        "home",
+        "background",
+        "life_stage",
+        "age_band",
+        "settlement",
+        "email",
+    ):
+        if getattr(target, column) is None:
+            setattr(target, column, getattr(source, column))
+    target.interests = sorted({*(target.interests or []), *(source.interests or [])})
+    target.roles = sorted({*(target.roles or []), *(source.roles or [])})

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from handlers.engine import Engine
 from handlers.types import Button, Incoming, Reply
@@ -66,3 +70,21 @@ class Chat:
     async def _deliver(self, incoming: Incoming) -> list[Reply]:
         self.replies = await self.engine.handle(incoming)
         return self.replies
+
+
+SCRIPTS = Path(__file__).parent / "scripts"
+
+
+def hagshama(
+    *args: str, database_url: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `hagshama` command line in a child process against `database_url`."""
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -1,0 +1,45 @@
+"""The `hagshama` command line, run for real in a child process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support import SCRIPTS, hagshama
+
+
+def test_foundation_script_shows_menu_language_switch_and_opt_out(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/cli.db"
+    result = hagshama("chat", "--script", str(SCRIPTS / "foundation.txt"), database_url=url)
+    assert result.returncode == 0, result.stderr
+    turns = result.stdout.split("» ")[1:]
+    start, menu_he, switch, menu_en, opt_out = turns
+    assert "ברוכים הבאים" in start and "1. 🧭 גילוי מסלולי הגשמה" in start
+    assert "תפריט ראשי" in menu_he
+    assert "in English" in switch
+    assert "Main menu" in menu_en and "2. 📅 Upcoming events" in menu_en
+    assert opt_out.startswith("הסר") and "you won't receive any more bulletins" in opt_out
+
+
+def test_db_upgrade_and_catalog_import_are_idempotent(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/cli.db"
+    assert hagshama("db", "upgrade", database_url=url).returncode == 0
+    catalog = str(Path(__file__).parents[2] / "models" / "data" / "demo_catalog.yaml")
+    first = hagshama("catalog", "import", catalog, database_url=url)
+    second = hagshama("catalog", "import", catalog, database_url=url)
+    assert first.returncode == second.returncode == 0
+    assert "created {" in first.stdout and "updated nothing" in first.stdout
+    assert "created nothing" in second.stdout
+
+
+def test_bad_catalogue_file_is_one_clear_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("events:\n  - slug: x\n    title: {he: א}\n", encoding="utf-8")
+    result = hagshama("catalog", "import", str(bad), database_url=f"sqlite:///{tmp_path}/c.db")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "starts_at" in result.stderr
+
+
+def test_malformed_setting_stops_with_the_key_named(tmp_path: Path) -> None:
+    result = hagshama("db", "upgrade", database_url="mysql+nothing://")
+    assert result.returncode == 2
+    assert result.stderr.startswith("hagshama: DATABASE_URL")

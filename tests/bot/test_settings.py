@@ -1,0 +1,54 @@
+"""Settings come from the environment; a bad value is reported in one line naming its key."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+
+
+def test_defaults_run_on_embedded_sqlite_in_hebrew(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    settings = load_settings()
+    assert settings.database_url.startswith("sqlite")
+    assert settings.default_locale == "he"
+    assert settings.timezone == "Asia/Jerusalem"
+    assert settings.telegram_bot_token is None
+
+
+def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_TELEGRAM_IDS", "111, 222")
+    monkeypatch.setenv("ADMIN_PHONES", "+972501234567")
+    settings = load_settings()
+    assert settings.admin_telegram_ids == [111, 222]
+    assert settings.admin_phones == ["+972501234567"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("HTTP_PORT", "eighty"),
+        ("HTTP_PORT", "70000"),
+        ("DEFAULT_LOCALE", "fr"),
+        ("TIMEZONE", "Mars/Olympus"),
+        ("ADMIN_TELEGRAM_IDS", "12,abc"),
+        ("ADMIN_PHONES", "0501234567"),
+        ("PUBLIC_BASE_URL", "bot.example.org"),
+    ],
+)
+def test_malformed_value_names_the_key(
+    monkeypatch: pytest.MonkeyPatch, key: str, value: str
+) -> None:
+    monkeypatch.setenv(key, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith(f"{key}:")
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("url", ["mysql://root@localhost/db", "not a url"])
+def test_only_sqlite_and_postgresql_are_accepted(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(SettingsError, match=r"^DATABASE_URL:"):
+        load_settings()

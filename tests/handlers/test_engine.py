@@ -1,0 +1,129 @@
+"""How the engine routes what people send, whatever state they are in."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.commands import LanguageChoice
+from handlers.engine import Engine
+from handlers.menu import MenuChoice
+from models.conversation import ConversationState
+from models.people import ChannelIdentity, Person
+from tests.support import Chat
+
+
+async def test_start_greets_in_hebrew_with_the_main_menu(chat: Chat) -> None:
+    await chat.send("/start")
+    assert "ברוכים הבאים" in chat.text
+    assert "📅 אירועים קרובים" in chat.labels
+    assert len(chat.labels) == 6
+
+
+async def test_telegram_language_hint_is_used_until_a_choice_is_made(chat: Chat) -> None:
+    await chat.send("/start", locale_hint="en-US")
+    assert "welcome" in chat.text
+    await chat.send("/language he", locale_hint="en-US")
+    await chat.send("/menu", locale_hint="en-US")
+    assert "תפריט ראשי" in chat.text
+
+
+async def test_language_chosen_by_button_sticks(chat: Chat) -> None:
+    await chat.send("/language")
+    assert chat.labels == ["עברית", "English"]
+    await chat.press("English")
+    assert "in English" in chat.text
+    await chat.send("/help")
+    assert "/events" in chat.text and "upcoming events" in chat.text
+
+
+async def test_typing_an_option_number_or_its_label_presses_that_button(chat: Chat) -> None:
+    await chat.send("/language")
+    await chat.send("2")
+    assert "in English" in chat.text
+    await chat.send("/language")
+    await chat.send("‏עברית ")  # with the RTL mark a Hebrew keyboard adds
+    assert "בעברית" in chat.text
+
+
+async def test_a_number_outside_the_menu_is_not_understood(chat: Chat) -> None:
+    await chat.send("/menu")
+    await chat.send("9")
+    assert "לא הבנו" in chat.text
+    assert len(chat.labels) == 6
+
+
+async def test_unknown_command_is_named_and_help_suggested(chat: Chat) -> None:
+    await chat.send("/frobnicate now")
+    assert "/frobnicate" in chat.text and "/help" in chat.text
+
+
+async def test_commands_addressed_to_the_bot_in_a_group_still_work(chat: Chat) -> None:
+    await chat.send("/help@hagshama_bot")
+    assert "/menu" in chat.text
+
+
+async def test_stale_and_forged_buttons_get_a_polite_answer(chat: Chat) -> None:
+    await chat.press_payload("ev:999999:r")
+    assert "כבר לא בתוקף" in chat.text
+    await chat.press_payload("lang:xx")
+    assert "כבר לא בתוקף" in chat.text
+    await chat.press_payload(MenuChoice("admin").pack())
+    assert "כבר לא בתוקף" in chat.text
+    await chat.press_payload("💥" * 40)
+    assert "כבר לא בתוקף" in chat.text
+
+
+async def test_photos_and_voice_notes_are_answered_not_dropped(chat: Chat) -> None:
+    await chat.send_media("voice")
+    assert "טקסט ובכפתורים" in chat.text
+
+
+async def test_a_five_thousand_character_message_gets_the_menu(chat: Chat) -> None:
+    await chat.send("שלום " * 1000 + "🌱")
+    assert "לא הבנו" in chat.text
+    assert len(chat.labels) == 6
+
+
+async def test_opt_out_keyword_overrides_a_flow_in_progress(chat: Chat) -> None:
+    await chat.send("/language")
+    await chat.send("STOP")
+    assert "ההסרה בוצעה" in chat.text
+    await chat.send("1")  # the language buttons are gone with the flow
+    assert "לא הבנו" in chat.text
+
+
+async def test_cancel_says_whether_anything_was_cancelled(chat: Chat) -> None:
+    await chat.send("/cancel")
+    assert "אין פעולה פתוחה" in chat.text
+
+
+async def test_the_same_person_on_two_channels_addresses_is_two_conversations(
+    engine: Engine,
+) -> None:
+    alice, bob = Chat(engine, "alice"), Chat(engine, "bob")
+    await alice.send("/language en")
+    await bob.send("/menu")
+    assert "תפריט ראשי" in bob.text
+    await alice.send("/menu")
+    assert "Main menu" in alice.text
+
+
+async def test_concurrent_messages_from_one_person_are_all_applied(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    chat = Chat(engine, "busy")
+    await chat.send("/start")
+    choices = [LanguageChoice("en" if i % 2 else "he").pack() for i in range(20)]
+    await asyncio.gather(*(Chat(engine, "busy").press_payload(p) for p in choices))
+    async with sessions() as session:
+        identity = await session.scalar(
+            select(ChannelIdentity).where(ChannelIdentity.address == "busy")
+        )
+        assert identity is not None
+        state = await session.get(ConversationState, identity.id)
+        people = (await session.scalars(select(Person))).all()
+    assert state is not None and state.version == 21  # no update lost
+    assert len(people) == 1

@@ -1,0 +1,50 @@
+"""Conversations live in the database: a restart or a second process picks them up."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.context import EngineConfig
+from handlers.engine import Engine
+from models.conversation import ConcurrentUpdate, ConversationState, load_state, save_state
+from models.db import create_engine, sessionmaker, upgrade
+from models.people import Channel, identify
+from tests.support import NOW, Chat, Clock
+
+
+async def test_conversation_continues_after_a_restart(database_url: str) -> None:
+    first = create_engine(database_url)
+    await upgrade(first)
+    before = Chat(Engine(sessionmaker(first), EngineConfig(), Clock()), "restarting")
+    await before.send("/language en")
+    await before.send("/language")  # offers עברית / English, then the process goes away
+    await first.dispose()
+
+    second = create_engine(database_url)
+    after = Chat(Engine(sessionmaker(second), EngineConfig(), Clock()), "restarting")
+    await after.send("1")  # answers the buttons the previous process offered
+    assert "בעברית" in after.text
+    await second.dispose()
+
+
+async def test_a_stale_write_is_refused_not_merged(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session, session.begin():
+        identity = await identify(session, Channel.CONSOLE, "racer", None, NOW)
+        await save_state(session, await load_state(session, identity.id), NOW)
+    async with sessions() as session, session.begin():
+        mine = await load_state(session, identity.id)
+    async with sessions() as session, session.begin():
+        theirs = await load_state(session, identity.id)
+        theirs.data = {"by": "them"}
+        await save_state(session, theirs, NOW)
+    with pytest.raises(ConcurrentUpdate):
+        async with sessions() as session, session.begin():
+            mine.data = {"by": "me"}
+            await save_state(session, mine, NOW)
+    async with sessions() as session:
+        saved = await session.scalar(select(ConversationState))
+    assert saved is not None and saved.data == {"by": "them"}
