@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
+from typing import Any
 
 from models.people import Channel
 
@@ -48,3 +50,32 @@ class Reply:
     def options(self) -> list[Button]:
         """The buttons in reading order: the numbering text-only channels show."""
         return [button for row in self.buttons for button in row]
+
+
+def reply_to_payload(reply: Reply) -> dict[str, Any]:
+    """A reply as JSON, for the outbox: proactive messages are rendered when queued."""
+    return {
+        "text": reply.text,
+        "buttons": [
+            [{"label": b.label, "payload": b.payload} for b in row] for row in reply.buttons
+        ],
+        "attachments": [
+            {"filename": a.filename, "mime": a.mime, "data": base64.b64encode(a.data).decode()}
+            for a in reply.attachments
+        ],
+    }
+
+
+def reply_from_payload(payload: dict[str, Any]) -> Reply:
+    """The reply an outbox row stands for."""
+    return Reply(
+        text=str(payload["text"]),
+        buttons=[
+            [Button(str(b["label"]), str(b["payload"])) for b in row]
+            for row in payload.get("buttons") or []
+        ],
+        attachments=[
+            Attachment(str(a["filename"]), str(a["mime"]), base64.b64decode(a["data"]))
+            for a in payload.get("attachments") or []
+        ],
+    )

@@ -7,6 +7,9 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, JSONType, UTCDateTime, utcnow
@@ -55,3 +58,32 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+async def enqueue(
+    session: AsyncSession,
+    identity_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    dedupe_key: str | None,
+    priority: int = Priority.BULK,
+    not_before: datetime | None = None,
+) -> bool:
+    """Queue a proactive message once per dedupe key; False if that key was already queued."""
+    values = {
+        "identity_id": identity_id,
+        "kind": kind,
+        "payload": payload,
+        "dedupe_key": dedupe_key,
+        "priority": priority,
+        "not_before": not_before or utcnow(),
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "created_at": utcnow(),
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing()
+    result = await session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]

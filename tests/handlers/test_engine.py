@@ -8,9 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.commands import LanguageChoice
+from handlers.context import EngineConfig
 from handlers.engine import Engine
 from handlers.menu import MenuChoice
 from models.conversation import ConversationState
+from models.db import create_engine, sessionmaker
 from models.people import ChannelIdentity, Person
 from tests.support import Chat
 
@@ -111,13 +113,20 @@ async def test_the_same_person_on_two_channels_addresses_is_two_conversations(
     assert "Main menu" in alice.text
 
 
-async def test_concurrent_messages_from_one_person_are_all_applied(
-    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+async def test_two_processes_answering_one_person_lose_no_update(
+    engine: Engine, database_url: str, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    chat = Chat(engine, "busy")
-    await chat.send("/start")
-    choices = [LanguageChoice("en" if i % 2 else "he").pack() for i in range(20)]
-    await asyncio.gather(*(Chat(engine, "busy").press_payload(p) for p in choices))
+    other_pool = create_engine(database_url)  # a second process has its own connections
+    other = Engine(sessionmaker(other_pool), EngineConfig(), clock=engine.clock)
+    await Chat(engine, "busy").send("/start")
+    presses = [
+        Chat(engine if i % 2 else other, "busy").press_payload(
+            LanguageChoice("en" if i % 3 else "he").pack()
+        )
+        for i in range(20)
+    ]
+    await asyncio.gather(*presses)
+    await other_pool.dispose()
     async with sessions() as session:
         identity = await session.scalar(
             select(ChannelIdentity).where(ChannelIdentity.address == "busy")
@@ -125,5 +134,5 @@ async def test_concurrent_messages_from_one_person_are_all_applied(
         assert identity is not None
         state = await session.get(ConversationState, identity.id)
         people = (await session.scalars(select(Person))).all()
-    assert state is not None and state.version == 21  # no update lost
+    assert state is not None and state.version == 21  # every message saved, none overwritten
     assert len(people) == 1
