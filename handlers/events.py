@@ -1,0 +1,210 @@
+"""Upcoming events: the list with its region / kind / track filters, the card, the deep link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from handlers.callback import CallbackData
+from handlers.context import Ctx
+from handlers.router import Stale, router
+from handlers.types import Button, Reply
+from locales.dates import format_span, local
+from models.catalog import Event, EventStatus, Track
+from models.localized import localized
+from models.registration_service import ACTIVE, Availability, availability, waitlist_position
+from models.registrations import Registration, RegistrationStatus
+
+PAGE_SIZE = 6
+NATIONAL = "national"
+"""Filter value for events without a region (national ones)."""
+
+
+@dataclass(frozen=True)
+class EventList(CallbackData, prefix="evl"):
+    region: str | None = None
+    kind: str | None = None
+    track: int | None = None
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class EventFilter(CallbackData, prefix="evf"):
+    """Show the choices of one filter (`by` is region, kind or track), keeping the others."""
+
+    by: str
+    region: str | None = None
+    kind: str | None = None
+    track: int | None = None
+
+
+@dataclass(frozen=True)
+class EventCard(CallbackData, prefix="evc"):
+    event_id: int
+
+
+@dataclass(frozen=True)
+class RegisterStart(CallbackData, prefix="evr"):
+    """The card's register button; handled by handlers.registration."""
+
+    event_id: int
+
+
+def title(ctx: Ctx, event: Event) -> str:
+    return localized(event.content, "title", ctx.locale)
+
+
+def day(ctx: Ctx, event: Event) -> str:
+    return f"{local(event.starts_at, ctx.config.timezone):%d.%m}"
+
+
+def when(ctx: Ctx, event: Event) -> str:
+    return format_span(event.starts_at, event.ends_at, ctx.locale, ctx.config.timezone)
+
+
+async def describe(ctx: Ctx, registration: Registration) -> str:
+    """The person's registration in one line: confirmed with its code, or their place in line."""
+    if registration.status == RegistrationStatus.WAITLISTED:
+        position = await waitlist_position(ctx.session, registration)
+        return ctx.t("events.status.waitlisted", position=position)
+    if registration.status == RegistrationStatus.OFFERED:
+        return ctx.t("events.status.offered")
+    return ctx.t("events.status.confirmed", code=registration.checkin_code)
+
+
+async def upcoming(ctx: Ctx, choice: EventList) -> list[Event]:
+    query = select(Event).where(Event.status == EventStatus.PUBLISHED, Event.starts_at > ctx.now)
+    if choice.region == NATIONAL:
+        query = query.where(Event.region.is_(None))
+    elif choice.region:
+        query = query.where(Event.region == choice.region)
+    if choice.kind:
+        query = query.where(Event.kind == choice.kind)
+    if choice.track:
+        query = query.where(Event.track_id == choice.track)
+    return list((await ctx.session.scalars(query.order_by(Event.starts_at, Event.id))).all())
+
+
+@router.command("events")
+async def events_command(ctx: Ctx) -> list[Reply]:
+    """List upcoming events, unfiltered."""
+    return await show_list(ctx, EventList())
+
+
+@router.callback(EventList)
+async def show_list(ctx: Ctx, choice: EventList) -> list[Reply]:
+    """List one page of upcoming events matching the chosen filters, with the filter buttons."""
+    found = await upcoming(ctx, choice)
+    start = choice.page * PAGE_SIZE
+    page = found[start : start + PAGE_SIZE]
+    buttons = [[Button(f"{title(ctx, e)} · {day(ctx, e)}", EventCard(e.id).pack())] for e in page]
+    filters = {"region": choice.region, "kind": choice.kind, "track": choice.track}
+    if start + PAGE_SIZE < len(found):
+        more = EventList(choice.region, choice.kind, choice.track, choice.page + 1)
+        buttons.append([Button(ctx.t("events.more"), more.pack())])
+    buttons.append(
+        [
+            Button(
+                ctx.t(f"events.filter.{by}"),
+                EventFilter(by, choice.region, choice.kind, choice.track).pack(),
+            )
+            for by in filters
+        ]
+    )
+    if any(filters.values()):
+        buttons.append([Button(ctx.t("events.filter.clear"), EventList().pack())])
+    key = "events.list" if found else "events.none"
+    return [Reply(ctx.t(key, count=len(found)), buttons=buttons)]
+
+
+@router.callback(EventFilter)
+async def choose_filter(ctx: Ctx, choice: EventFilter) -> list[Reply]:
+    """Offer the values of one filter that some upcoming event has."""
+    found = await upcoming(ctx, EventList())
+    keep = {"region": choice.region, "kind": choice.kind, "track": choice.track}
+    options: dict[str, str] = {}
+    if choice.by == "region":
+        for value in sorted({e.region or NATIONAL for e in found}):
+            options[value] = ctx.t(f"events.region.{value}")
+    elif choice.by == "kind":
+        for value in sorted({str(e.kind) for e in found}):
+            options[value] = ctx.t(f"events.kind.{value}")
+    elif choice.by == "track":
+        ids = {e.track_id for e in found if e.track_id}
+        for track in await ctx.session.scalars(select(Track).where(Track.id.in_(ids))):
+            options[str(track.id)] = localized(track.content, "title", ctx.locale)
+    else:
+        raise Stale(choice.by)
+    buttons = []
+    for value, label in options.items():
+        chosen = {**keep, choice.by: int(value) if choice.by == "track" else value}
+        buttons.append([Button(label, EventList(**chosen).pack())])  # type: ignore[arg-type]
+    return [Reply(ctx.t(f"events.filter.{choice.by}.title"), buttons=buttons)]
+
+
+@router.callback(EventCard)
+async def show_card(ctx: Ctx, choice: EventCard) -> list[Reply]:
+    """Show an event's details: when, where, seats left, and what the person can do."""
+    event = await ctx.session.get(Event, choice.event_id)
+    if event is None or event.status == EventStatus.DRAFT:
+        raise Stale(choice.event_id)
+    return [await card(ctx, event)]
+
+
+@router.deep_link("ev_")
+async def open_link(ctx: Ctx, slug: str) -> list[Reply]:
+    """Open the event a poster or QR code points at."""
+    event = await ctx.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None or event.status == EventStatus.DRAFT:
+        return [Reply(ctx.t("events.not_found"))] + await show_list(ctx, EventList())
+    return [await card(ctx, event)]
+
+
+async def my_registration(ctx: Ctx, event: Event) -> Registration | None:
+    """The person's current (confirmed, waiting or offered) registration for the event."""
+    return await ctx.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.person_id == ctx.person.id,
+            Registration.status.in_(ACTIVE),
+        )
+    )
+
+
+async def card(ctx: Ctx, event: Event) -> Reply:
+    """The details card, with register / waiting-list / my-registration as fits."""
+    lines = [f"📅 {title(ctx, event)}", ctx.t("events.card.when", when=when(ctx, event))]
+    if place := localized(event.content, "place", ctx.locale):
+        lines.append(ctx.t("events.card.place", place=place))
+    if description := localized(event.content, "description", ctx.locale):
+        lines.append(description)
+    mine = await my_registration(ctx, event)
+    state = availability(event, ctx.now)
+    buttons = []
+    if mine is not None:
+        lines.append(await describe(ctx, mine))
+    elif state is Availability.OPEN:
+        lines.append(seats(ctx, event))
+        full = event.capacity is not None and event.taken >= event.capacity
+        label = ctx.t("events.join_waitlist" if full else "events.register")
+        buttons.append([Button(label, RegisterStart(event.id).pack())])
+    else:
+        lines.append(closed_text(ctx, event, state))
+    buttons.append([Button(ctx.t("events.back"), EventList().pack())])
+    return Reply("\n".join(lines), buttons=buttons)
+
+
+def seats(ctx: Ctx, event: Event) -> str:
+    if event.capacity is None:
+        return ctx.t("events.card.open")
+    left = event.capacity - event.taken
+    return ctx.t("events.card.seats", left=left) if left > 0 else ctx.t("events.card.full")
+
+
+def closed_text(ctx: Ctx, event: Event, state: Availability) -> str:
+    """Why an event takes no registrations now, in the person's words."""
+    opens = event.registration_opens_at
+    if state is Availability.NOT_YET_OPEN and opens is not None:
+        return ctx.t("events.closed.not_yet_open", when=format_span(opens, None, ctx.locale))
+    return ctx.t(f"events.closed.{state.value}")

@@ -1,0 +1,57 @@
+"""Browsing upcoming events: filters by region, kind and track; pages; the card."""
+
+from __future__ import annotations
+
+from tests.support import Chat
+
+
+async def test_the_menu_item_opens_the_list_with_filters(catalog: None, chat: Chat) -> None:
+    await chat.send("/menu")
+    await chat.press("אירועים קרובים")
+    assert "אירועים קרובים (16)" in chat.text
+    assert chat.labels[0].startswith('ערב פתוח: מסלול הנח"ל') and "15.12" in chat.labels[0]
+    assert {"📍 אזור", "🏷️ סוג", "🧭 מסלול", "עוד אירועים ⬅️"} <= set(chat.labels)
+    await chat.press("עוד אירועים")
+    assert not any("ערב פתוח: מסלול הנח" in label for label in chat.labels)
+
+
+async def test_filters_combine_and_clear(catalog: None, chat: Chat) -> None:
+    await chat.send("/language en")
+    await chat.send("/events")
+    await chat.press("Region")
+    assert chat.labels == ["Center", "National", "North", "South"]
+    await chat.press("North")
+    assert "Upcoming events (5)" in chat.text
+    await chat.press("Kind")
+    await chat.press("Regional forum")
+    assert "Upcoming events (1)" in chat.text and "Northern forum" in chat.labels[0]
+    await chat.press("Clear filters")
+    assert "Upcoming events (16)" in chat.text
+
+
+async def test_national_events_and_track_filter(catalog: None, chat: Chat) -> None:
+    await chat.send("/events")
+    await chat.press("אזור")
+    await chat.press("ארצי")
+    assert all("פורום" not in label for label in chat.labels)
+    await chat.press("ניקוי")
+    await chat.press("🧭 מסלול")
+    await chat.press(chat.labels[0])
+    assert "(1)" in chat.text or "(2)" in chat.text
+
+
+async def test_card_shows_hebrew_date_place_and_seats(catalog: None, chat: Chat) -> None:
+    await chat.send("/start ev_study-day-participatory-management")
+    assert "יום שלישי, 12 בינואר 2027, 09:30–15:30" in chat.text
+    assert "בית התנועה הקיבוצית, תל אביב" in chat.text and "נשארו 220 מקומות" in chat.text
+    await chat.send("/language en")
+    await chat.send("/start ev_study-day-participatory-management")
+    assert "Tuesday, 12 January 2027, 09:30–15:30" in chat.text and "Seats left: 220" in chat.text
+
+
+async def test_typing_in_the_list_is_not_understood_but_harmless(catalog: None, chat: Chat) -> None:
+    await chat.send("/events")
+    await chat.send("x" * 5000)
+    assert "לא הבנו" in chat.text
+    await chat.send("2")  # the main menu it offered instead: its second item is the events
+    assert "אירועים קרובים (16)" in chat.text
