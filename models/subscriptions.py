@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
+from models.catalog import Topic
 
 CONSENT_WORDING_VERSION = "2026-11-v1"
 """Bump whenever the consent message in the locale catalogues changes."""
@@ -57,6 +58,35 @@ class ConsentRecord(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+async def subscribe(
+    session: AsyncSession, person_id: int, topic_id: int, channel: str, now: datetime
+) -> bool:
+    """Activate the subscription and record the consent just given; False if already active."""
+    sub = await _subscription(session, person_id, topic_id)
+    if sub is not None and sub.status == SubscriptionStatus.ACTIVE:
+        return False
+    if sub is None:
+        sub = Subscription(person_id=person_id, topic_id=topic_id, created_at=now)
+        session.add(sub)
+    sub.status = SubscriptionStatus.ACTIVE
+    sub.updated_at = now
+    _record(session, sub, ConsentAction.GRANTED, channel, now)
+    await session.flush()
+    return True
+
+
+async def unsubscribe(
+    session: AsyncSession, person_id: int, topic_id: int, channel: str, now: datetime
+) -> bool:
+    """Withdraw consent from one topic; False when the person was not subscribed to it."""
+    sub = await _subscription(session, person_id, topic_id)
+    if sub is None or sub.status != SubscriptionStatus.ACTIVE:
+        return False
+    _withdraw(session, sub, channel, now)
+    await session.flush()
+    return True
+
+
 async def unsubscribe_all(
     session: AsyncSession, person_id: int, channel: str, now: datetime
 ) -> int:
@@ -70,17 +100,59 @@ async def unsubscribe_all(
         )
     ).all()
     for sub in subs:
-        sub.status = SubscriptionStatus.UNSUBSCRIBED
-        sub.updated_at = now
-        session.add(
-            ConsentRecord(
-                person_id=person_id,
-                topic_id=sub.topic_id,
-                action=ConsentAction.WITHDRAWN,
-                channel=channel,
-                wording_version=CONSENT_WORDING_VERSION,
-                at=now,
-            )
-        )
+        _withdraw(session, sub, channel, now)
     await session.flush()
     return len(subs)
+
+
+async def active_topics(session: AsyncSession, person_id: int) -> list[Topic]:
+    """The topics this person currently receives, in catalogue order."""
+    return list(
+        (
+            await session.scalars(
+                select(Topic)
+                .join(Subscription, Subscription.topic_id == Topic.id)
+                .where(
+                    Subscription.person_id == person_id,
+                    Subscription.status == SubscriptionStatus.ACTIVE,
+                )
+                .order_by(Topic.id)
+            )
+        ).all()
+    )
+
+
+async def open_topics(session: AsyncSession) -> list[Topic]:
+    """Topics anyone can subscribe to, in catalogue order."""
+    return list((await session.scalars(select(Topic).where(Topic.active).order_by(Topic.id))).all())
+
+
+async def _subscription(
+    session: AsyncSession, person_id: int, topic_id: int
+) -> Subscription | None:
+    return await session.scalar(
+        select(Subscription).where(
+            Subscription.person_id == person_id, Subscription.topic_id == topic_id
+        )
+    )
+
+
+def _withdraw(session: AsyncSession, sub: Subscription, channel: str, now: datetime) -> None:
+    sub.status = SubscriptionStatus.UNSUBSCRIBED
+    sub.updated_at = now
+    _record(session, sub, ConsentAction.WITHDRAWN, channel, now)
+
+
+def _record(
+    session: AsyncSession, sub: Subscription, action: ConsentAction, channel: str, now: datetime
+) -> None:
+    session.add(
+        ConsentRecord(
+            person_id=sub.person_id,
+            topic_id=sub.topic_id,
+            action=action,
+            channel=channel,
+            wording_version=CONSENT_WORDING_VERSION,
+            at=now,
+        )
+    )

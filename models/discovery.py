@@ -1,0 +1,143 @@
+"""Track discovery: the questionnaire's answers, the profile they fill, and the track scores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.catalog import Event, EventStatus, Question, Track
+from models.people import Person
+from models.registrations import Lead
+
+Answer = str | list[str]
+PROFILE_FIELDS = ("region", "background", "life_stage", "age_band", "settlement", "interests")
+"""The Person attributes a question may fill; other fields are used for scoring only."""
+LIST_FIELDS = frozenset({"interests"})
+WEIGHTS = {"interests": 2}
+"""What someone wants to do says more about a fitting track than who they are."""
+TOP = 3
+
+
+@dataclass(frozen=True)
+class Match:
+    track: Track
+    score: int
+    reasons: tuple[tuple[str, str], ...]
+    """(field, value) pairs of the answers this track suits, in questionnaire order."""
+
+
+def rank(tracks: Iterable[Track], answers: Mapping[str, Answer], limit: int = TOP) -> list[Match]:
+    """The best-scoring active tracks with their reasons; ties go to the earlier slug."""
+    matches = []
+    for track in tracks:
+        if not track.active:
+            continue
+        reasons = tuple(
+            (name, value)
+            for name, answer in answers.items()
+            for value in _values(answer)
+            if value in (track.tags or {}).get(name, ())
+        )
+        score = sum(WEIGHTS.get(name, 1) for name, _ in reasons)
+        if score:
+            matches.append(Match(track, score, reasons))
+    matches.sort(key=lambda m: (-m.score, m.track.slug))
+    return matches[:limit]
+
+
+def _values(answer: Answer) -> list[str]:
+    return [answer] if isinstance(answer, str) else list(answer)
+
+
+def option_label(questions: Sequence[Question], name: str, value: str, locale: str) -> str:
+    """The label a person saw for `value` of the field `name`; the raw value if none matches."""
+    for question in questions:
+        if question.field != name:
+            continue
+        for option in question.options or []:
+            if option.get("value") == value:
+                labels: dict[str, str] = option.get("label") or {}
+                return labels.get(locale) or labels.get("he") or value
+    return value
+
+
+def reason_labels(questions: Sequence[Question], match: Match, locale: str) -> list[str]:
+    return [option_label(questions, name, value, locale) for name, value in match.reasons]
+
+
+def option_values(question: Question) -> list[str]:
+    return [str(option.get("value")) for option in question.options or []]
+
+
+def profile_answer(person: Person, question: Question) -> Answer | None:
+    """What the profile already says for this question, if it still fits its options."""
+    if question.field not in PROFILE_FIELDS:
+        return None
+    known: Any = getattr(person, question.field)
+    allowed = option_values(question)
+    if question.field in LIST_FIELDS:
+        kept = [value for value in known or [] if value in allowed]
+        return kept or None
+    return known if known in allowed else None
+
+
+def remember(person: Person, question: Question, answer: Answer) -> None:
+    """Save an answer to the profile so other flows need not ask again."""
+    if question.field not in PROFILE_FIELDS:
+        return
+    if question.field in LIST_FIELDS:
+        setattr(person, question.field, _values(answer))
+    elif isinstance(answer, str):
+        setattr(person, question.field, answer)
+
+
+async def questionnaire(session: AsyncSession) -> list[Question]:
+    """The questions in the order they are asked."""
+    return list(
+        (await session.scalars(select(Question).order_by(Question.position, Question.id))).all()
+    )
+
+
+async def active_tracks(session: AsyncSession) -> list[Track]:
+    return list(
+        (await session.scalars(select(Track).where(Track.active).order_by(Track.slug))).all()
+    )
+
+
+async def register_interest(
+    session: AsyncSession, person_id: int, track_id: int, now: datetime
+) -> bool:
+    """Leave a lead for the track's coordinators; False when this person already left one."""
+    exists = await session.scalar(
+        select(Lead.id).where(Lead.person_id == person_id, Lead.track_id == track_id)
+    )
+    if exists is not None:
+        return False
+    session.add(Lead(person_id=person_id, track_id=track_id, created_at=now))
+    await session.flush()
+    return True
+
+
+async def upcoming_events(
+    session: AsyncSession, track_id: int, now: datetime, limit: int = 5
+) -> list[Event]:
+    """The track's published events that have not started yet, soonest first."""
+    return list(
+        (
+            await session.scalars(
+                select(Event)
+                .where(
+                    Event.track_id == track_id,
+                    Event.status == EventStatus.PUBLISHED,
+                    Event.starts_at > now,
+                )
+                .order_by(Event.starts_at, Event.id)
+                .limit(limit)
+            )
+        ).all()
+    )
