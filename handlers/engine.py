@@ -83,6 +83,8 @@ class Engine:
         step = router.steps.get(ctx.state.step or "")
         if step is not None and (text or ctx.incoming.contact_phone):
             return await step(ctx)
+        if ctx.incoming.contact_phone and router.contact is not None:
+            return await router.contact(ctx)
         return await fallback(ctx)
 
     async def _command(self, ctx: Ctx, text: str) -> list[Reply]:

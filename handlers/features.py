@@ -1,3 +1,12 @@
 """Importing a feature module registers its commands, buttons and steps on the router."""
 
-import handlers.commands  # noqa: F401
+import handlers.commands
+import handlers.contact
+import handlers.discovery
+import handlers.events
+import handlers.my
+import handlers.newsletter
+import handlers.privacy
+import handlers.registration
+import handlers.tracks
+import handlers.waitlist  # noqa: F401

@@ -26,6 +26,8 @@ class Router:
         self.callbacks: dict[type[CallbackData], CallbackHandler] = {}
         self.steps: dict[str, Handler] = {}
         self.deep_links: dict[str, DeepLinkHandler] = {}
+        self.contact: Handler | None = None
+        """Answers a shared phone number when no step is waiting for one."""
 
     def command(self, *names: str) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
@@ -48,6 +50,10 @@ class Router:
             return handler
 
         return register
+
+    def shared_contact(self, handler: Handler) -> Handler:
+        self.contact = handler
+        return handler
 
     def deep_link(self, prefix: str) -> Callable[[DeepLinkHandler], DeepLinkHandler]:
         def register(handler: DeepLinkHandler) -> DeepLinkHandler:

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, delete, select, update
+from sqlalchemy import ForeignKey, String, UniqueConstraint, and_, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship
 
@@ -109,6 +109,15 @@ async def identify(
     return identity
 
 
+async def mark_blocked(session: AsyncSession, channel: Channel, address: str) -> None:
+    """The platform says this person blocked us: send them nothing until they write again."""
+    await session.execute(
+        update(ChannelIdentity)
+        .where(ChannelIdentity.channel == channel, ChannelIdentity.address == address)
+        .values(status=IdentityStatus.BLOCKED)
+    )
+
+
 async def attach_phone(session: AsyncSession, identity: ChannelIdentity, phone: str) -> Person:
     """Give the identity's person this (E.164) phone; if someone else already has it, the
     identity joins that person instead — one person, several channels."""
@@ -161,8 +170,8 @@ async def _reassign(
 async def _forget(session: AsyncSession, person: Person) -> None:
     """Delete a person left without identities; a seat it still holds twice over (the target
     registered for the same event) goes back to the event."""
-    doubled = (
-        (Registration.person_id == person.id) & (Registration.status == RegistrationStatus.CONFIRMED)
+    doubled = and_(
+        Registration.person_id == person.id, Registration.status == RegistrationStatus.CONFIRMED
     )
     await session.execute(
         update(Event)

@@ -1,0 +1,22 @@
+"""A phone number shared with the "share my phone" button while no question is waiting for it."""
+
+from __future__ import annotations
+
+from handlers.context import Ctx
+from handlers.menu import main_menu
+from handlers.router import router
+from handlers.types import Reply
+from models.people import attach_phone
+from models.phones import to_e164
+
+
+@router.shared_contact
+async def save_shared_phone(ctx: Ctx) -> list[Reply]:
+    """Keep the shared phone, joining the person it already belongs to on another channel."""
+    phone = to_e164(ctx.incoming.contact_phone or "")
+    if phone is None:
+        return [Reply(ctx.t("contact.bad_phone")), main_menu(ctx)]
+    person = await attach_phone(ctx.session, ctx.identity, phone)
+    if person.locale:
+        ctx.set_locale(person.locale)  # the person we joined may already speak another language
+    return [main_menu(ctx, "contact.saved")]
