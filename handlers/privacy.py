@@ -12,6 +12,7 @@ from handlers.context import Ctx
 from handlers.menu import main_menu
 from handlers.router import Stale, router
 from handlers.types import Attachment, Button, Reply
+from handlers.waitlist import leave_waiting_lists
 from locales import MissingMessage
 from locales.dates import format_date_time
 from models.audit import audit
@@ -93,6 +94,7 @@ async def delete(ctx: Ctx, _: PrivacyForget) -> list[Reply]:
     """Delete the person for good; nothing about this conversation is kept either."""
     if ctx.state.step != PrivacyStep.CONFIRM_DELETE:
         raise Stale("privacy.forget")
+    await leave_waiting_lists(ctx.session, ctx.person.id, ctx.now)
     await forget(ctx.session, ctx.person)
     return [Reply(ctx.t("privacy.deleted"))]
 

@@ -20,7 +20,14 @@ from models.catalog import Event
 from models.localized import localized
 from models.outbox import OutboxMessage, OutboxStatus, Priority
 from models.people import ChannelIdentity, IdentityStatus
-from models.registration_service import AcceptResult, accept, decline, expire_due_offers
+from models.registration_service import (
+    WAITING,
+    AcceptResult,
+    accept,
+    cancel,
+    decline,
+    expire_due_offers,
+)
 from models.registration_service import waitlist_position as position_of
 from models.registrations import Registration
 
@@ -74,6 +81,20 @@ async def announce_offer(session: AsyncSession, registration: Registration, now:
     message.not_before = now
     message.attempts = 0
     await session.flush()
+
+
+async def leave_waiting_lists(session: AsyncSession, person_id: int, now: datetime) -> None:
+    """Withdraw a person from every queue they stand in, passing any seat offered to them on,
+    so nobody who left us is ever offered a seat."""
+    waiting = await session.scalars(
+        select(Registration).where(
+            Registration.person_id == person_id, Registration.status.in_(WAITING)
+        )
+    )
+    for registration in waiting.all():
+        following = await cancel(session, registration, now)
+        if following is not None:
+            await announce_offer(session, following, now)
 
 
 async def expire_offers(session: AsyncSession, now: datetime) -> int:

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.waitlist import expire_offers
 from models.outbox import OutboxMessage, Priority
+from models.people import ChannelIdentity
 from models.registrations import Registration
 from tests.handlers.test_my import register
 from tests.support import Chat, Clock
@@ -85,3 +86,17 @@ async def test_an_unanswered_offer_expires_and_moves_on(
     assert "offer has expired" in people[2].text
     assert await _statuses(sessions) == ["cancelled", "confirmed", "expired", "offered"]
     assert len(await _offers(sessions)) == 2
+
+
+async def test_someone_who_deletes_their_data_leaves_the_queue_and_their_offer_moves_on(
+    catalog: None, chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    people = await _full_workshop_with_a_cancellation(chat)  # person 2 holds an offer
+    await people[2].send("/privacy")
+    await people[2].press("Delete")
+    await people[2].press("Yes")
+    assert await _statuses(sessions) == ["cancelled", "confirmed", "declined", "offered"]
+    [offer] = await _offers(sessions)  # the deleted person's own messages went with them
+    async with sessions() as session:
+        identity = await session.get(ChannelIdentity, offer.identity_id)
+    assert identity is not None and identity.address == "w3"
