@@ -34,6 +34,8 @@ class IdentityStatus(StrEnum):
 
 class Person(Base):
     __tablename__ = "people"
+    # Never reuse a deleted person's id on SQLite: audit entries name people by id.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str | None] = mapped_column(String(200))

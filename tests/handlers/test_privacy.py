@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.engine import Engine
 from models.audit import AuditEntry
 from models.catalog import Event
 from models.conversation import ConversationState
@@ -163,3 +164,19 @@ async def test_the_other_channel_of_a_deleted_person_starts_afresh(
     async with sessions() as session:
         person = await session.scalar(select(Person))
         assert person is not None and person.name is None and person.background is None
+
+
+async def test_a_newcomer_never_inherits_a_deleted_persons_id(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    leaving = Chat(engine, "leaving")
+    await leaving.send("/start")
+    async with sessions() as session:
+        old_id = await session.scalar(select(func.max(Person.id)))
+    await leaving.send("/privacy")
+    await leaving.press("🗑️")
+    await leaving.press("כן, למחוק")
+    await Chat(engine, "newcomer").send("/start")
+    async with sessions() as session:
+        new_id = await session.scalar(select(func.max(Person.id)))
+    assert old_id is not None and new_id is not None and new_id > old_id

@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),
         sa.UniqueConstraint("phone", name=op.f("uq_people_phone")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "questions",
