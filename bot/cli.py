@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.app import ensure_demo_catalog, open_app
 from bot.console import Console
+from bot.serve import require_channels, serve
 from bot.settings import SettingsError, load_settings
 from models.catalog_import import CatalogError, import_catalog
 
@@ -23,6 +24,8 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument("--script", type=Path, help="play lines from FILE and print the transcript")
     chat.add_argument("--user", default="local", help="who is talking (separate conversations)")
     chat.add_argument("--save-attachments", type=Path, metavar="DIR", help="write files here")
+
+    commands.add_parser("run", help="serve every configured channel and the HTTP endpoints")
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -48,6 +51,18 @@ async def chat(args: argparse.Namespace) -> int:
     return 0
 
 
+async def run(args: argparse.Namespace) -> int:
+    """Serve the configured channels (Telegram) and /healthz, /metrics until interrupted."""
+    settings = load_settings()
+    require_channels(settings)
+    async with open_app(settings) as app:
+        if await ensure_demo_catalog(app):
+            logging.getLogger("hagshama").info("loaded the demo catalogue")
+        print(f"hagshama: serving on http://{settings.http_host}:{settings.http_port}", flush=True)
+        await serve(app)
+    return 0
+
+
 async def db_upgrade(args: argparse.Namespace) -> int:
     async with open_app(load_settings()):
         print("database schema is up to date")
@@ -69,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     action = {
         "chat": chat,
+        "run": run,
         "db": db_upgrade,
         "catalog": catalog_import,
     }[args.command]

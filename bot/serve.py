@@ -1,0 +1,107 @@
+"""`hagshama run`: every configured channel, and the HTTP server, until told to stop."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+from collections.abc import Sequence
+
+import uvicorn
+from telegram.error import InvalidToken
+
+from bot.app import App
+from bot.http import create_app
+from bot.metrics import Metrics
+from bot.settings import Settings, SettingsError
+from bot.telegram.runner import TelegramRunner, Tuning
+from bot.whatsapp.channel import WhatsAppChannel
+from bot.whatsapp.client import TwilioConfig
+
+NOTHING_TO_SERVE = (
+    "no channel configured: set TELEGRAM_BOT_TOKEN (and, for a webhook instead of polling, "
+    "PUBLIC_BASE_URL and TELEGRAM_WEBHOOK_SECRET), or TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, "
+    "TWILIO_WHATSAPP_FROM and PUBLIC_BASE_URL for WhatsApp"
+)
+
+
+def require_channels(settings: Settings) -> None:
+    """Refuse to start with nothing to serve, naming the keys to set."""
+    whatsapp = TwilioConfig.from_settings(settings)
+    if settings.telegram_bot_token is None and whatsapp is None:
+        raise SettingsError(NOTHING_TO_SERVE)
+
+
+async def serve(
+    app: App,
+    *,
+    sockets: Sequence[socket.socket] | None = None,
+    stop: asyncio.Event | None = None,
+    tuning: Tuning | None = None,
+) -> None:
+    """Serve until `stop` is set or, without one, until SIGINT/SIGTERM."""
+    require_channels(app.settings)
+    metrics = Metrics()
+    settings = app.settings
+    telegram = TelegramRunner(app, metrics, tuning) if settings.telegram_bot_token else None
+    twilio = TwilioConfig.from_settings(settings)
+    whatsapp = WhatsAppChannel(app.engine, twilio) if twilio else None
+    routes = [
+        *(telegram.routes() if telegram else []),
+        *(whatsapp.routes() if whatsapp else []),
+    ]
+    http = uvicorn.Server(
+        uvicorn.Config(
+            create_app(app.sessions, metrics, routes),
+            host=settings.http_host,
+            port=settings.http_port,
+            lifespan="off",
+            log_level="warning",
+        )
+    )
+    try:
+        if telegram is not None:
+            await telegram.start()
+    except BaseException as exc:
+        if whatsapp is not None:
+            await whatsapp.close()
+        if telegram is not None:
+            await telegram.stop()
+        if isinstance(exc, InvalidToken):
+            raise SettingsError(
+                f"TELEGRAM_BOT_TOKEN: Telegram refused it ({exc.message})"
+            ) from None
+        raise
+    watcher = asyncio.create_task(_stop_when(stop, http)) if stop else None
+    signals = _on_signals(http) if stop is None else []
+    try:
+        await http.serve(list(sockets) if sockets else None)
+    finally:
+        loop = asyncio.get_running_loop()
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+        if watcher is not None:
+            watcher.cancel()
+        if whatsapp is not None:
+            await whatsapp.close()
+        if telegram is not None:
+            await telegram.stop()
+
+
+async def _stop_when(stop: asyncio.Event, http: uvicorn.Server) -> None:
+    await stop.wait()
+    http.should_exit = True
+
+
+def _on_signals(http: uvicorn.Server) -> list[signal.Signals]:
+    """Stop gracefully on SIGINT/SIGTERM, also when they arrive after the HTTP server is done
+    (uvicorn hands the signal back to the handler it found when it exits)."""
+
+    def request_exit() -> None:
+        http.should_exit = True
+
+    loop = asyncio.get_running_loop()
+    handled = [signal.SIGINT, signal.SIGTERM]
+    for sig in handled:
+        loop.add_signal_handler(sig, request_exit)
+    return handled

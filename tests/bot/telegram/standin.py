@@ -1,0 +1,290 @@
+"""A stand-in for Telegram's Bot API on 127.0.0.1, for tests and the benchmark.
+
+It serves the methods the bot uses, records every request, hands queued updates to long
+polling, and answers with an injected 429 (retry_after) or 403 when a test asks it to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import json
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "123456:STAND-IN-TOKEN"
+BOT_USER = {
+    "id": 123456,
+    "is_bot": True,
+    "first_name": "Hagshama",
+    "username": "hagshama_test_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+PATIENCE = 30
+"""Seconds a test waits for the bot before failing (never a timing assertion)."""
+TEXT_FIELDS = {"text", "caption", "callback_query_id", "url", "secret_token", "language_code"}
+
+Json = dict[str, Any]
+
+
+@dataclass
+class Call:
+    """One request the bot made: the method and its decoded parameters."""
+
+    method: str
+    params: Json
+
+    @property
+    def chat_id(self) -> int | None:
+        chat = self.params.get("chat_id")
+        return int(chat) if chat is not None else None
+
+    @property
+    def buttons(self) -> dict[str, str]:
+        """Inline button label → callback_data, in reading order."""
+        rows = (self.params.get("reply_markup") or {}).get("inline_keyboard", [])
+        return {b["text"]: b["callback_data"] for row in rows for b in row}
+
+
+@dataclass
+class Failure:
+    code: int
+    description: str
+    retry_after: int | None = None
+
+
+@dataclass
+class StandIn:
+    user_language: str = "he"
+    calls: list[Call] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    """Requests per method, cheap to poll when many are expected."""
+    messages: dict[tuple[int, int], Json] = field(default_factory=dict)
+    _updates: list[Json] = field(default_factory=list)
+    _failures: dict[str, list[Failure]] = field(default_factory=dict)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _news: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _runner: web.AppRunner | None = None
+    _closing: bool = False
+    base_url: str = ""
+
+    async def start(self) -> str:
+        """Listen on a free port; returns the base URL to give the bot (…/bot)."""
+        app = web.Application(client_max_size=50 * 1024 * 1024)
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}/bot"
+        return self.base_url
+
+    async def stop(self) -> None:
+        async with self._news:  # end pending long polls now rather than at their timeout
+            self._closing = True
+            self._news.notify_all()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # What a test injects -------------------------------------------------------------------
+
+    def fail(
+        self, method: str, code: int, *, retry_after: int | None = None, times: int = 1
+    ) -> None:
+        """The next `times` calls of `method` fail with `code` (429 with retry_after, 403…)."""
+        description = {
+            429: f"Too Many Requests: retry after {retry_after}",
+            403: "Forbidden: bot was blocked by the user",
+        }.get(code, "Bad Request: injected")
+        self._failures.setdefault(method, []).extend(
+            Failure(code, description, retry_after) for _ in range(times)
+        )
+
+    async def push(self, update: Json) -> None:
+        """Queue an update for getUpdates (polling mode)."""
+        async with self._news:
+            self._updates.append(update)
+            self._news.notify_all()
+
+    def update(self, **content: Any) -> Json:
+        return {"update_id": next(self._ids), **content}
+
+    def user(self, chat_id: int) -> Json:
+        return {
+            "id": chat_id,
+            "is_bot": False,
+            "first_name": "Noa",
+            "last_name": f"#{chat_id}",
+            "language_code": self.user_language,
+        }
+
+    def message(self, chat_id: int, text: str) -> Json:
+        """An update: the person typed `text`."""
+        return self.update(message=self._incoming(chat_id, text=text))
+
+    def contact(self, chat_id: int, phone: str, *, owner: int | None = None) -> Json:
+        """An update: the person shared a contact card (their own unless `owner` says)."""
+        card = {"phone_number": phone, "first_name": "Noa", "user_id": owner or chat_id}
+        return self.update(message=self._incoming(chat_id, contact=card))
+
+    def _incoming(self, chat_id: int, **content: Any) -> Json:
+        return {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": "Noa"},
+            "from": self.user(chat_id),
+            **content,
+        }
+
+    def press(self, chat_id: int, label: str) -> Json:
+        """An update: the person pressed the latest button whose label contains `label`."""
+        for (chat, _), message in reversed(self.messages.items()):
+            rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+            for button in (b for row in rows for b in row):
+                if chat == chat_id and label in button["text"]:
+                    query = {
+                        "id": str(next(self._ids)),
+                        "from": self.user(chat_id),
+                        "chat_instance": str(chat_id),
+                        "message": message,
+                        "data": button["callback_data"],
+                    }
+                    return self.update(callback_query=query)
+        raise AssertionError(f"no button with {label!r} in chat {chat_id}")
+
+    # What a test reads ---------------------------------------------------------------------
+
+    def sent(self, chat_id: int, method: str = "sendMessage") -> list[Call]:
+        return [c for c in self.calls if c.method == method and c.chat_id == chat_id]
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, condition: Callable[[], Any], patience: float = PATIENCE) -> Any:
+        """Wait until `condition()` is truthy (re-checked on every request); returns it."""
+        async with asyncio.timeout(patience), self._news:
+            await self._news.wait_for(condition)
+        return condition()
+
+    async def reply_to(self, chat_id: int, update: Json, count: int = 1) -> list[Call]:
+        """Push `update` and wait for the bot's next `count` messages to that chat."""
+        before = len(self.sent(chat_id))
+        await self.push(update)
+        await self.wait_for(lambda: len(self.sent(chat_id)) >= before + count)
+        return self.sent(chat_id)[before:]
+
+    # The Bot API ---------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await _params(request)
+        async with self._news:
+            self.calls.append(Call(method, params))
+            self.counts[method] += 1
+            self._news.notify_all()
+        failures = self._failures.get(method)
+        if failures:
+            failure = failures.pop(0)
+            body: Json = {
+                "ok": False,
+                "error_code": failure.code,
+                "description": failure.description,
+            }
+            if failure.retry_after is not None:
+                body["parameters"] = {"retry_after": failure.retry_after}
+            return web.json_response(body, status=failure.code)
+        if method == "getUpdates":
+            result: Any = await self._get_updates(params)
+        else:
+            result = self._answer(method, params)
+        return web.json_response({"ok": True, "result": result})
+
+    async def _get_updates(self, params: Json) -> list[Json]:
+        offset = int(params.get("offset") or 0)
+        timeout = float(params.get("timeout") or 0)
+        async with self._news:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            if not self._updates and timeout:
+                try:
+                    async with asyncio.timeout(timeout):
+                        await self._news.wait_for(lambda: bool(self._updates) or self._closing)
+                except TimeoutError:
+                    pass
+            return self._updates[: int(params.get("limit") or 100)]
+
+    def _answer(self, method: str, params: Json) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method in {"sendMessage", "sendDocument", "sendPhoto"}:
+            return self._store(params, method)
+        if method in {"editMessageText", "editMessageReplyMarkup"}:
+            key = (int(params["chat_id"]), int(params["message_id"]))
+            message = dict(self.messages[key])
+            if "text" in params:
+                message["text"] = _shown(params)
+            message["reply_markup"] = _inline(params)
+            self.messages[key] = message
+            return message
+        if method == "getWebhookInfo":
+            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        return True  # answerCallbackQuery, setMyCommands, setWebhook, deleteWebhook…
+
+    def _store(self, params: Json, method: str) -> Json:
+        chat_id = int(params["chat_id"])
+        message: Json = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": "Noa"},
+            "from": BOT_USER,
+            "reply_markup": _inline(params),
+        }
+        if method == "sendMessage":
+            message["text"] = _shown(params)
+        elif method == "sendDocument":
+            message["document"] = {
+                "file_id": f"doc{message['message_id']}",
+                "file_unique_id": f"d{message['message_id']}",
+                "file_name": params["document"]["filename"],
+            }
+        else:
+            message["photo"] = [
+                {"file_id": "p", "file_unique_id": "p", "width": 100, "height": 100}
+            ]
+        self.messages[chat_id, message["message_id"]] = message
+        return message
+
+
+def _shown(params: Json) -> str:
+    """The text as a person sees it: HTML entities decoded (we never send tags)."""
+    text = str(params["text"])
+    return html.unescape(text) if params.get("parse_mode") == "HTML" else text
+
+
+def _inline(params: Json) -> Json | None:
+    markup = params.get("reply_markup")
+    return markup if isinstance(markup, dict) and "inline_keyboard" in markup else None
+
+
+async def _params(request: web.Request) -> Json:
+    """python-telegram-bot posts forms whose non-string values are JSON-encoded."""
+    params: Json = {}
+    for name, value in (await request.post()).items():
+        if isinstance(value, web.FileField):
+            params[name] = {"filename": value.filename, "data": value.file.read()}
+        elif name in TEXT_FIELDS:
+            params[name] = value
+        else:
+            try:
+                params[name] = json.loads(value)
+            except ValueError:
+                params[name] = value
+    return params

@@ -1,0 +1,66 @@
+"""`hagshama run` for real, in a child process: refuses without a token, serves with one."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.bot.telegram.standin import TOKEN, StandIn
+from tests.support import hagshama
+
+CHAT = 9001
+
+
+def test_without_a_bot_token_run_stops_with_the_keys_to_set(tmp_path: Path) -> None:
+    env_token = os.environ.pop("TELEGRAM_BOT_TOKEN", None)
+    try:
+        result = hagshama("run", database_url=f"sqlite:///{tmp_path}/run.db")
+    finally:
+        if env_token is not None:
+            os.environ["TELEGRAM_BOT_TOKEN"] = env_token
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "set TELEGRAM_BOT_TOKEN" in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_run_answers_by_polling_serves_health_and_stops_on_sigterm(
+    standin: StandIn, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/run.db",
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": standin.base_url,
+        "HTTP_PORT": str(port),
+        "PYTHONIOENCODING": "utf-8",
+    }
+    env.pop("PUBLIC_BASE_URL", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", env=env, stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        await standin.wait_for(lambda: standin.of("getUpdates"))
+        await standin.push(standin.message(CHAT, "/start"))
+        [welcome] = await standin.wait_for(lambda: standin.sent(CHAT))
+        assert "ברוכים הבאים" in welcome.params["text"]
+        async with httpx.AsyncClient() as http:
+            health = await http.get(f"http://127.0.0.1:{port}/healthz")
+        assert health.status_code == 200
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 60) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
