@@ -2,6 +2,7 @@
 
 from models.audit import AuditEntry
 from models.base import Base
+from models.bulletins import Bulletin, BulletinStatus
 from models.catalog import Event, EventKind, EventStatus, Question, Topic, TopicKind, Track
 from models.conversation import ConversationState
 from models.outbox import OutboxMessage, OutboxStatus
@@ -12,6 +13,8 @@ from models.subscriptions import ConsentAction, ConsentRecord, Subscription, Sub
 __all__ = [
     "AuditEntry",
     "Base",
+    "Bulletin",
+    "BulletinStatus",
     "Channel",
     "ChannelIdentity",
     "ConsentAction",

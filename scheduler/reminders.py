@@ -1,0 +1,159 @@
+"""Event reminders: planned from the registrations, kept in step with the events.
+
+Each run recomputes what every confirmed registration of an upcoming event should receive and
+reconciles the outbox with it: missing reminders still ahead are queued, pending ones follow a
+rescheduled or edited event, and pending ones whose registration or event is gone are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.context import EngineConfig
+from handlers.my import MyRegistration
+from handlers.types import Button, Reply, reply_to_payload
+from locales import Translator
+from locales.dates import format_span
+from models.catalog import Event, EventStatus
+from models.localized import localized
+from models.outbox import OutboxMessage, OutboxStatus, Priority, enqueue
+from models.people import Person
+from models.registrations import Registration, RegistrationStatus
+from scheduler.audience import reachable_identity
+from scheduler.quiet import QuietHours
+
+KIND = "reminder"
+DEFAULT_OFFSETS = (1440, 120)
+"""Minutes before the start, for events that do not set their own."""
+KEY_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Planned:
+    identity_id: int | None
+    locale: str
+    event: Event
+    checkin_code: str
+    registration_id: int
+    send_at: datetime
+
+
+def reminder_key(registration_id: int, offset: int) -> str:
+    return f"{KIND}:{registration_id}:{offset}"
+
+
+async def plan_reminders(
+    session: AsyncSession, now: datetime, config: EngineConfig, quiet: QuietHours
+) -> int:
+    """Queue the reminders still ahead, move pending ones with their event, skip stale ones."""
+    planned = await _plan(session, now, quiet, config.default_locale)
+    existing = await _existing(session, planned)
+    queued = 0
+    for key, plan in planned.items():
+        row = existing.get(key)
+        if row is None:
+            if plan.send_at > now and plan.identity_id is not None:
+                queued += await enqueue(
+                    session,
+                    plan.identity_id,
+                    KIND,
+                    _payload(plan, config.timezone),
+                    dedupe_key=key,
+                    priority=Priority.REMINDER,
+                    not_before=plan.send_at,
+                )
+        elif row.status == OutboxStatus.PENDING:
+            payload = _payload(plan, config.timezone)
+            if row.not_before != plan.send_at or row.payload != payload:
+                row.not_before = plan.send_at
+                row.payload = payload
+    await _skip_unplanned(session, planned)
+    return queued
+
+
+async def _plan(
+    session: AsyncSession, now: datetime, quiet: QuietHours, default_locale: str
+) -> dict[str, Planned]:
+    """What each confirmed registration of an upcoming published event should receive, and when;
+    times already past stay in the plan so that a due reminder not yet sent is kept."""
+    rows = await session.execute(
+        select(
+            Registration.id,
+            Registration.checkin_code,
+            Event,
+            reachable_identity(Registration.person_id),
+            Person.locale,
+        )
+        .join(Event, Event.id == Registration.event_id)
+        .join(Person, Person.id == Registration.person_id)
+        .where(
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Event.status == EventStatus.PUBLISHED,
+            Event.starts_at > now,
+        )
+    )
+    planned: dict[str, Planned] = {}
+    for registration_id, code, event, identity_id, locale in rows:
+        for offset in event.reminder_offsets or DEFAULT_OFFSETS:
+            send_at = quiet.next_allowed(
+                event.starts_at - timedelta(minutes=offset), Priority.REMINDER
+            )
+            planned[reminder_key(registration_id, offset)] = Planned(
+                identity_id, locale or default_locale, event, code, registration_id, send_at
+            )
+    return planned
+
+
+async def _existing(session: AsyncSession, keys: Iterable[str]) -> dict[str, OutboxMessage]:
+    """The outbox rows already queued under any of `keys`, whatever became of them."""
+    wanted = list(keys)
+    found: dict[str, OutboxMessage] = {}
+    for start in range(0, len(wanted), KEY_BATCH):
+        batch = wanted[start : start + KEY_BATCH]
+        rows = await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key.in_(batch))
+        )
+        found.update((row.dedupe_key, row) for row in rows if row.dedupe_key)
+    return found
+
+
+async def _skip_unplanned(session: AsyncSession, planned: dict[str, Planned]) -> None:
+    """Pending reminders no longer planned: cancelled registration, cancelled or started event."""
+    pending = await session.execute(
+        select(OutboxMessage.id, OutboxMessage.dedupe_key).where(
+            OutboxMessage.kind == KIND, OutboxMessage.status == OutboxStatus.PENDING
+        )
+    )
+    stale = [row_id for row_id, key in pending if key not in planned]
+    for start in range(0, len(stale), KEY_BATCH):
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(stale[start : start + KEY_BATCH]),
+                OutboxMessage.status == OutboxStatus.PENDING,
+            )
+            .values(status=OutboxStatus.SKIPPED)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _payload(plan: Planned, timezone: str) -> dict[str, Any]:
+    """The reminder in the person's language, with a button to their registration."""
+    t = Translator(plan.locale)
+    event = plan.event
+    place = localized(event.content, "place", t.locale)
+    text = t(
+        "reminder.message",
+        title=localized(event.content, "title", t.locale),
+        when=format_span(event.starts_at, event.ends_at, t.locale, timezone),
+        place=t("reminder.place", place=place) if place else "",
+        code=plan.checkin_code,
+    )
+    button = Button(t("reminder.manage"), MyRegistration(plan.registration_id).pack())
+    return reply_to_payload(Reply(text, buttons=[[button]]))
