@@ -1,0 +1,117 @@
+"""Token buckets that pace sending to what the platforms allow, shared by everything that sends."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+Monotonic = Callable[[], float]
+
+TELEGRAM_RATE = 30.0
+"""Messages per second a Telegram bot may send in bulk."""
+
+TELEGRAM_CHAT_RATE = 1.0
+"""Messages per second to one Telegram chat."""
+
+TELEGRAM_CHAT_BURST = 3
+"""A short burst to one chat is tolerated: an answer is often two or three messages."""
+
+WHATSAPP_RATE = 80.0
+"""Twilio's default messages per second for one WhatsApp sender."""
+
+
+class TokenBucket:
+    """`burst` tokens at once, then one every 1/`rate` seconds. Reservations queue: each caller
+    is told when its token comes due, so callers are served in the order they asked."""
+
+    def __init__(self, rate: float, burst: int = 1, clock: Monotonic = time.monotonic) -> None:
+        if rate <= 0 or burst < 1:
+            raise ValueError("a bucket needs a positive rate and a burst of at least 1")
+        self.rate = rate
+        self.burst = burst
+        self._clock = clock
+        self._interval = 1.0 / rate
+        self._tolerance = (burst - 1) * self._interval
+        self._due = clock()  # when the bucket is empty again, if nobody takes another token
+
+    def delay(self) -> float:
+        """Seconds until a token would be free, without taking it."""
+        return max(0.0, self._due - self._tolerance - self._clock())
+
+    def reserve(self) -> float:
+        """Take the next token; returns how many seconds to wait before using it."""
+        now = self._clock()
+        wait = max(0.0, self._due - self._tolerance - now)
+        self._due = max(self._due, now) + self._interval
+        return wait
+
+    def idle(self) -> bool:
+        """True when the bucket is full again: forgetting it loses nothing."""
+        return self._due <= self._clock()
+
+
+class RateLimiter:
+    """One channel's limits: a bucket for everything it sends, and optionally one per chat.
+    The dispatcher and the channel's own replies share one instance so they share the budget."""
+
+    PRUNE_AT = 10_000
+    """Per-chat buckets kept before idle ones are forgotten."""
+
+    def __init__(
+        self,
+        rate: float,
+        burst: int | None = None,
+        *,
+        chat_rate: float | None = None,
+        chat_burst: int = 1,
+        clock: Monotonic = time.monotonic,
+    ) -> None:
+        # A tenth of a second's worth of burst covers the pause between two claimed batches
+        # without letting any one second go far over the rate.
+        self.bucket = TokenBucket(rate, burst or max(1, round(rate / 10)), clock)
+        self._chat_rate = chat_rate
+        self._chat_burst = chat_burst
+        self._clock = clock
+        self._chats: dict[str, TokenBucket] = {}
+
+    def chat_delay(self, address: str) -> float:
+        """Seconds until `address` may receive another message, without reserving anything."""
+        chat = self._chats.get(address)
+        return chat.delay() if chat else 0.0
+
+    def reserve(self, address: str) -> float:
+        """Book one message to `address`; returns the seconds to wait before sending it."""
+        chat = self._chat(address)
+        # Both are booked now: a global slot booked for later would hold up every other chat.
+        return max(chat.reserve() if chat else 0.0, self.bucket.reserve())
+
+    async def acquire(self, address: str) -> None:
+        """Wait until one more message to `address` fits both the chat's and the global limit."""
+        wait = self.reserve(address)
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    def _chat(self, address: str) -> TokenBucket | None:
+        if self._chat_rate is None:
+            return None
+        chat = self._chats.get(address)
+        if chat is None:
+            if len(self._chats) >= self.PRUNE_AT:
+                self._chats = {a: b for a, b in self._chats.items() if not b.idle()}
+            chat = self._chats[address] = TokenBucket(
+                self._chat_rate, self._chat_burst, self._clock
+            )
+        return chat
+
+
+def telegram_limiter(rate: float = TELEGRAM_RATE, clock: Monotonic = time.monotonic) -> RateLimiter:
+    """Telegram: `rate` per second for the bot, about one per second per chat."""
+    return RateLimiter(
+        rate, chat_rate=TELEGRAM_CHAT_RATE, chat_burst=TELEGRAM_CHAT_BURST, clock=clock
+    )
+
+
+def whatsapp_limiter(rate: float = WHATSAPP_RATE, clock: Monotonic = time.monotonic) -> RateLimiter:
+    """WhatsApp via Twilio: the sender number's messages-per-second, no per-chat limit."""
+    return RateLimiter(rate, clock=clock)
