@@ -19,8 +19,7 @@ from handlers.router import Handler, Stale, router
 from handlers.types import Incoming, Reply
 from locales import Translator, supported
 from models.base import utcnow
-from models.conversation import ConcurrentUpdate, load_state, save_state
-from models.people import identify
+from models.conversation import ConcurrentUpdate, open_conversation, save_state
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +52,12 @@ class Engine:
 
     async def _handle(self, session: AsyncSession, incoming: Incoming) -> list[Reply]:
         now = self.clock()
-        identity = await identify(
+        identity, state = await open_conversation(
             session, incoming.channel, incoming.address, incoming.display_name, now
         )
         locale = (
             identity.person.locale or supported(incoming.locale_hint) or self.config.default_locale
         )
-        state = await load_state(session, identity.id)
         ctx = Ctx(incoming, session, identity, state, self.config, now, Translator(locale))
         replies = await self._dispatch(ctx)
         if inspect(identity).deleted or inspect(identity).was_deleted:

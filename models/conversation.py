@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, update
+from sqlalchemy import ForeignKey, Integer, String, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, JSONType, UTCDateTime, utcnow
+from models.people import Channel, ChannelIdentity, identify
 
 
 class ConcurrentUpdate(Exception):
@@ -31,13 +32,46 @@ class ConversationState(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+async def open_conversation(
+    session: AsyncSession, channel: Channel, address: str, display_name: str | None, now: datetime
+) -> tuple[ChannelIdentity, ConversationState]:
+    """The identity behind an inbound message (created if new, marked seen) and its state,
+    read in one round trip; the identity's row lock serialises a person's messages."""
+    row = (
+        await session.execute(
+            select(ChannelIdentity, ConversationState)
+            .outerjoin(ConversationState, ConversationState.identity_id == ChannelIdentity.id)
+            .where(ChannelIdentity.channel == channel, ChannelIdentity.address == address)
+            .with_for_update(of=ChannelIdentity)
+        )
+    ).first()
+    if row is None:
+        identity = await identify(session, channel, address, display_name, now)
+        return identity, _fresh(identity.id)
+    identity, state = row
+    identity.seen(now, display_name)
+    await session.flush()
+    if state is None:
+        return identity, _fresh(identity.id)
+    if session.get_bind().dialect.name == "postgresql":
+        # After waiting for the lock PostgreSQL re-reads only the locked identity row; the joined
+        # state may predate the transaction we waited for. (SQLite runs writers one at a time.)
+        await session.refresh(state)
+    session.expunge(state)
+    return identity, state
+
+
+def _fresh(identity_id: int) -> ConversationState:
+    return ConversationState(identity_id=identity_id, step=None, data={}, menu=[], version=0)
+
+
 async def load_state(session: AsyncSession, identity_id: int) -> ConversationState:
     """The identity's conversation, detached from the session so saving is explicit."""
     # The row lock serialises two processes answering the same person (PostgreSQL); SQLite
     # already serialises writers with BEGIN IMMEDIATE.
     state = await session.get(ConversationState, identity_id, with_for_update=True)
     if state is None:
-        return ConversationState(identity_id=identity_id, step=None, data={}, menu=[], version=0)
+        return _fresh(identity_id)
     session.expunge(state)
     return state
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -35,7 +35,7 @@ class IdentityStatus(StrEnum):
 class Person(Base):
     __tablename__ = "people"
     # Never reuse a deleted person's id on SQLite: audit entries name people by id.
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str | None] = mapped_column(String(200))
@@ -83,6 +83,19 @@ class ChannelIdentity(Base):
 
     person: Mapped[Person] = relationship(back_populates="identities", lazy="joined")
 
+    def seen(self, now: datetime, display_name: str | None) -> None:
+        """Note an inbound message: the person is reachable again, and when they last wrote."""
+        if self.last_inbound_at is None or now - self.last_inbound_at >= SEEN_PRECISION:
+            self.last_inbound_at = now
+        self.status = IdentityStatus.ACTIVE
+        if display_name:
+            self.display_name = display_name
+
+
+SEEN_PRECISION = timedelta(minutes=1)
+"""last_inbound_at is kept to the minute: a burst of messages costs no extra writes, and the
+WhatsApp 24-hour window measured from it errs on the early, safe side."""
+
 
 async def identify(
     session: AsyncSession,
@@ -99,14 +112,9 @@ async def identify(
     )
     if identity is None:
         person = Person(interests=[], roles=[])
-        identity = ChannelIdentity(
-            person=person, channel=channel, address=address, display_name=display_name
-        )
+        identity = ChannelIdentity(person=person, channel=channel, address=address)
         session.add(identity)
-    identity.last_inbound_at = now
-    identity.status = IdentityStatus.ACTIVE
-    if display_name:
-        identity.display_name = display_name
+    identity.seen(now, display_name)
     await session.flush()
     return identity
 
