@@ -11,6 +11,7 @@ import uvicorn
 from telegram.error import InvalidToken
 
 from bot.app import App
+from bot.background import Background
 from bot.http import create_app
 from bot.metrics import Metrics
 from bot.settings import Settings, SettingsError
@@ -72,6 +73,8 @@ async def serve(
                 f"TELEGRAM_BOT_TOKEN: Telegram refused it ({exc.message})"
             ) from None
         raise
+    background = Background(app)
+    await background.start()
     watcher = asyncio.create_task(_stop_when(stop, http)) if stop else None
     signals = _on_signals(http) if stop is None else []
     try:

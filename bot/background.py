@@ -1,0 +1,42 @@
+"""What runs beside the channels in `hagshama run`: the outbox dispatcher and the scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from bot.app import App
+from bot.telegram.sender import TelegramSender, outbox_bot
+from models.people import Channel
+from scheduler.dispatcher import Dispatcher
+from scheduler.ratelimit import RateLimiter, telegram_limiter
+from scheduler.runner import Runner
+from scheduler.sender import Sender
+
+
+class Background:
+    def __init__(self, app: App) -> None:
+        senders: list[Sender] = []
+        limiters: dict[Channel, RateLimiter] = {}
+        token = app.settings.telegram_bot_token
+        if token is not None:
+            bot = outbox_bot(token.get_secret_value(), app.settings.telegram_api_base_url)
+            senders.append(TelegramSender(bot, app.settings.default_locale))
+            limiters[Channel.TELEGRAM] = telegram_limiter()
+        self.dispatcher = Dispatcher(app.sessions, senders, limiters=limiters)
+        self.runner = Runner(app.db, app.engine.config)
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Start planning (if this process leads) and draining the outbox."""
+        await self.runner.start()
+        self._task = asyncio.create_task(self.dispatcher.run(self._stop))
+
+    async def stop(self) -> None:
+        """Finish the messages in flight, then hand scheduling over to another process."""
+        self._stop.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.runner.stop()
