@@ -1,0 +1,10 @@
+"""Every benchmark, one after the other: `python -m bench` (or `make bench`)."""
+
+import subprocess
+import sys
+
+BENCHMARKS = ("bench.telegram_throughput", "bench.broadcast")
+
+if __name__ == "__main__":
+    failed = [name for name in BENCHMARKS if subprocess.call([sys.executable, "-m", name])]
+    sys.exit(1 if failed else 0)
