@@ -1,4 +1,4 @@
-"""The .ics calendar file of a registration, for any calendar app."""
+"""The ticket of a confirmed registration, with its .ics file for any calendar app."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from handlers.types import Attachment
+from handlers.context import Ctx
+from handlers.events import title, when
+from handlers.types import Attachment, Button, Reply
 from models.catalog import Event
 from models.localized import localized
 from models.registrations import Registration
@@ -34,3 +36,17 @@ def ics(event: Event, registration: Registration, locale: str, now: datetime) ->
     entry.add("description", f"{description}\n\n{registration.checkin_code}".strip())
     calendar.add_component(entry)
     return Attachment(f"{event.slug}.ics", "text/calendar", calendar.to_ical())
+
+
+def ticket(
+    ctx: Ctx, event: Event, registration: Registration, buttons: list[list[Button]]
+) -> Reply:
+    """The confirmation of a seat: what, when, the check-in code and the calendar file."""
+    text = ctx.t(
+        "registration.confirmed",
+        title=title(ctx, event),
+        when=when(ctx, event),
+        code=registration.checkin_code,
+    )
+    attachment = ics(event, registration, ctx.locale, ctx.now)
+    return Reply(text, buttons=buttons, attachments=[attachment])

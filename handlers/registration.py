@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from handlers.calendar import ics
+from handlers.calendar import ticket
 from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.events import (
@@ -188,11 +188,4 @@ async def confirm(ctx: Ctx, choice: ConfirmRegistration) -> list[Reply]:
         position = await waitlist_position(ctx.session, registration)
         text = ctx.t("registration.waitlisted", title=title(ctx, event), position=position)
         return [Reply(text, buttons=back)]
-    text = ctx.t(
-        "registration.confirmed",
-        title=title(ctx, event),
-        when=when(ctx, event),
-        code=registration.checkin_code,
-    )
-    attachment = ics(event, registration, ctx.locale, ctx.now)
-    return [Reply(text, buttons=back, attachments=[attachment])]
+    return [ticket(ctx, event, registration, back)]

@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.calendar import ics
+from handlers.calendar import ticket
 from handlers.callback import CallbackData
 from handlers.context import Ctx
-from handlers.events import EventList, card, title, when
+from handlers.events import EventList, card, title
 from handlers.router import Stale, router
 from handlers.types import Button, Reply
 from locales import DEFAULT_LOCALE, Translator
@@ -122,14 +122,7 @@ async def answer(ctx: Ctx, choice: OfferAnswer) -> list[Reply]:
         return [Reply(ctx.t("waitlist.declined", title=title(ctx, event)), buttons=back)]
     result = await accept(ctx.session, registration, ctx.now)
     if result is AcceptResult.CONFIRMED:
-        text = ctx.t(
-            "registration.confirmed",
-            title=title(ctx, event),
-            when=when(ctx, event),
-            code=registration.checkin_code,
-        )
-        attachment = ics(event, registration, ctx.locale, ctx.now)
-        return [Reply(text, buttons=back, attachments=[attachment])]
+        return [ticket(ctx, event, registration, back)]
     if result is AcceptResult.EXPIRED:
         await expire_offers(ctx.session, ctx.now)
         return [Reply(ctx.t("waitlist.expired")), await card(ctx, event)]
