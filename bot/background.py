@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 
 from bot.app import App
 from bot.telegram.sender import TelegramSender, outbox_bot
@@ -15,8 +16,10 @@ from scheduler.sender import Sender
 
 
 class Background:
-    def __init__(self, app: App) -> None:
-        senders: list[Sender] = []
+    def __init__(self, app: App, channel_senders: Sequence[Sender] = ()) -> None:
+        """`channel_senders` come from channels that build their own (WhatsApp's needs the
+        HTTP client it shares with its webhook)."""
+        senders: list[Sender] = list(channel_senders)
         limiters: dict[Channel, RateLimiter] = {}
         token = app.settings.telegram_bot_token
         if token is not None:

@@ -7,6 +7,7 @@ from models.catalog import Event, EventKind, EventStatus, Question, Topic, Topic
 from models.conversation import ConversationState
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
+from models.receipts import InboundReceipt
 from models.registrations import Lead, Registration, RegistrationStatus
 from models.subscriptions import ConsentAction, ConsentRecord, Subscription, SubscriptionStatus
 
@@ -24,6 +25,7 @@ __all__ = [
     "EventKind",
     "EventStatus",
     "IdentityStatus",
+    "InboundReceipt",
     "Lead",
     "OutboxMessage",
     "OutboxStatus",

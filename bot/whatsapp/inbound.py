@@ -1,0 +1,151 @@
+"""POST /whatsapp/inbound: messages people send us, acknowledged at once and answered after."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from sqlalchemy import select
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from bot.whatsapp.client import Outbound
+from bot.whatsapp.media import MediaShelf
+from bot.whatsapp.signature import Signatures
+from handlers.engine import Engine
+from handlers.types import Incoming, Reply
+from locales import gettext
+from models.base import utcnow
+from models.people import Channel, ChannelIdentity, Person, mark_blocked
+from models.receipts import first_receipt
+from scheduler.sender import RecipientBlocked, RetryLater
+
+log = logging.getLogger(__name__)
+
+INBOUND_PATH = "/whatsapp/inbound"
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+ATTEMPTS = 3
+"""Tries per reply when Twilio asks us to slow down or fails for a moment."""
+
+
+def acknowledge(background: BackgroundTask | None = None) -> Response:
+    """An empty TwiML answer: we reply through the API, not in the webhook's response."""
+    return Response(EMPTY_TWIML, media_type="text/xml", background=background)
+
+
+def parse(params: dict[str, str]) -> Incoming | None:
+    """The message in Twilio's form fields; None for anything that is not from WhatsApp."""
+    sender = params.get("From", "")
+    if not sender.startswith("whatsapp:+"):
+        return None
+    media = None
+    if params.get("NumMedia", "0") not in ("", "0"):
+        media = params.get("MediaContentType0") or "media"
+    return Incoming(
+        Channel.WHATSAPP,
+        sender,
+        text=params.get("Body") or None,
+        payload=params.get("ButtonPayload") or params.get("ListId") or None,
+        media=media,
+        display_name=params.get("ProfileName") or None,
+    )
+
+
+class WhatsAppInbound:
+    def __init__(
+        self,
+        engine: Engine,
+        outbound: Outbound,
+        shelf: MediaShelf,
+        signatures: Signatures,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.engine = engine
+        self.outbound = outbound
+        self.shelf = shelf
+        self.signatures = signatures
+        self.clock = clock
+        self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    def route(self) -> Route:
+        return Route(INBOUND_PATH, self.receive, methods=["POST"])
+
+    async def receive(self, request: Request) -> Response:
+        """Check the signature, take each MessageSid once, answer in the background."""
+        params = await self.signatures.form(request)
+        if params is None:
+            return PlainTextResponse("forbidden", status_code=403)
+        incoming = parse(params)
+        message_id = params.get("MessageSid", "")
+        if incoming is None or not message_id:
+            return acknowledge()
+        async with self.engine.sessions() as session, session.begin():
+            fresh = await first_receipt(session, Channel.WHATSAPP, message_id, self.clock())
+        if not fresh:
+            log.info("whatsapp message %s delivered again: already answered", message_id)
+            return acknowledge()
+        return acknowledge(BackgroundTask(self.answer, incoming))
+
+    async def answer(self, incoming: Incoming) -> None:
+        """Run the conversation and send its replies, one message at a time per person."""
+        async with self._turn(incoming.address):
+            try:
+                replies = await self.engine.handle(incoming)
+            except Exception:
+                log.exception("whatsapp message from %s failed", incoming.address)
+                replies = [Reply(gettext(await self._locale(incoming.address), "error.internal"))]
+            for reply in replies:
+                if not await self.deliver(incoming.address, reply):
+                    return
+
+    async def deliver(self, address: str, reply: Reply) -> bool:
+        """Send one reply, trying again on temporary errors; False when the rest should not go."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                await self.outbound.send_reply(address, reply, self.shelf.put(reply.attachments))
+                return True
+            except RetryLater as error:
+                if attempt == ATTEMPTS:
+                    log.error("reply to %s not sent after %d tries: %s", address, attempt, error)
+                    return False
+                await asyncio.sleep(error.retry_after or attempt)
+            except RecipientBlocked as error:
+                log.info("%s cannot receive our messages: %s", address, error)
+                async with self.engine.sessions() as session, session.begin():
+                    await mark_blocked(session, Channel.WHATSAPP, address)
+                return False
+            except Exception:
+                log.exception("reply to %s not sent", address)
+                return False
+        return False
+
+    async def _locale(self, address: str) -> str:
+        async with self.engine.sessions() as session:
+            stored = await session.scalar(
+                select(Person.locale)
+                .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
+                .where(
+                    ChannelIdentity.channel == Channel.WHATSAPP, ChannelIdentity.address == address
+                )
+            )
+        return stored or self.engine.config.default_locale
+
+    @asynccontextmanager
+    async def _turn(self, address: str) -> AsyncIterator[None]:
+        """One person's messages are answered in the order they arrived."""
+        lock, users = self._turns.get(address, (asyncio.Lock(), 0))
+        self._turns[address] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._turns[address]
+            if users == 1:
+                del self._turns[address]
+            else:
+                self._turns[address] = (lock, users - 1)

@@ -1,0 +1,127 @@
+"""The outbox's way out to WhatsApp: free-form inside the 24-hour window, the approved template
+outside it, Telegram when there is no template and the person is there too.
+
+The dispatcher hands a sender only the address and the reply, not the row's kind, so consent is
+judged from the person's record: a proactive message goes to people who granted consent to a
+topic they still receive (bulletins, broadcasts) or who hold a live registration (reminders and
+waiting-list offers about an event they asked for). Anyone else gets nothing; the row fails
+with the reason."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.whatsapp.client import Outbound
+from bot.whatsapp.media import MediaShelf
+from bot.whatsapp.render import render
+from handlers.types import Reply, reply_to_payload
+from models.base import utcnow
+from models.outbox import Priority, enqueue
+from models.people import Channel, ChannelIdentity, IdentityStatus
+from models.registrations import Registration, RegistrationStatus
+from models.subscriptions import (
+    ConsentAction,
+    ConsentRecord,
+    Subscription,
+    SubscriptionStatus,
+)
+from scheduler.sender import OutsideWindow, PermanentFailure
+
+WINDOW = timedelta(hours=24)
+FALLBACK_KIND = "whatsapp_fallback"
+LIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED)
+
+
+def window_open(identity: ChannelIdentity, now: datetime) -> bool:
+    """WhatsApp allows free-form messages for 24 hours after the person last wrote."""
+    last = identity.last_inbound_at
+    return last is not None and now - last < WINDOW
+
+
+async def has_consent(session: AsyncSession, person_id: int) -> bool:
+    """Whether the person's record allows us to write to them first."""
+    subscribed = exists().where(
+        Subscription.person_id == person_id,
+        Subscription.status == SubscriptionStatus.ACTIVE,
+        exists().where(
+            ConsentRecord.person_id == person_id,
+            ConsentRecord.topic_id == Subscription.topic_id,
+            ConsentRecord.action == ConsentAction.GRANTED,
+        ),
+    )
+    registered = exists().where(Registration.person_id == person_id, Registration.status.in_(LIVE))
+    return bool(await session.scalar(select(subscribed | registered)))
+
+
+class WhatsAppSender:
+    channel = Channel.WHATSAPP
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        outbound: Outbound,
+        shelf: MediaShelf,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessions = sessions
+        self.outbound = outbound
+        self.shelf = shelf
+        self.clock = clock
+
+    async def send(self, address: str, reply: Reply) -> str | None:
+        """Deliver one queued reply, or raise why it could not go by WhatsApp."""
+        async with self.sessions() as session:
+            identity = await session.scalar(
+                select(ChannelIdentity).where(
+                    ChannelIdentity.channel == Channel.WHATSAPP,
+                    ChannelIdentity.address == address,
+                )
+            )
+            if identity is None:
+                raise PermanentFailure("no such WhatsApp identity")
+            if not await has_consent(session, identity.person_id):
+                raise PermanentFailure("no recorded consent for proactive messages")
+            person_id, open_now = identity.person_id, window_open(identity, self.clock())
+        if open_now:
+            return await self.outbound.send_reply(address, reply, self.shelf.put(reply.attachments))
+        return await self.outside_window(person_id, address, reply)
+
+    async def outside_window(self, person_id: int, address: str, reply: Reply) -> str:
+        """The template if one is configured; else the reply is queued for the person's
+        Telegram chat if they have one. Without either it cannot go: OutsideWindow says why."""
+        if self.outbound.config.template_sid is not None:
+            return await self.outbound.send_template(address, render(reply))
+        if await self.send_by_telegram(person_id, reply):
+            raise OutsideWindow("outside 24h window, no template: queued for Telegram")
+        raise OutsideWindow("outside 24h window, no template")
+
+    async def send_by_telegram(self, person_id: int, reply: Reply) -> bool:
+        """Queue the reply for the person's Telegram chat; False when they have none."""
+        async with self.sessions() as session, session.begin():
+            telegram = await session.scalar(
+                select(ChannelIdentity.id).where(
+                    ChannelIdentity.person_id == person_id,
+                    ChannelIdentity.channel == Channel.TELEGRAM,
+                    ChannelIdentity.status == IdentityStatus.ACTIVE,
+                )
+            )
+            if telegram is None:
+                return False
+            payload = reply_to_payload(reply)
+            digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+            # Keyed by content: a retry after a crash does not queue the same message twice.
+            await enqueue(
+                session,
+                telegram,
+                FALLBACK_KIND,
+                payload,
+                dedupe_key=f"{FALLBACK_KIND}:{telegram}:{digest[:32]}",
+                priority=Priority.NOTICE,
+            )
+            return True

@@ -1,0 +1,101 @@
+"""POST /whatsapp/status: Twilio's reports on messages we sent, recorded on their outbox rows.
+
+A message Twilio refuses as outside the 24-hour window (63016: the person's last message was
+longer ago than our record suggests) goes again at once by the template path, under the same
+row: the row keeps its history, takes the new message's sid and stays SENT; `last_error` says
+it was re-sent. Reports on interactive replies (not in the outbox) are ignored."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select, update
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from bot.whatsapp.client import OUTSIDE_WINDOW, STATUS_PATH
+from bot.whatsapp.inbound import acknowledge
+from bot.whatsapp.sender import WhatsAppSender
+from bot.whatsapp.signature import Signatures
+from handlers.types import reply_from_payload
+from models.outbox import OutboxMessage, OutboxStatus
+from models.people import ChannelIdentity
+
+log = logging.getLogger(__name__)
+
+REPORTED = {
+    "sent": OutboxStatus.SENT,
+    "delivered": OutboxStatus.DELIVERED,
+    "read": OutboxStatus.READ,
+    "failed": OutboxStatus.FAILED,
+    "undelivered": OutboxStatus.FAILED,
+}
+AFTER = {
+    OutboxStatus.SENT: (OutboxStatus.SENT,),
+    OutboxStatus.DELIVERED: (OutboxStatus.SENT,),
+    OutboxStatus.READ: (OutboxStatus.SENT, OutboxStatus.DELIVERED),
+    OutboxStatus.FAILED: (OutboxStatus.SENT, OutboxStatus.DELIVERED),
+}
+"""What each report may follow: reports arrive out of order, and a row never moves back."""
+
+
+class StatusReports:
+    def __init__(self, sender: WhatsAppSender, signatures: Signatures) -> None:
+        self.sender = sender
+        self.sessions = sender.sessions
+        self.signatures = signatures
+
+    def route(self) -> Route:
+        return Route(STATUS_PATH, self.receive, methods=["POST"])
+
+    async def receive(self, request: Request) -> Response:
+        """Record the reported status on the row that carries this MessageSid."""
+        params = await self.signatures.form(request)
+        if params is None:
+            return PlainTextResponse("forbidden", status_code=403)
+        status = REPORTED.get(params.get("MessageStatus", ""))
+        sid = params.get("MessageSid", "")
+        if status is None or not sid:
+            return acknowledge()
+        code = params.get("ErrorCode") or None
+        error = f"{code}: {params.get('ErrorMessage') or 'refused'}" if code else None
+        async with self.sessions() as session, session.begin():
+            row_id = await session.scalar(
+                update(OutboxMessage)
+                .where(OutboxMessage.provider_id == sid, OutboxMessage.status.in_(AFTER[status]))
+                .values(status=status, last_error=error or OutboxMessage.last_error)
+                .returning(OutboxMessage.id)
+                .execution_options(synchronize_session=False)
+            )
+        if row_id is not None and code == str(OUTSIDE_WINDOW):
+            return acknowledge(BackgroundTask(self.resend, row_id))
+        return acknowledge()
+
+    async def resend(self, row_id: int) -> None:
+        """Send a row Twilio refused as outside the window again, by the template path."""
+        async with self.sessions() as session:
+            row = (
+                await session.execute(
+                    select(
+                        OutboxMessage.payload, ChannelIdentity.person_id, ChannelIdentity.address
+                    )
+                    .join(ChannelIdentity, ChannelIdentity.id == OutboxMessage.identity_id)
+                    .where(OutboxMessage.id == row_id)
+                )
+            ).one()
+        reply = reply_from_payload(row.payload)
+        try:
+            sid = await self.sender.outside_window(row.person_id, row.address, reply)
+        except Exception as error:
+            reason = f"{OUTSIDE_WINDOW}: {error}"
+            values: dict[str, object] = {"last_error": reason}
+        else:
+            reason = f"{OUTSIDE_WINDOW}: re-sent as template"
+            values = {"status": OutboxStatus.SENT, "provider_id": sid, "last_error": reason}
+        log.info("outbox row %s: %s", row_id, reason)
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
+            )

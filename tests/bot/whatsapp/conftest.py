@@ -1,0 +1,127 @@
+"""Our WhatsApp routes served by uvicorn on 127.0.0.1, talking to the stand-in Twilio API."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from typing import TypeVar
+
+import httpx
+import pytest
+import pytest_asyncio
+import uvicorn
+from twilio.request_validator import RequestValidator
+
+from bot.http import create_app
+from bot.metrics import Metrics
+from bot.whatsapp.channel import WhatsAppChannel
+from bot.whatsapp.client import TwilioConfig
+from bot.whatsapp.signature import SIGNATURE_HEADER
+from handlers.engine import Engine
+from tests.bot.whatsapp.standin import ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER, PATIENCE, Sent, StandIn
+
+NOA = "whatsapp:+972501234567"
+TEMPLATE = "HX00000000000000000000000000000000"
+T = TypeVar("T")
+_sids = itertools.count(1)
+
+
+def signed(url: str, params: dict[str, str]) -> dict[str, str]:
+    """The signature header Twilio would send with this form to this URL."""
+    return {SIGNATURE_HEADER: RequestValidator(AUTH_TOKEN).compute_signature(url, params)}
+
+
+@dataclass
+class WhatsApp:
+    """Our running WhatsApp channel; `say` sends a signed message as a person would."""
+
+    standin: StandIn
+    channel: WhatsAppChannel
+    url: str
+    client: httpx.AsyncClient
+
+    async def post(
+        self, path: str, params: dict[str, str], signature: bool = True
+    ) -> httpx.Response:
+        headers = signed(self.url + path, params) if signature else {}
+        return await self.client.post(path, data=params, headers=headers)
+
+    async def inbound(self, text: str = "", address: str = NOA, **fields: str) -> httpx.Response:
+        params = {
+            "MessageSid": f"SM{next(_sids):032x}",
+            "AccountSid": ACCOUNT_SID,
+            "From": address,
+            "To": OUR_NUMBER,
+            "Body": text,
+            "NumMedia": "0",
+            "ProfileName": "Noa",
+            **fields,
+        }
+        response = await self.post("/whatsapp/inbound", params)
+        assert response.status_code == 200, response.text
+        return response
+
+    async def say(self, text: str, address: str = NOA, count: int = 1, **fields: str) -> list[Sent]:
+        """Send a message and wait for the next `count` messages the bot sends back."""
+        before = len(self.standin.to(address))
+        await self.inbound(text, address, **fields)
+        await self.standin.wait_for(lambda: len(self.standin.to(address)) >= before + count)
+        return self.standin.to(address)[before:]
+
+
+async def eventually(check: Callable[[], Awaitable[T]], expected: T) -> None:
+    """Wait for work the bot does after answering, such as a database write."""
+    async with asyncio.timeout(PATIENCE):
+        # The database has no change notification to wait on: look again shortly.
+        while await check() != expected:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+
+
+@pytest_asyncio.fixture
+async def standin() -> AsyncIterator[StandIn]:
+    server = StandIn()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+StartWhatsApp = Callable[..., AbstractAsyncContextManager[WhatsApp]]
+
+
+@pytest.fixture
+def start_whatsapp(standin: StandIn, engine: Engine) -> StartWhatsApp:
+    @asynccontextmanager
+    async def start(template_sid: str | None = None) -> AsyncIterator[WhatsApp]:
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        config = TwilioConfig(
+            ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER, url, standin.base_url, template_sid
+        )
+        channel = WhatsAppChannel(engine, config, engine.clock)
+        app = create_app(engine.sessions, Metrics(), channel.routes())
+        server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
+        task = asyncio.create_task(server.serve([listener]))
+        try:
+            async with httpx.AsyncClient(base_url=url) as client:
+                async with asyncio.timeout(PATIENCE):
+                    while not server.started:  # noqa: ASYNC110
+                        await asyncio.sleep(0.01)
+                yield WhatsApp(standin, channel, url, client)
+        finally:
+            server.should_exit = True
+            await task
+            await channel.close()
+            listener.close()
+
+    return start
+
+
+@pytest_asyncio.fixture
+async def whatsapp(start_whatsapp: StartWhatsApp, catalog: None) -> AsyncIterator[WhatsApp]:
+    async with start_whatsapp() as running:
+        yield running

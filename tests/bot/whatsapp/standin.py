@@ -1,0 +1,94 @@
+"""A stand-in for Twilio's Messages API on 127.0.0.1: records every message the bot sends and
+answers with an injected error (63016, 21610, 429, 500) when a test asks it to."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+ACCOUNT_SID = "AC00000000000000000000000000000000"
+AUTH_TOKEN = "stand-in-auth-token"
+OUR_NUMBER = "whatsapp:+14155238886"
+PATIENCE = 30
+"""Seconds a test waits for the bot before failing (never a timing assertion)."""
+
+
+@dataclass
+class Sent:
+    """One Messages.json request: the form Twilio would have received, and the sid we gave."""
+
+    form: dict[str, list[str]]
+    sid: str
+    accepted: bool
+
+    def get(self, key: str) -> str | None:
+        values = self.form.get(key)
+        return values[0] if values else None
+
+    @property
+    def to(self) -> str:
+        return self.get("To") or ""
+
+    @property
+    def body(self) -> str:
+        return self.get("Body") or ""
+
+
+@dataclass
+class StandIn:
+    requests: list[Sent] = field(default_factory=list)
+    failures: list[tuple[int, int]] = field(default_factory=list)
+    """(HTTP status, Twilio error code) answered to the next requests, first first."""
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _news: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _runner: web.AppRunner | None = None
+    base_url: str = ""
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self._create)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def fail_next(self, status: int, code: int) -> None:
+        self.failures.append((status, code))
+
+    @property
+    def delivered(self) -> list[Sent]:
+        return [sent for sent in self.requests if sent.accepted]
+
+    def to(self, address: str) -> list[Sent]:
+        return [sent for sent in self.delivered if sent.to == address]
+
+    async def wait_for(self, check: Callable[[], bool]) -> None:
+        async with asyncio.timeout(PATIENCE), self._news:
+            await self._news.wait_for(check)
+
+    async def _create(self, request: web.Request) -> web.Response:
+        assert request.match_info["sid"] == ACCOUNT_SID
+        form: dict[str, list[str]] = {}
+        for key, value in (await request.post()).items():
+            form.setdefault(key, []).append(str(value))
+        sid = f"SM{next(self._ids):032d}"
+        failure = self.failures.pop(0) if self.failures else None
+        async with self._news:
+            self.requests.append(Sent(form, sid, accepted=failure is None))
+            self._news.notify_all()
+        if failure is not None:
+            status, code = failure
+            error = {"code": code, "message": f"stand-in error {code}", "status": status}
+            return web.json_response(error, status=status)
+        answer = {"sid": sid, "status": "queued", "to": form["To"][0], "from": form["From"][0]}
+        return web.json_response(answer, status=201)

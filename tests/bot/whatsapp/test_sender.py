@@ -1,0 +1,167 @@
+"""Proactive WhatsApp messages: free-form inside the 24-hour window, the template outside it,
+Telegram when there is no template, and nothing at all without consent."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.types import Button, Reply, reply_to_payload
+from models.catalog import Topic
+from models.outbox import OutboxMessage, OutboxStatus, enqueue
+from models.people import Channel, ChannelIdentity, IdentityStatus, Person
+from models.subscriptions import subscribe
+from scheduler.dispatcher import Dispatcher
+from tests.bot.whatsapp.conftest import NOA, TEMPLATE, StartWhatsApp, WhatsApp
+from tests.support import Clock
+
+BULLETIN = Reply("עלון חדש: מפגש קהילה ביום שישי", [[Button("להרשמה", "x")]])
+
+
+async def noa_writes(whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession]) -> int:
+    """Noa says hello over WhatsApp and joins a newsletter; returns her identity id."""
+    await whatsapp.say("/start")
+    async with sessions() as session, session.begin():
+        identity = await session.scalar(select(ChannelIdentity))
+        topic = await session.scalar(select(Topic).order_by(Topic.id))
+        assert identity is not None and topic is not None
+        await subscribe(session, identity.person_id, topic.id, "whatsapp", identity.created_at)
+        return identity.id
+
+
+async def queue_and_dispatch(
+    whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession], clock: Clock, identity: int
+) -> OutboxMessage:
+    async with sessions() as session, session.begin():
+        await enqueue(
+            session,
+            identity,
+            "bulletin",
+            reply_to_payload(BULLETIN),
+            dedupe_key="b1",
+            not_before=clock(),
+        )
+    await Dispatcher(sessions, [whatsapp.channel.sender], clock=clock).run(until_idle=True)
+    async with sessions() as session:
+        row = await session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == "b1"))
+        assert row is not None
+        return row
+
+
+async def test_inside_the_window_the_bulletin_goes_as_text_with_its_options(
+    whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    identity = await noa_writes(whatsapp, sessions)
+    clock.advance(hours=23)
+    row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
+    sent = whatsapp.standin.to(NOA)[-1]
+    assert sent.body == "עלון חדש: מפגש קהילה ביום שישי\n\n1. להרשמה"
+    assert (row.status, row.provider_id) == (OutboxStatus.SENT, sent.sid)
+
+
+async def test_outside_the_window_the_approved_template_carries_the_message(
+    start_whatsapp: StartWhatsApp,
+    catalog: None,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    async with start_whatsapp(template_sid=TEMPLATE) as whatsapp:
+        identity = await noa_writes(whatsapp, sessions)
+        clock.advance(hours=25)
+        row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
+        sent = whatsapp.standin.to(NOA)[-1]
+    assert sent.get("ContentSid") == TEMPLATE
+    assert sent.get("Body") is None
+    variables = json.loads(sent.get("ContentVariables") or "{}")
+    assert variables["1"].startswith("עלון חדש: מפגש קהילה ביום שישי")
+    assert (row.status, row.provider_id) == (OutboxStatus.SENT, sent.sid)
+
+
+async def test_outside_the_window_without_a_template_the_failure_is_recorded(
+    whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    identity = await noa_writes(whatsapp, sessions)
+    before = len(whatsapp.standin.requests)
+    clock.advance(hours=25)
+    row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
+    assert len(whatsapp.standin.requests) == before
+    assert row.status == OutboxStatus.FAILED
+    assert row.last_error == "outside 24h window, no template"
+
+
+async def test_outside_the_window_a_person_also_on_telegram_gets_it_there(
+    whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    identity = await noa_writes(whatsapp, sessions)
+    async with sessions() as session, session.begin():
+        person_id = await session.scalar(
+            select(ChannelIdentity.person_id).where(ChannelIdentity.id == identity)
+        )
+        session.add(ChannelIdentity(person_id=person_id, channel=Channel.TELEGRAM, address="42"))
+    clock.advance(hours=25)
+    row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
+    assert row.status == OutboxStatus.FAILED
+    assert row.last_error == "outside 24h window, no template: queued for Telegram"
+    async with sessions() as session:
+        moved = (
+            await session.execute(
+                select(OutboxMessage, ChannelIdentity.channel)
+                .join(ChannelIdentity)
+                .where(OutboxMessage.id != row.id)
+            )
+        ).one()
+    assert moved.channel == Channel.TELEGRAM
+    assert moved.OutboxMessage.status == OutboxStatus.PENDING
+    assert moved.OutboxMessage.payload == reply_to_payload(BULLETIN)
+
+
+async def test_no_proactive_message_without_recorded_consent(
+    whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    await whatsapp.say("/start")
+    before = len(whatsapp.standin.requests)
+    async with sessions() as session:
+        identity = await session.scalar(select(ChannelIdentity.id))
+    assert identity is not None
+    row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
+    assert len(whatsapp.standin.requests) == before
+    assert row.status == OutboxStatus.FAILED
+    assert row.last_error == "no recorded consent for proactive messages"
+
+
+async def test_twilio_errors_become_retries_skips_and_failures(
+    whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    identity = await noa_writes(whatsapp, sessions)
+    whatsapp.standin.fail_next(429, 20429)
+    row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
+    assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
+    assert row.not_before > clock()
+
+    whatsapp.standin.fail_next(500, 20500)
+    clock.advance(minutes=1)
+    row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
+    assert (row.status, row.attempts) == (OutboxStatus.PENDING, 2)
+
+    whatsapp.standin.fail_next(400, 63016)
+    clock.advance(minutes=1)
+    row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
+    assert row.status == OutboxStatus.FAILED
+    assert row.last_error is not None and row.last_error.startswith("63016")
+
+
+async def test_an_unsubscribed_number_is_skipped_and_marked_blocked(
+    whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    identity = await noa_writes(whatsapp, sessions)
+    whatsapp.standin.fail_next(400, 21610)
+    row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
+    assert row.status == OutboxStatus.SKIPPED
+    async with sessions() as session:
+        status = await session.scalar(
+            select(ChannelIdentity.status).where(ChannelIdentity.id == identity)
+        )
+        assert await session.scalar(select(Person.id)) is not None
+    assert status == IdentityStatus.BLOCKED

@@ -1,0 +1,95 @@
+"""Twilio's status callbacks move the outbox row along; a window refusal re-sends by template."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models.outbox import OutboxMessage, OutboxStatus
+from tests.bot.whatsapp.conftest import NOA, TEMPLATE, StartWhatsApp, WhatsApp, eventually
+from tests.bot.whatsapp.test_sender import noa_writes, queue_and_dispatch
+from tests.support import Clock
+
+
+async def report(whatsapp: WhatsApp, sid: str, status: str, **fields: str) -> None:
+    params = {"MessageSid": sid, "MessageStatus": status, "To": NOA, **fields}
+    response = await whatsapp.post("/whatsapp/status", params)
+    assert response.status_code == 200
+
+
+async def row_state(
+    sessions: async_sessionmaker[AsyncSession], row_id: int
+) -> tuple[OutboxStatus, str | None, str | None]:
+    async with sessions() as session:
+        row = await session.get(OutboxMessage, row_id)
+        assert row is not None
+        return row.status, row.provider_id, row.last_error
+
+
+async def test_delivered_and_read_reports_are_recorded_in_order_only(
+    whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    row = await queue_and_dispatch(whatsapp, sessions, clock, await noa_writes(whatsapp, sessions))
+    sid = row.provider_id
+    assert sid is not None
+    await report(whatsapp, sid, "delivered")
+    assert await row_state(sessions, row.id) == (OutboxStatus.DELIVERED, sid, None)
+    await report(whatsapp, sid, "read")
+    # Twilio does not promise order: a late "delivered" or "sent" never moves a row back.
+    await report(whatsapp, sid, "delivered")
+    await report(whatsapp, sid, "sent")
+    assert await row_state(sessions, row.id) == (OutboxStatus.READ, sid, None)
+
+
+async def test_an_undelivered_report_fails_the_row_with_twilios_error_code(
+    whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    row = await queue_and_dispatch(whatsapp, sessions, clock, await noa_writes(whatsapp, sessions))
+    assert row.provider_id is not None
+    await report(whatsapp, row.provider_id, "undelivered", ErrorCode="30008")
+    status, _, error = await row_state(sessions, row.id)
+    assert status == OutboxStatus.FAILED
+    assert error is not None and error.startswith("30008")
+
+
+async def test_a_report_for_a_message_outside_the_outbox_is_ignored(whatsapp: WhatsApp) -> None:
+    await report(whatsapp, "SM" + "f" * 32, "delivered")
+
+
+async def test_a_window_refusal_re_sends_the_message_by_template(
+    start_whatsapp: StartWhatsApp,
+    catalog: None,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    async with start_whatsapp(template_sid=TEMPLATE) as whatsapp:
+        row = await queue_and_dispatch(
+            whatsapp, sessions, clock, await noa_writes(whatsapp, sessions)
+        )
+        first = row.provider_id
+        assert first is not None and whatsapp.standin.to(NOA)[-1].get("Body")
+        await report(whatsapp, first, "failed", ErrorCode="63016")
+        await whatsapp.standin.wait_for(lambda: whatsapp.standin.to(NOA)[-1].sid != first)
+        template = whatsapp.standin.to(NOA)[-1]
+        assert template.get("ContentSid") == TEMPLATE
+        assert json.loads(template.get("ContentVariables") or "{}")["1"].startswith("עלון חדש")
+        expected = (OutboxStatus.SENT, template.sid, "63016: re-sent as template")
+        await eventually(lambda: row_state(sessions, row.id), expected)
+        await report(whatsapp, template.sid, "delivered")
+        assert (await row_state(sessions, row.id))[0] == OutboxStatus.DELIVERED
+
+
+async def test_a_window_refusal_without_a_template_is_recorded(
+    whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    row = await queue_and_dispatch(whatsapp, sessions, clock, await noa_writes(whatsapp, sessions))
+    assert row.provider_id is not None
+    await report(whatsapp, row.provider_id, "failed", ErrorCode="63016")
+    expected = "63016: outside 24h window, no template"
+    await eventually(
+        lambda: row_state(sessions, row.id), (OutboxStatus.FAILED, row.provider_id, expected)
+    )
+    async with sessions() as session:
+        assert len((await session.scalars(select(OutboxMessage))).all()) == 1
