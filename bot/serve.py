@@ -26,6 +26,9 @@ NOTHING_TO_SERVE = (
 )
 
 
+BACKLOG = 2048
+
+
 def require_channels(settings: Settings) -> None:
     """Refuse to start with nothing to serve, naming the keys to set."""
     whatsapp = TwilioConfig.from_settings(settings)
@@ -60,6 +63,11 @@ async def serve(
             log_level="warning",
         )
     )
+    listeners = list(sockets) if sockets else [_bound(settings.http_host, settings.http_port)]
+    for listener in listeners:
+        # Listening before Telegram learns our webhook: updates that arrive while we start
+        # wait in the accept queue instead of being refused.
+        listener.listen(BACKLOG)
     try:
         if telegram is not None:
             await telegram.start()
@@ -73,22 +81,31 @@ async def serve(
                 f"TELEGRAM_BOT_TOKEN: Telegram refused it ({exc.message})"
             ) from None
         raise
-    background = Background(app)
+    background = Background(app, [whatsapp.sender] if whatsapp else [])
     await background.start()
     watcher = asyncio.create_task(_stop_when(stop, http)) if stop else None
     signals = _on_signals(http) if stop is None else []
     try:
-        await http.serve(list(sockets) if sockets else None)
+        await http.serve(listeners)
     finally:
         loop = asyncio.get_running_loop()
         for sig in signals:
             loop.remove_signal_handler(sig)
         if watcher is not None:
             watcher.cancel()
+        await background.stop()
         if whatsapp is not None:
             await whatsapp.close()
         if telegram is not None:
             await telegram.stop()
+
+
+def _bound(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    return listener
 
 
 async def _stop_when(stop: asyncio.Event, http: uvicorn.Server) -> None:
