@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Sequence
 
 from bot.app import App
@@ -13,6 +14,10 @@ from scheduler.dispatcher import Dispatcher
 from scheduler.ratelimit import RateLimiter, telegram_limiter
 from scheduler.runner import Runner
 from scheduler.sender import Sender
+
+log = logging.getLogger(__name__)
+
+RESTART_PAUSE = 5.0
 
 
 class Background:
@@ -34,7 +39,18 @@ class Background:
     async def start(self) -> None:
         """Start planning (if this process leads) and draining the outbox."""
         await self.runner.start()
-        self._task = asyncio.create_task(self.dispatcher.run(self._stop))
+        self._task = asyncio.create_task(self._deliver())
+
+    async def _deliver(self) -> None:
+        """Keep the dispatcher going through database hiccups; what a failed run had claimed
+        is taken back when its lease runs out."""
+        while not self._stop.is_set():
+            try:
+                await self.dispatcher.run(self._stop)
+            except Exception:
+                log.exception("outbox dispatcher failed; restarting in %.0f s", RESTART_PAUSE)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), RESTART_PAUSE)
 
     async def stop(self) -> None:
         """Finish the messages in flight, then hand scheduling over to another process."""
