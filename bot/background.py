@@ -11,7 +11,7 @@ from bot.app import App
 from bot.telegram.sender import TelegramSender, outbox_bot
 from models.people import Channel
 from scheduler.dispatcher import Dispatcher
-from scheduler.ratelimit import RateLimiter, telegram_limiter
+from scheduler.ratelimit import RateLimiter, telegram_limiter, whatsapp_limiter
 from scheduler.runner import Runner
 from scheduler.sender import Sender
 
@@ -26,6 +26,8 @@ class Background:
         HTTP client it shares with its webhook)."""
         senders: list[Sender] = list(channel_senders)
         limiters: dict[Channel, RateLimiter] = {}
+        if any(sender.channel == Channel.WHATSAPP for sender in senders):
+            limiters[Channel.WHATSAPP] = whatsapp_limiter(app.settings.whatsapp_messages_per_second)
         token = app.settings.telegram_bot_token
         if token is not None:
             bot = outbox_bot(token.get_secret_value(), app.settings.telegram_api_base_url)

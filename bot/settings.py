@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     twilio_whatsapp_from: str | None = None
     twilio_api_base_url: str | None = None
     twilio_template_content_sid: str | None = None
+    whatsapp_messages_per_second: float = Field(default=80, gt=0)
+    """The Twilio sender's throughput (80 by default; higher when Twilio raises it)."""
     public_base_url: str | None = None
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)

@@ -52,3 +52,9 @@ def test_only_sqlite_and_postgresql_are_accepted(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("DATABASE_URL", url)
     with pytest.raises(SettingsError, match=r"^DATABASE_URL:"):
         load_settings()
+
+
+def test_whatsapp_rate_must_be_positive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WHATSAPP_MESSAGES_PER_SECOND", "0")
+    with pytest.raises(SettingsError, match=r"^WHATSAPP_MESSAGES_PER_SECOND:"):
+        load_settings()
