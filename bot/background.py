@@ -11,7 +11,7 @@ from bot.app import App
 from bot.telegram.sender import TelegramSender, outbox_bot
 from models.people import Channel
 from scheduler.dispatcher import Dispatcher
-from scheduler.ratelimit import RateLimiter, telegram_limiter, whatsapp_limiter
+from scheduler.ratelimit import RateLimiter, whatsapp_limiter
 from scheduler.runner import Runner
 from scheduler.sender import Sender
 
@@ -21,9 +21,15 @@ RESTART_PAUSE = 5.0
 
 
 class Background:
-    def __init__(self, app: App, channel_senders: Sequence[Sender] = ()) -> None:
+    def __init__(
+        self,
+        app: App,
+        channel_senders: Sequence[Sender] = (),
+        telegram_limiter: RateLimiter | None = None,
+    ) -> None:
         """`channel_senders` come from channels that build their own (WhatsApp's needs the
-        HTTP client it shares with its webhook)."""
+        HTTP client it shares with its webhook); `telegram_limiter` is the one the Telegram
+        channel paces its replies with, so both draw on one budget."""
         senders: list[Sender] = list(channel_senders)
         limiters: dict[Channel, RateLimiter] = {}
         if any(sender.channel == Channel.WHATSAPP for sender in senders):
@@ -32,7 +38,8 @@ class Background:
         if token is not None:
             bot = outbox_bot(token.get_secret_value(), app.settings.telegram_api_base_url)
             senders.append(TelegramSender(bot, app.settings.default_locale))
-            limiters[Channel.TELEGRAM] = telegram_limiter()
+            if telegram_limiter is not None:
+                limiters[Channel.TELEGRAM] = telegram_limiter
         self.dispatcher = Dispatcher(app.sessions, senders, limiters=limiters)
         self.runner = Runner(app.db, app.engine.config)
         self._stop = asyncio.Event()

@@ -81,7 +81,9 @@ async def serve(
                 f"TELEGRAM_BOT_TOKEN: Telegram refused it ({exc.message})"
             ) from None
         raise
-    background = Background(app, [whatsapp.sender] if whatsapp else [])
+    background = Background(
+        app, [whatsapp.sender] if whatsapp else [], telegram.limiter if telegram else None
+    )
     await background.start()
     watcher = asyncio.create_task(_stop_when(stop, http)) if stop else None
     signals = _on_signals(http) if stop is None else []

@@ -92,6 +92,13 @@ class RateLimiter:
         if wait > 0:
             await asyncio.sleep(wait)
 
+    async def acquire_overall(self) -> None:
+        """Wait for a slot in the channel-wide budget only: for answers to someone who has just
+        written, which the per-chat limit does not hold back."""
+        wait = self.bucket.reserve()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
     def _chat(self, address: str) -> TokenBucket | None:
         if self._chat_rate is None:
             return None

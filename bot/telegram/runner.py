@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, TypeHandler
 
 from bot.app import App
 from bot.metrics import Metrics
@@ -17,7 +17,9 @@ from bot.settings import SettingsError
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.commands import publish_commands
 from bot.telegram.ordering import PerChatOrder
+from bot.telegram.pacing import SharedPacing
 from bot.telegram.webhook import WEBHOOK_PATH, webhook_route
+from scheduler.ratelimit import RateLimiter, telegram_limiter
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +40,20 @@ class Tuning:
 
 
 def build_application(
-    token: str, base_url: str, channel: TelegramChannel, *, polling: bool, tuning: Tuning
+    token: str,
+    base_url: str,
+    channel: TelegramChannel,
+    *,
+    polling: bool,
+    tuning: Tuning,
+    limiter: RateLimiter | None,
 ) -> TelegramApplication:
     """A python-telegram-bot Application whose every update goes to our engine."""
     builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
-        .rate_limiter(
-            AIORateLimiter(overall_max_rate=tuning.overall_rate, max_retries=tuning.retries)
-        )
+        .rate_limiter(SharedPacing(limiter, tuning.retries))
         .concurrent_updates(PerChatOrder(tuning.concurrency))
     )
     if not polling:
@@ -75,12 +81,16 @@ class TelegramRunner:
             raise SettingsError("TELEGRAM_WEBHOOK_SECRET: required when PUBLIC_BASE_URL is set")
         sqlite = app.db.dialect.name == "sqlite"
         self.channel = TelegramChannel(app.engine, metrics, serial_writes=sqlite)
+        rate = self.tuning.overall_rate
+        # Shared with the outbox dispatcher, so replies and proactive messages share one budget.
+        self.limiter = telegram_limiter(rate) if rate else None
         self.application = build_application(
             settings.telegram_bot_token.get_secret_value(),
             settings.telegram_api_base_url,
             self.channel,
             polling=self.webhook_url is None,
             tuning=self.tuning,
+            limiter=self.limiter,
         )
 
     @property

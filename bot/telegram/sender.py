@@ -50,7 +50,7 @@ class TelegramSender:
         try:
             message = await deliver(self.bot, int(address), [reply], self.locale)
         except RetryAfter as error:
-            raise RetryLater(str(error), retry_after=_seconds(error)) from error
+            raise RetryLater(str(error), retry_after=retry_seconds(error)) from error
         except Forbidden as error:
             raise RecipientBlocked(error.message) from error
         except BadRequest as error:  # a NetworkError subclass, but retrying cannot help
@@ -62,7 +62,7 @@ class TelegramSender:
         return str(message.message_id) if message else None
 
 
-def _seconds(error: RetryAfter) -> float:
+def retry_seconds(error: RetryAfter) -> float:
     with warnings.catch_warnings():
         # The int form is deprecated in favour of timedelta; either is read the same.
         warnings.simplefilter("ignore", PTBDeprecationWarning)
