@@ -13,7 +13,7 @@ from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.events import EventList, card, title
 from handlers.router import Stale, router
-from handlers.types import Button, Reply
+from handlers.types import Button, Reply, reply_to_payload
 from locales import DEFAULT_LOCALE, Translator
 from locales.dates import format_date_time
 from models.catalog import Event
@@ -63,8 +63,8 @@ async def announce_offer(session: AsyncSession, registration: Registration, now:
     )
     buttons = [
         [
-            {"label": t("waitlist.accept"), "payload": OfferAnswer(registration.id, True).pack()},
-            {"label": t("waitlist.decline"), "payload": OfferAnswer(registration.id, False).pack()},
+            Button(t("waitlist.accept"), OfferAnswer(registration.id, True).pack()),
+            Button(t("waitlist.decline"), OfferAnswer(registration.id, False).pack()),
         ]
     ]
     key = f"offer:{registration.id}"
@@ -76,7 +76,7 @@ async def announce_offer(session: AsyncSession, registration: Registration, now:
     message.identity_id = identity.id
     message.kind = "waitlist_offer"
     message.priority = Priority.NOTICE
-    message.payload = {"text": text, "buttons": buttons}
+    message.payload = reply_to_payload(Reply(text, buttons=buttons))
     message.status = OutboxStatus.PENDING
     message.not_before = now
     message.attempts = 0
