@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, String, UniqueConstraint, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
 from models.catalog import Topic
+from models.registration_service import ACTIVE
+from models.registrations import Registration
 
 CONSENT_WORDING_VERSION = "2026-11-v1"
 """Bump whenever the consent message in the locale catalogues changes."""
@@ -156,3 +158,21 @@ def _record(
             at=now,
         )
     )
+
+
+async def has_consent(session: AsyncSession, person_id: int) -> bool:
+    """Whether we may write to the person first: a topic they consented to, or an event they
+    are registered or waiting for (its reminders and offers)."""
+    subscribed = exists().where(
+        Subscription.person_id == person_id,
+        Subscription.status == SubscriptionStatus.ACTIVE,
+        exists().where(
+            ConsentRecord.person_id == person_id,
+            ConsentRecord.topic_id == Subscription.topic_id,
+            ConsentRecord.action == ConsentAction.GRANTED,
+        ),
+    )
+    registered = exists().where(
+        Registration.person_id == person_id, Registration.status.in_(ACTIVE)
+    )
+    return bool(await session.scalar(select(subscribed | registered)))

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.whatsapp.client import Outbound
@@ -24,39 +24,17 @@ from handlers.types import Reply, reply_to_payload
 from models.base import utcnow
 from models.outbox import Priority, enqueue
 from models.people import Channel, ChannelIdentity, IdentityStatus
-from models.registrations import Registration, RegistrationStatus
-from models.subscriptions import (
-    ConsentAction,
-    ConsentRecord,
-    Subscription,
-    SubscriptionStatus,
-)
+from models.subscriptions import has_consent
 from scheduler.sender import OutsideWindow, PermanentFailure
 
 WINDOW = timedelta(hours=24)
 FALLBACK_KIND = "whatsapp_fallback"
-LIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED)
 
 
 def window_open(identity: ChannelIdentity, now: datetime) -> bool:
     """WhatsApp allows free-form messages for 24 hours after the person last wrote."""
     last = identity.last_inbound_at
     return last is not None and now - last < WINDOW
-
-
-async def has_consent(session: AsyncSession, person_id: int) -> bool:
-    """Whether the person's record allows us to write to them first."""
-    subscribed = exists().where(
-        Subscription.person_id == person_id,
-        Subscription.status == SubscriptionStatus.ACTIVE,
-        exists().where(
-            ConsentRecord.person_id == person_id,
-            ConsentRecord.topic_id == Subscription.topic_id,
-            ConsentRecord.action == ConsentAction.GRANTED,
-        ),
-    )
-    registered = exists().where(Registration.person_id == person_id, Registration.status.in_(LIVE))
-    return bool(await session.scalar(select(subscribed | registered)))
 
 
 class WhatsAppSender:
