@@ -10,6 +10,8 @@ from pathlib import Path
 
 from bot.app import ensure_demo_catalog, open_app
 from bot.console import Console
+from bot.coordinators import add_parser as add_admin_parser
+from bot.coordinators import admin
 from bot.serve import require_channels, serve
 from bot.settings import SettingsError, load_settings
 from models.catalog_import import CatalogError, import_catalog
@@ -35,6 +37,8 @@ def parser() -> argparse.ArgumentParser:
     catalog_commands = catalog.add_subparsers(dest="catalog_command", required=True)
     load = catalog_commands.add_parser("import", help="create or update entries from a YAML file")
     load.add_argument("file", type=Path)
+
+    add_admin_parser(commands)
     return root
 
 
@@ -87,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         "run": run,
         "db": db_upgrade,
         "catalog": catalog_import,
+        "admin": admin,
     }[args.command]
     try:
         return asyncio.run(action(args))

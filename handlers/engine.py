@@ -15,7 +15,7 @@ from handlers.callback import InvalidPayload, unpack
 from handlers.context import Ctx, EngineConfig, clean_text
 from handlers.menu import fallback, stale
 from handlers.optout import is_opt_out, opt_out
-from handlers.router import Handler, Stale, router
+from handlers.router import Handler, Refused, Stale, router
 from handlers.types import Incoming, Reply
 from locales import Translator, supported
 from models.base import utcnow
@@ -59,7 +59,10 @@ class Engine:
             identity.person.locale or supported(incoming.locale_hint) or self.config.default_locale
         )
         ctx = Ctx(incoming, session, identity, state, self.config, now, Translator(locale))
-        replies = await self._dispatch(ctx)
+        try:
+            replies = await self._dispatch(ctx)
+        except Refused:
+            replies = [Reply(ctx.t("admin.refused"))]
         if inspect(identity).deleted or inspect(identity).was_deleted:
             return replies  # the person asked to be forgotten: keep no state either
         offered = [button for reply in replies for button in reply.options()]

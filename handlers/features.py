@@ -2,6 +2,7 @@
 
 import handlers.commands
 import handlers.contact
+import handlers.coordinator
 import handlers.discovery
 import handlers.events
 import handlers.my

@@ -20,6 +20,10 @@ class Stale(Exception):
     """The button or link refers to something no longer there or no longer open."""
 
 
+class Refused(Exception):
+    """Someone tried a coordinator action they may not take; the refusal is already audited."""
+
+
 class Router:
     def __init__(self) -> None:
         self.commands: dict[str, Handler] = {}

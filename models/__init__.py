@@ -9,6 +9,7 @@ from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
 from models.receipts import InboundReceipt
 from models.registrations import Lead, Registration, RegistrationStatus
+from models.roles import CoordinatorRole, RoleScope
 from models.subscriptions import ConsentAction, ConsentRecord, Subscription, SubscriptionStatus
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "ConsentAction",
     "ConsentRecord",
     "ConversationState",
+    "CoordinatorRole",
     "Event",
     "EventKind",
     "EventStatus",
@@ -33,6 +35,7 @@ __all__ = [
     "Question",
     "Registration",
     "RegistrationStatus",
+    "RoleScope",
     "Subscription",
     "SubscriptionStatus",
     "Topic",

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, and_, delete, select, update
+from sqlalchemy import ForeignKey, String, UniqueConstraint, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship
 
@@ -117,6 +117,39 @@ async def identify(
     identity.seen(now, display_name)
     await session.flush()
     return identity
+
+
+async def person_at(
+    session: AsyncSession, *, telegram_id: str | None = None, phone: str | None = None
+) -> Person:
+    """The person behind a Telegram chat id or an E.164 phone, created if we have not met them
+    yet: a coordinator may be appointed before they first write to the bot."""
+    if telegram_id is not None:
+        identity = await session.scalar(
+            select(ChannelIdentity).where(
+                ChannelIdentity.channel == Channel.TELEGRAM, ChannelIdentity.address == telegram_id
+            )
+        )
+        if identity is None:
+            identity = ChannelIdentity(
+                person=Person(interests=[], roles=[]), channel=Channel.TELEGRAM, address=telegram_id
+            )
+            session.add(identity)
+            await session.flush()
+        return identity.person
+    if phone is None:
+        raise ValueError("a Telegram id or a phone is needed")
+    person = await session.scalar(
+        select(Person)
+        .outerjoin(ChannelIdentity)
+        .where(or_(Person.phone == phone, ChannelIdentity.address == f"whatsapp:{phone}"))
+        .limit(1)
+    )
+    if person is None:
+        person = Person(phone=phone, interests=[], roles=[])
+        session.add(person)
+        await session.flush()
+    return person
 
 
 async def mark_blocked(session: AsyncSession, channel: Channel, address: str) -> None:

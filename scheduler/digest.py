@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import distinct, func, or_, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import EngineConfig
@@ -16,8 +16,9 @@ from locales import Translator
 from models.catalog import Event, Topic, Track
 from models.localized import localized
 from models.outbox import Priority, enqueue
-from models.people import ChannelIdentity, Person
+from models.people import Person
 from models.registrations import Lead, Registration
+from models.roles import coordinator_people
 from models.subscriptions import ConsentAction, ConsentRecord
 from scheduler.audience import reachable_identity
 from scheduler.quiet import QuietHours
@@ -37,7 +38,7 @@ async def send_weekly_digest(
 ) -> int:
     """Queue this week's digest for every coordinator, once; returns digests queued."""
     end = week_end(now, config.timezone)
-    if now - end > GRACE or not config.admin_addresses:
+    if now - end > GRACE:
         return 0
     start = end - timedelta(days=7)
     queued = 0
@@ -72,18 +73,11 @@ def week_end(now: datetime, timezone: str) -> datetime:
 async def _coordinators(
     session: AsyncSession, addresses: Iterable[str]
 ) -> list[tuple[int, int, str | None]]:
-    """People behind the configured admin Telegram ids and phones, with an identity to reach."""
-    wanted = set(addresses)
-    whatsapp = {f"whatsapp:{address}" for address in wanted if address.startswith("+")}
-    admins = (
-        select(ChannelIdentity.person_id)
-        .join(Person, Person.id == ChannelIdentity.person_id)
-        .where(or_(ChannelIdentity.address.in_(wanted | whatsapp), Person.phone.in_(wanted)))
-    )
+    """Every coordinator, configured or granted, with an identity to reach."""
     identity = reachable_identity(Person.id)
     rows = await session.execute(
         select(Person.id, identity, Person.locale)
-        .where(Person.id.in_(admins), identity.is_not(None))
+        .where(Person.id.in_(coordinator_people(addresses)), identity.is_not(None))
         .order_by(Person.id)
     )
     return [(person_id, identity_id, locale) for person_id, identity_id, locale in rows]

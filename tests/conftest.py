@@ -16,6 +16,8 @@ from handlers.context import EngineConfig
 from handlers.engine import Engine
 from models.catalog_import import DEMO_CATALOG, import_catalog
 from models.db import create_engine, sessionmaker, upgrade
+from models.people import Channel, person_at
+from models.roles import RoleScope, grant
 from tests.support import Chat, Clock
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -74,3 +76,36 @@ def engine(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> Engine:
 @pytest.fixture
 def chat(engine: Engine) -> Chat:
     return Chat(engine)
+
+
+NATIONAL_ID = "9001"
+"""The Telegram id configured in ADMIN_TELEGRAM_IDS for coordinator tests."""
+REGIONAL_ID = "9002"
+"""A Telegram user granted a regional role over the north (and nothing else)."""
+
+
+@pytest.fixture
+def coordinated(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> Engine:
+    """The engine of a deployment with one configured national coordinator."""
+    return Engine(sessions, EngineConfig(admin_addresses=frozenset({NATIONAL_ID})), clock=clock)
+
+
+@pytest.fixture
+def national(coordinated: Engine) -> Chat:
+    """The national coordinator, on Telegram."""
+    return Chat(coordinated, address=NATIONAL_ID, channel=Channel.TELEGRAM)
+
+
+@pytest_asyncio.fixture
+async def regional(coordinated: Engine, sessions: async_sessionmaker[AsyncSession]) -> Chat:
+    """The northern region's coordinator, on Telegram."""
+    async with sessions() as session, session.begin():
+        person = await person_at(session, telegram_id=REGIONAL_ID)
+        await grant(session, person, RoleScope.REGIONAL, regions=["north"])
+    return Chat(coordinated, address=REGIONAL_ID, channel=Channel.TELEGRAM)
+
+
+@pytest.fixture
+def member(coordinated: Engine) -> Chat:
+    """Someone with no role at all, on Telegram."""
+    return Chat(coordinated, address="4242", channel=Channel.TELEGRAM)

@@ -43,3 +43,28 @@ def test_malformed_setting_stops_with_the_key_named(tmp_path: Path) -> None:
     result = hagshama("db", "upgrade", database_url="mysql+nothing://")
     assert result.returncode == 2
     assert result.stderr.startswith("hagshama: DATABASE_URL")
+
+
+def test_coordinators_are_appointed_listed_and_removed_from_the_command_line(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path}/cli.db"
+    granted = hagshama(
+        "admin", "grant", "--phone", "050-123-4567", "--region", "north", database_url=url
+    )
+    assert granted.returncode == 0, granted.stderr
+    assert "regional coordinator" in granted.stdout
+    listed = hagshama("admin", "list", database_url=url)
+    assert "+972501234567" in listed.stdout and "north" in listed.stdout
+    assert hagshama("admin", "revoke", "--phone", "0501234567", database_url=url).returncode == 0
+    again = hagshama("admin", "revoke", "--phone", "0501234567", database_url=url)
+    assert again.returncode == 1 and "no role" in again.stdout
+    assert hagshama("admin", "list", database_url=url).stdout == ""
+
+
+def test_a_grant_without_reach_or_a_bad_phone_is_one_clear_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/cli.db"
+    vague = hagshama("admin", "grant", "--telegram", "12345", database_url=url)
+    assert vague.returncode == 2 and "--national" in vague.stderr
+    bad = hagshama("admin", "grant", "--phone", "hello", "--national", database_url=url)
+    assert bad.returncode == 2 and "not a phone number" in bad.stderr

@@ -1,0 +1,148 @@
+"""Coordinators: who may publish, broadcast and see registrations, and over which audience."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CompoundSelect, ForeignKey, String, and_, delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, JSONType, UTCDateTime, utcnow
+from models.catalog import Event, Track
+from models.people import Channel, ChannelIdentity, Person
+
+
+class RoleScope(StrEnum):
+    """NATIONAL coordinators see and reach everyone; REGIONAL ones only the people, events and
+    leads of their regions and tracks. Lifecycle: granted (a row, or a configured admin
+    address) → revoked (the row deleted); both are audited."""
+
+    NATIONAL = "national"
+    REGIONAL = "regional"
+
+
+class CoordinatorRole(Base):
+    __tablename__ = "coordinator_roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
+    scope: Mapped[RoleScope] = mapped_column(String(16))
+    regions: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    tracks: Mapped[list[str]] = mapped_column(JSONType, default=list, doc="track slugs")
+    granted_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+@dataclass(frozen=True)
+class Authority:
+    """What one coordinator may see and reach."""
+
+    person_id: int
+    scope: RoleScope
+    regions: frozenset[str] = frozenset()
+    tracks: frozenset[str] = frozenset()
+
+    @property
+    def national(self) -> bool:
+        return self.scope == RoleScope.NATIONAL
+
+    def covers(self, *, region: str | None = None, track: str | None = None) -> bool:
+        """Whether something of this region or track (either suffices) is within reach."""
+        if self.national:
+            return True
+        return (region is not None and region in self.regions) or (
+            track is not None and track in self.tracks
+        )
+
+    async def covers_event(self, session: AsyncSession, event: Event) -> bool:
+        """Regional coordinators manage the events of their regions and tracks."""
+        if self.national:
+            return True
+        track = await session.get(Track, event.track_id) if event.track_id else None
+        return self.covers(region=event.region, track=track.slug if track else None)
+
+
+def is_configured_admin(identity: ChannelIdentity, admin_addresses: Iterable[str]) -> bool:
+    """ADMIN_TELEGRAM_IDS and ADMIN_PHONES name national coordinators by chat id or phone."""
+    wanted = set(admin_addresses)
+    if not wanted:
+        return False
+    address = identity.address.removeprefix("whatsapp:")
+    if identity.channel == Channel.TELEGRAM and address in wanted:
+        return True
+    phone = identity.person.phone or (address if identity.channel == Channel.WHATSAPP else None)
+    return phone is not None and phone in wanted
+
+
+async def authority_of(
+    session: AsyncSession, identity: ChannelIdentity, admin_addresses: Iterable[str]
+) -> Authority | None:
+    """The coordinator role of the person behind `identity`, if any."""
+    if is_configured_admin(identity, admin_addresses):
+        return Authority(identity.person_id, RoleScope.NATIONAL)
+    role = await session.scalar(
+        select(CoordinatorRole).where(CoordinatorRole.person_id == identity.person_id)
+    )
+    if role is None:
+        return None
+    return Authority(
+        role.person_id, RoleScope(role.scope), frozenset(role.regions), frozenset(role.tracks)
+    )
+
+
+async def grant(
+    session: AsyncSession,
+    person: Person,
+    scope: RoleScope,
+    regions: Iterable[str] = (),
+    tracks: Iterable[str] = (),
+    granted_by: int | None = None,
+) -> CoordinatorRole:
+    """Make `person` a coordinator, replacing any role they had."""
+    role = await session.scalar(
+        select(CoordinatorRole).where(CoordinatorRole.person_id == person.id)
+    )
+    if role is None:
+        role = CoordinatorRole(person_id=person.id)
+        session.add(role)
+    national = scope == RoleScope.NATIONAL
+    role.scope = scope
+    role.regions = [] if national else sorted(set(regions))
+    role.tracks = [] if national else sorted(set(tracks))
+    role.granted_by = granted_by
+    role.granted_at = utcnow()
+    await session.flush()
+    return role
+
+
+async def revoke(session: AsyncSession, person_id: int) -> bool:
+    """Take the role away; False when the person had none."""
+    result = await session.execute(
+        delete(CoordinatorRole).where(CoordinatorRole.person_id == person_id)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def coordinator_people(admin_addresses: Iterable[str]) -> CompoundSelect[int]:
+    """Ids of everyone who coordinates: granted roles and the configured admin addresses
+    (the same rule as `is_configured_admin`, as a query)."""
+    wanted = set(admin_addresses)
+    whatsapp = {f"whatsapp:{address}" for address in wanted if address.startswith("+")}
+    configured = (
+        select(ChannelIdentity.person_id)
+        .join(Person, Person.id == ChannelIdentity.person_id)
+        .where(
+            or_(
+                and_(
+                    ChannelIdentity.channel == Channel.TELEGRAM, ChannelIdentity.address.in_(wanted)
+                ),
+                ChannelIdentity.address.in_(whatsapp),
+                Person.phone.in_(wanted),
+            )
+        )
+    )
+    return select(CoordinatorRole.person_id).union(configured)

@@ -1,0 +1,64 @@
+"""Coordinator tools open only to coordinators; every refused attempt is on the audit log."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.coordinator import MENU, AdminChoice
+from models.audit import AuditEntry
+from models.people import person_at
+from models.roles import revoke
+from tests.support import Chat
+
+
+async def _refusals(sessions: async_sessionmaker[AsyncSession]) -> list[AuditEntry]:
+    async with sessions() as session:
+        rows = await session.scalars(select(AuditEntry).where(AuditEntry.allowed.is_(False)))
+        return list(rows)
+
+
+async def test_the_configured_coordinator_sees_the_tools_and_reaches_everyone(
+    national: Chat,
+) -> None:
+    await national.send("/language en")
+    await national.send("/admin")
+    assert "Coordinator tools" in national.text and "reach everyone" in national.text
+    assert len(national.labels) == len(MENU)
+
+
+async def test_a_regional_coordinator_is_told_their_reach(regional: Chat) -> None:
+    await regional.send("/admin")
+    assert "כלי רכזים" in regional.text and "north" in regional.text
+
+
+async def test_someone_without_a_role_is_refused_every_coordinator_tool_and_it_is_logged(
+    member: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    commands = ["admin", *MENU]
+    for name in commands:
+        await member.send(f"/{name}")
+        assert "לרכזים בלבד" in member.text, name
+    refused = await _refusals(sessions)
+    assert sorted(entry.action for entry in refused) == sorted(f"/{name}" for name in commands)
+    assert {entry.details["reason"] for entry in refused} == {"not_coordinator"}
+
+
+async def test_a_forged_admin_button_is_refused_too(
+    member: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await member.press_payload(AdminChoice("admin").pack())
+    assert "לרכזים בלבד" in member.text
+    assert [entry.action for entry in await _refusals(sessions)] == ["adm"]
+
+
+async def test_a_revoked_coordinator_loses_the_tools_at_once(
+    regional: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await regional.send("/admin")
+    assert "כלי רכזים" in regional.text
+    async with sessions() as session, session.begin():
+        person = await person_at(session, telegram_id=regional.address)
+        assert await revoke(session, person.id)
+    await regional.send("/admin")
+    assert "לרכזים בלבד" in regional.text
