@@ -12,6 +12,8 @@ from bot.app import ensure_demo_catalog, open_app
 from bot.console import Console
 from bot.coordinators import add_parser as add_admin_parser
 from bot.coordinators import admin
+from bot.exports import add_parser as add_export_parser
+from bot.exports import export
 from bot.serve import require_channels, serve
 from bot.settings import SettingsError, load_settings
 from models.catalog_import import CatalogError, import_catalog
@@ -39,6 +41,7 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path)
 
     add_admin_parser(commands)
+    add_export_parser(commands)
     return root
 
 
@@ -92,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         "db": db_upgrade,
         "catalog": catalog_import,
         "admin": admin,
+        "export": export,
     }[args.command]
     try:
         return asyncio.run(action(args))

@@ -1,5 +1,6 @@
 """Importing a feature module registers its commands, buttons and steps on the router."""
 
+import handlers.checkin
 import handlers.commands
 import handlers.contact
 import handlers.coordinator
@@ -8,6 +9,9 @@ import handlers.events
 import handlers.my
 import handlers.newsletter
 import handlers.privacy
+import handlers.qr
 import handlers.registration
+import handlers.registrations_admin
+import handlers.topic_link
 import handlers.tracks
 import handlers.waitlist  # noqa: F401

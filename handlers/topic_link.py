@@ -1,0 +1,21 @@
+"""`/start tp_<slug>`: a poster's link straight to a topic's consent question."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from handlers.context import Ctx
+from handlers.newsletter import offer, topics
+from handlers.posters import TOPIC_LINK
+from handlers.router import router
+from handlers.types import Reply
+from models.catalog import Topic
+
+
+@router.deep_link(TOPIC_LINK)
+async def open_topic(ctx: Ctx, slug: str) -> list[Reply]:
+    """Ask for consent to the linked topic; a closed or unknown one shows all topics instead."""
+    topic = await ctx.session.scalar(select(Topic).where(Topic.slug == slug))
+    if topic is None or not topic.active:
+        return [Reply(ctx.t("topic_link.not_found")), *await topics(ctx)]
+    return await offer(ctx, topic)
