@@ -89,18 +89,21 @@ def poster(found: list[Link]) -> bytes:
     """A PNG with one captioned QR code per link, side by side."""
     title_font = ImageFont.load_default(size=TITLE_SIZE)
     link_font = ImageFont.load_default(size=LINK_SIZE)
-    height = MARGIN + PANEL + TITLE_SIZE + 6 * (LINK_SIZE + 6) + MARGIN
+    measure = ImageDraw.Draw(Image.new("L", (1, 1)))
+    captions = [_wrapped(measure, link.url, link_font) for link in found]
+    lines = max(len(caption) for caption in captions)
+    height = MARGIN + PANEL + 10 + TITLE_SIZE + 6 + lines * (LINK_SIZE + 6) + MARGIN
     width = MARGIN + len(found) * (PANEL + MARGIN)
     canvas = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(canvas)
-    for index, link in enumerate(found):
+    for index, (link, caption) in enumerate(zip(found, captions, strict=True)):
         left = MARGIN + index * (PANEL + MARGIN)
         code = _code_image(link.url)
         canvas.paste(code, (left + (PANEL - code.width) // 2, MARGIN))
         y = MARGIN + PANEL + 10
         draw.text((left + PANEL // 2, y), link.channel, font=title_font, fill=0, anchor="mt")
         y += TITLE_SIZE + 6
-        for line in _wrapped(draw, link.url, link_font):
+        for line in caption:
             draw.text((left + PANEL // 2, y), line, font=link_font, fill=0, anchor="mt")
             y += LINK_SIZE + 6
     out = io.BytesIO()

@@ -69,7 +69,7 @@ async def entries(session: AsyncSession, event: Event) -> list[Entry]:
 
 
 def status_label(t: Translator, registration: Registration) -> str:
-    return t(f"roster.status.{registration.status.value}")
+    return t(f"roster.status.{registration.status}")
 
 
 def neutralise(cell: str) -> str:

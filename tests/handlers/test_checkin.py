@@ -1,0 +1,121 @@
+"""At the door: a coordinator checks people in by the code on their ticket."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.engine import Engine
+from models.audit import AuditEntry
+from models.registrations import Registration
+from tests.handlers.attendees import code_of, sign_up
+from tests.support import Chat, Clock
+
+MINI = "workshop-mini-demo"
+"""Two seats, in the north: the third to register waits."""
+
+
+async def _results(sessions: async_sessionmaker[AsyncSession]) -> list[str]:
+    async with sessions() as session:
+        rows = await session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "checkin").order_by(AuditEntry.id)
+        )
+        return [entry.details.get("result") or entry.details["reason"] for entry in rows]
+
+
+async def test_a_desk_checks_people_in_one_code_after_another(
+    catalog: None,
+    coordinated: Engine,
+    national: Chat,
+    clock: Clock,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await sign_up(coordinated, "p1", MINI, "נועה כהן", "050-1234567")
+    await sign_up(coordinated, "p2", MINI, "דנה לוי", "0521111111")
+    noa, dana = await code_of(sessions, "נועה כהן"), await code_of(sessions, "דנה לוי")
+
+    await national.send("/checkin")
+    assert "מה קוד הצ'ק־אין" in national.text
+    spaced = f"\u200f {noa[:3].lower()} {noa[3:].lower()} "
+    await national.send(spaced)
+    assert "נועה כהן — צ'ק־אין בוצע" in national.text and "מאושרת" in national.text
+    assert "1 מתוך 2 הגיעו" in national.text and "הקוד הבא" in national.text
+
+    clock.advance(minutes=5)
+    await national.send(dana)
+    assert "דנה לוי" in national.text and "2 מתוך 2 הגיעו" in national.text
+
+    await national.send(noa)
+    assert "נועה כהן: הצ'ק־אין כבר נרשם" in national.text and "12:00" in national.text
+    assert "2 מתוך 2 הגיעו" in national.text
+
+    await national.send("/cancel")
+    await national.send(noa)
+    assert "צ'ק־אין" not in national.text
+
+    async with sessions() as session:
+        arrived = await session.scalars(select(Registration.checked_in_at))
+        assert sorted(f"{at:%H:%M}" for at in arrived if at) == ["10:00", "10:05"]
+    assert await _results(sessions) == ["checked_in", "checked_in", "already"]
+
+
+async def test_every_bad_code_gets_a_clear_answer(
+    catalog: None,
+    coordinated: Engine,
+    national: Chat,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await sign_up(coordinated, "p1", MINI, "נועה כהן", "050-1234567")
+    await sign_up(coordinated, "p2", MINI, "דנה לוי", "0521111111")
+    waiting = await sign_up(coordinated, "p3", MINI, "יוסי מזרחי", "0532222222")
+    assert "רשימת ההמתנה" in waiting.text
+    leaving = Chat(coordinated, address="p1")
+    await leaving.send("/my")
+    await leaving.press("מושב ניסיון")
+    await leaving.press("ביטול")
+    await leaving.press("כן, לבטל")
+    assert "בוטלה" in leaving.text
+
+    await national.send("/checkin ZZZZZZ")
+    assert "אין הרשמה עם הקוד ZZZZZZ" in national.text
+    await national.send("x" * 5000)
+    assert "אין הרשמה עם הקוד" in national.text and len(national.text) < 300
+    await national.send("🎉🎉")
+    assert "אין הרשמה עם הקוד" in national.text
+    await national.send_media("photo")
+    assert national.replies
+
+    await national.send(await code_of(sessions, "נועה כהן"))
+    assert "נועה כהן: ההרשמה ל" in national.text and '"בוטלה"' in national.text
+    await national.send(await code_of(sessions, "יוסי מזרחי"))
+    assert "יוסי מזרחי" in national.text and "רק הרשמה מאושרת" in national.text
+
+    async with sessions() as session:
+        assert not [at for at in await session.scalars(select(Registration.checked_in_at)) if at]
+    assert await _results(sessions) == ["unknown"] * 3 + ["not_confirmed"] * 2
+
+
+async def test_a_regional_coordinator_checks_in_only_their_regions_events(
+    catalog: None,
+    coordinated: Engine,
+    regional: Chat,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await sign_up(coordinated, "p1", "forum-south-january", "נועה כהן", "050-1234567")
+    await sign_up(coordinated, "p2", "forum-north-january", "דנה לוי", "0521111111")
+
+    await regional.send(f"/checkin {await code_of(sessions, 'נועה כהן')}")
+    assert "לרכזים בלבד" in regional.text and "נועה כהן" not in regional.text
+    await regional.send(await code_of(sessions, "דנה לוי"))
+    assert "דנה לוי — צ'ק־אין בוצע" in regional.text and "1 מתוך 1 הגיעו" in regional.text
+    assert await _results(sessions) == ["scope", "checked_in"]
+
+
+async def test_a_member_cannot_check_anyone_in(
+    catalog: None, coordinated: Engine, member: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await sign_up(coordinated, "p1", MINI, "נועה כהן", "050-1234567")
+    await member.send(f"/checkin {await code_of(sessions, 'נועה כהן')}")
+    assert "לרכזים בלבד" in member.text and "נועה כהן" not in member.text
+    async with sessions() as session:
+        assert await session.scalar(select(Registration.checked_in_at)) is None
