@@ -18,8 +18,8 @@ DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
 EVENT_LINK = "ev_"
 TOPIC_LINK = "tp_"
 
-PANEL = 600
-"""Pixels per code: large enough to scan from across a room when printed on A4."""
+PANEL = 560
+"""Pixels per code: two side by side stay within the 1,280 pixels Telegram keeps of a photo."""
 MARGIN = 40
 TITLE_SIZE = 40
 LINK_SIZE = 18

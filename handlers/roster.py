@@ -47,7 +47,6 @@ async def counts(session: AsyncSession, event: Event) -> Counts:
         .group_by(Registration.status)
     )
     by_status = {status: (total, arrived) for status, total, arrived in rows}
-    await session.refresh(event, ["taken"])
     return Counts(
         confirmed=by_status.get(RegistrationStatus.CONFIRMED, (0, 0))[0],
         waitlisted=by_status.get(RegistrationStatus.WAITLISTED, (0, 0))[0],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import zxingcpp
 from PIL import Image
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.context import EngineConfig
 from handlers.engine import Engine
-from handlers.posters import links, matrix
+from handlers.posters import EVENT_LINK, BadPayload, links, matrix, payload
 from handlers.qr import QrEvent, QrTopic
 from models.audit import AuditEntry
 from models.catalog import Event, Topic
@@ -149,3 +150,10 @@ async def test_a_regional_coordinator_makes_posters_only_within_reach(
             )
         )
         assert sorted(refused) == ["event:forum-south-january", "topic:region-south"]
+
+
+def test_only_slugs_telegram_accepts_become_deep_links() -> None:
+    assert payload(EVENT_LINK, "forum-north_1") == "ev_forum-north_1"
+    for slug in ("א" * 5, "a b", "x" * 62):
+        with pytest.raises(BadPayload):
+            payload(EVENT_LINK, slug)
