@@ -9,5 +9,6 @@ import handlers.my
 import handlers.newsletter
 import handlers.privacy
 import handlers.registration
+import handlers.stats
 import handlers.tracks
 import handlers.waitlist  # noqa: F401
