@@ -1,5 +1,7 @@
 """Importing a feature module registers its commands, buttons and steps on the router."""
 
+import handlers.bulletin_list
+import handlers.bulletins
 import handlers.commands
 import handlers.contact
 import handlers.coordinator

@@ -8,15 +8,14 @@ from datetime import datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Result, case, distinct, func, or_, select, true
+from sqlalchemy import Result, case, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from models.catalog import Event, Topic, Track
 from models.people import Person
 from models.registration_service import ACTIVE
 from models.registrations import Lead, Registration
-from models.roles import Authority
+from models.roles import Authority, in_reach
 from models.subscriptions import Subscription, SubscriptionStatus
 
 T = TypeVar("T")
@@ -45,17 +44,6 @@ class Stats:
     @property
     def lead_total(self) -> int:
         return sum(count for _, count in self.leads)
-
-
-def in_reach(
-    authority: Authority,
-    region: InstrumentedAttribute[str | None],
-    track_slug: InstrumentedAttribute[str],
-) -> ColumnElement[bool]:
-    """`Authority.covers` as a query condition: the region or the track (either suffices)."""
-    if authority.national:
-        return true()
-    return or_(region.in_(sorted(authority.regions)), track_slug.in_(sorted(authority.tracks)))
 
 
 def week_starts(now: datetime, timezone: str, weeks: int = WEEKS) -> list[datetime]:
