@@ -1,9 +1,8 @@
-"""/bulletin: choose a topic, write in Hebrew (and English), preview, publish now or schedule."""
+"""/bulletin: choose a topic, write in Hebrew (and English), preview, send now (or schedule)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from enum import StrEnum
 
 from handlers import coordinator
@@ -11,11 +10,9 @@ from handlers.bulletin_message import bulletin_message
 from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.coordinator import require_reach
-from handlers.date_input import parse_local
 from handlers.router import Stale
 from handlers.types import Button, Reply
 from locales import SUPPORTED_LOCALES
-from locales.dates import format_date_time, local
 from models.audience import count_topic_readers
 from models.audit import audit
 from models.bulletin_service import (
@@ -75,12 +72,6 @@ class BulletinUpcoming(CallbackData, prefix="bul"):
 
 def topic_title(ctx: Ctx, topic: Topic) -> str:
     return localized(topic.content, "title", ctx.locale)
-
-
-def example(ctx: Ctx) -> str:
-    """Tomorrow at nine, typed the way we ask for it."""
-    tomorrow = local(ctx.now + timedelta(days=1), ctx.config.timezone)
-    return f"{tomorrow:%d/%m/%Y} 09:00"
 
 
 async def require_topic(ctx: Ctx, authority: Authority, action: str, topic: Topic) -> None:
@@ -219,43 +210,3 @@ async def send_now(ctx: Ctx, authority: Authority, choice: BulletinSend) -> list
         readers=readers,
     )
     return [Reply(ctx.t("bulletins.sending", count=readers))]
-
-
-@coordinator.callback(BulletinWhen)
-async def ask_when(ctx: Ctx, authority: Authority, choice: BulletinWhen) -> list[Reply]:
-    """Ask when to publish the draft."""
-    found = await bulletin_in_reach(ctx, authority, choice.bulletin_id, "bulletin.schedule")
-    if found is None or found[0].status != BulletinStatus.DRAFT:
-        return [Reply(ctx.t("bulletins.too_late"))]
-    ctx.goto(BulletinStep.WHEN, bulletin_id=choice.bulletin_id)
-    return [Reply(ctx.t("bulletins.ask_when", example=example(ctx)))]
-
-
-@coordinator.step(BulletinStep.WHEN)
-async def got_when(ctx: Ctx, authority: Authority) -> list[Reply]:
-    """Schedule the draft for the typed date and time, which must be in the future."""
-    bulletin_id = int(ctx.data["bulletin_id"])
-    found = await bulletin_in_reach(ctx, authority, bulletin_id, "bulletin.schedule")
-    if found is None or found[0].status != BulletinStatus.DRAFT:
-        ctx.end()
-        return [Reply(ctx.t("bulletins.too_late"))]
-    at = parse_local(ctx.text[:40], ctx.now, ctx.config.timezone)
-    if at is None:
-        return [Reply(ctx.t("bulletins.bad_when", example=example(ctx)))]
-    when = format_date_time(at, ctx.locale, ctx.config.timezone)
-    if at <= ctx.now:
-        return [Reply(ctx.t("bulletins.past_when", when=when, example=example(ctx)))]
-    ctx.end()
-    if not await schedule(ctx.session, bulletin_id, at):
-        return [Reply(ctx.t("bulletins.too_late"))]
-    await audit(
-        ctx.session,
-        authority.person_id,
-        "bulletin.schedule",
-        f"bulletin:{bulletin_id}",
-        topic=found[1].slug,
-        publish_at=at.isoformat(),
-    )
-    upcoming = Button(ctx.t("bulletins.upcoming"), BulletinUpcoming().pack())
-    text = ctx.t("bulletins.scheduled", when=when, topic=topic_title(ctx, found[1]))
-    return [Reply(text, buttons=[[upcoming]])]

@@ -1,6 +1,6 @@
 """Importing a feature module registers its commands, buttons and steps on the router."""
 
-import handlers.bulletin_list
+import handlers.bulletin_schedule
 import handlers.bulletins
 import handlers.commands
 import handlers.contact

@@ -98,17 +98,24 @@ async def test_write_preview_schedule_and_the_scheduler_sends_it_on_time(
         assert list(actions) == ["bulletin.draft", "bulletin.schedule"]
 
 
-async def test_send_now_goes_out_at_the_next_scheduler_run_in_hebrew_for_everyone(
+async def test_send_now_goes_out_at_the_next_scheduler_run(
     national: Chat, sessions: Sessions, catalog: None
 ) -> None:
     await _readers(sessions, "coop-bulletin")
-    await _compose(national, "עלון המעגל השיתופי")
-    assert "Reply STOP to unsubscribe" in national.replies[2].text  # English frame, Hebrew text
-    assert "כנס גזברים" in national.replies[2].text
+    await national.send("/bulletin")
+    await national.press("עלון המעגל השיתופי")
+    await national.send("ערב פתוח בקיבוץ יגור ביום שלישי")
+    await national.press("בלי אנגלית")
+    english = national.replies[2].text
+    assert "ערב פתוח" in english and "Reply STOP to unsubscribe" in english  # Hebrew text
 
     await national.press("לשלוח עכשיו ל־3")
     assert "יוצא ל־3 מנויים" in national.text
     assert await _publish(sessions, NOW) == 3
+    sent = [reply_from_payload(row.payload) for row in await outbox(sessions, "bulletin")]
+    # A one-line bulletin is all headline: no empty body between it and the opt-out line.
+    assert all("\n\n\n" not in reply.text for reply in sent)
+    assert "ערב פתוח בקיבוץ יגור ביום שלישי\n\n—\nלהסרה" in sent[0].text
 
 
 async def test_a_cancelled_bulletin_never_goes_out_and_cannot_be_cancelled_twice(
