@@ -6,9 +6,6 @@ import io
 from collections.abc import Sequence
 from datetime import datetime
 
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-
 from handlers.types import Attachment
 from locales import Translator
 
@@ -21,6 +18,11 @@ def stats_chart(
     t: Translator, weeks: Sequence[tuple[datetime, int]], regions: Sequence[tuple[str, int]]
 ) -> Attachment:
     """Two bar charts: registrations made per week, and active registrations by region."""
+    # Imported here, not at the top: matplotlib takes seconds to import, and every process
+    # that loads the handlers (each CLI command, each webhook worker) would pay for it.
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     # Labels go in logical order: matplotlib ≥ 3.11 lays text out with libraqm (the Unicode bidi
     # algorithm), so Hebrew reads right to left; reordering it here would reverse it again.
     # A bare Figure draws with Agg and touches no global pyplot state, so requests may overlap.
