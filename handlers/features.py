@@ -1,5 +1,7 @@
 """Importing a feature module registers its commands, buttons and steps on the router."""
 
+import handlers.bulletin_schedule
+import handlers.bulletins
 import handlers.checkin
 import handlers.commands
 import handlers.contact
@@ -12,6 +14,7 @@ import handlers.privacy
 import handlers.qr
 import handlers.registration
 import handlers.registrations_admin
+import handlers.stats
 import handlers.topic_link
 import handlers.tracks
 import handlers.waitlist  # noqa: F401

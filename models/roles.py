@@ -7,9 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CompoundSelect, ForeignKey, String, and_, delete, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    ForeignKey,
+    String,
+    and_,
+    delete,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from models.base import Base, JSONType, UTCDateTime, utcnow
 from models.catalog import Event, Track
@@ -146,3 +156,14 @@ def coordinator_people(admin_addresses: Iterable[str]) -> CompoundSelect[int]:
         )
     )
     return select(CoordinatorRole.person_id).union(configured)
+
+
+def in_reach(
+    authority: Authority,
+    region: InstrumentedAttribute[str | None],
+    track_slug: InstrumentedAttribute[str],
+) -> ColumnElement[bool]:
+    """`Authority.covers` as a query condition: the region or the track (either suffices)."""
+    if authority.national:
+        return true()
+    return or_(region.in_(sorted(authority.regions)), track_slug.in_(sorted(authority.tracks)))

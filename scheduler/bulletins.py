@@ -13,18 +13,17 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.bulletin_message import bulletin_message
 from handlers.context import EngineConfig
-from handlers.newsletter import TopicStop
-from handlers.types import Button, Reply, reply_to_payload
-from locales import SUPPORTED_LOCALES, Translator
+from handlers.types import reply_to_payload
+from locales import SUPPORTED_LOCALES
+from models.audience import reachable_identity, topic_readers
 from models.base import JSONType, UTCDateTime
 from models.bulletins import Bulletin, BulletinStatus
 from models.catalog import Topic
-from models.localized import localized
 from models.outbox import OutboxMessage, OutboxStatus, Priority
 from models.people import Person
 from models.subscriptions import Subscription, SubscriptionStatus
-from scheduler.audience import reachable_identity
 from scheduler.quiet import QuietHours
 
 KIND = "bulletin"
@@ -94,7 +93,7 @@ async def _queue(
     identity = reachable_identity(Subscription.person_id)
     queued = 0
     for locale in SUPPORTED_LOCALES:
-        payload = reply_to_payload(_message(bulletin, topic, locale))
+        payload = reply_to_payload(bulletin_message(bulletin, topic, locale))
         key = literal(f"{KIND}:{bulletin.id}:") + cast(Subscription.person_id, String)
         audience = (
             select(
@@ -109,12 +108,7 @@ async def _queue(
                 literal(send_at, UTCDateTime),
             )
             .join(Person, Person.id == Subscription.person_id)
-            .where(
-                Subscription.topic_id == topic.id,
-                Subscription.status == SubscriptionStatus.ACTIVE,
-                identity.is_not(None),
-                _speaks(locale, default_locale),
-            )
+            .where(*topic_readers(topic.id), _speaks(locale, default_locale))
         )
         columns = [
             "identity_id",
@@ -139,16 +133,3 @@ def _speaks(locale: str, default_locale: str) -> ColumnElement[bool]:
         return Person.locale == locale
     others = [other for other in SUPPORTED_LOCALES if other != locale]
     return or_(Person.locale.is_(None), Person.locale.not_in(others))
-
-
-def _message(bulletin: Bulletin, topic: Topic, locale: str) -> Reply:
-    """The bulletin in one language, ending with the opt-out instruction the law requires."""
-    t = Translator(locale)
-    text = t(
-        "bulletin.message",
-        topic=localized(topic.content, "title", locale),
-        title=localized(bulletin.content, "title", locale),
-        body=localized(bulletin.content, "body", locale),
-    )
-    stop = Button(t("bulletin.unsubscribe"), TopicStop(topic.id).pack())
-    return Reply(text, buttons=[[stop]])

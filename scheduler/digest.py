@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.context import EngineConfig
 from handlers.types import Reply, reply_to_payload
 from locales import Translator
+from models.audience import reachable_identity
 from models.catalog import Event, Topic, Track
 from models.localized import localized
 from models.outbox import Priority, enqueue
@@ -20,7 +21,6 @@ from models.people import Person
 from models.registrations import Lead, Registration
 from models.roles import coordinator_people
 from models.subscriptions import ConsentAction, ConsentRecord
-from scheduler.audience import reachable_identity
 from scheduler.quiet import QuietHours
 
 KIND = "digest"

@@ -20,12 +20,12 @@ from handlers.my import MyRegistration
 from handlers.types import Button, Reply, reply_to_payload
 from locales import Translator
 from locales.dates import format_span
+from models.audience import reachable_identity
 from models.catalog import Event, EventStatus
 from models.localized import localized
 from models.outbox import OutboxMessage, OutboxStatus, Priority, enqueue
 from models.people import Person
 from models.registrations import Registration, RegistrationStatus
-from scheduler.audience import reachable_identity
 from scheduler.quiet import QuietHours
 
 KIND = "reminder"

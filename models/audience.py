@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ScalarSelect, select
+from sqlalchemy import ColumnElement, ScalarSelect, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from models.people import ChannelIdentity, IdentityStatus
+from models.subscriptions import Subscription, SubscriptionStatus
 
 
 def reachable_identity(
@@ -24,3 +26,19 @@ def reachable_identity(
         .correlate_except(ChannelIdentity)
         .scalar_subquery()
     )
+
+
+def topic_readers(topic_id: int) -> tuple[ColumnElement[bool], ...]:
+    """Who a bulletin to the topic reaches: active subscribers we can still write to."""
+    return (
+        Subscription.topic_id == topic_id,
+        Subscription.status == SubscriptionStatus.ACTIVE,
+        reachable_identity(Subscription.person_id).is_not(None),
+    )
+
+
+async def count_topic_readers(session: AsyncSession, topic_id: int) -> int:
+    """How many people a bulletin to the topic would reach now."""
+    query = select(func.count(Subscription.id)).where(*topic_readers(topic_id))
+    count = await session.scalar(query)
+    return int(count or 0)
