@@ -12,6 +12,8 @@ from bot.app import ensure_demo_catalog, open_app
 from bot.console import Console
 from bot.coordinators import add_parser as add_admin_parser
 from bot.coordinators import admin
+from bot.events_cli import add_parser as add_event_parser
+from bot.events_cli import event, tell_registrants
 from bot.serve import require_channels, serve
 from bot.settings import SettingsError, load_settings
 from models.catalog_import import CatalogError, import_catalog
@@ -39,6 +41,7 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path)
 
     add_admin_parser(commands)
+    add_event_parser(commands)
     return root
 
 
@@ -76,7 +79,10 @@ async def db_upgrade(args: argparse.Namespace) -> int:
 async def catalog_import(args: argparse.Namespace) -> int:
     async with open_app(load_settings()) as app, app.sessions() as session, session.begin():
         report = await import_catalog(session, args.file)
+        told = await tell_registrants(session, report, app.engine.config)
     print(f"created {report.created or 'nothing'}; updated {report.updated or 'nothing'}")
+    if told:
+        print(f"{told} notices queued to registrants of moved or cancelled events")
     return 0
 
 
@@ -92,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         "db": db_upgrade,
         "catalog": catalog_import,
         "admin": admin,
+        "event": event,
     }[args.command]
     try:
         return asyncio.run(action(args))
