@@ -114,8 +114,8 @@ async def _options(ctx: Ctx, authority: Authority, field: str) -> list[tuple[str
     if field == "kind":
         return [(kind.value, ctx.t(f"events.kind.{kind.value}")) for kind in EventKind]
     if field == "region":
-        regions = [*REGIONS, NATIONAL] if authority.national or authority.tracks else []
-        regions = regions or sorted(authority.regions)
+        everywhere = authority.national or authority.tracks  # a track may be anywhere
+        regions = [*REGIONS, NATIONAL] if everywhere else [*authority.regions & set(REGIONS)]
         return [(region, ctx.t(f"events.region.{region}")) for region in regions]
     tracks = await ctx.session.scalars(select(Track).where(Track.active).order_by(Track.id))
     region = _region(ctx.data["region"])
@@ -245,7 +245,7 @@ def _draft(ctx: Ctx) -> Event:
 
 
 async def preview(ctx: Ctx) -> list[Reply]:
-    """The card as people will see it, with publish / keep as draft / start over."""
+    """The card as people will see it, with publish and keep as a draft."""
     shown = await card(ctx, _draft(ctx))
     buttons = [
         [Button(ctx.t("newevent.publish"), FormSave(True).pack())],
@@ -261,6 +261,9 @@ async def save(ctx: Ctx, authority: Authority, choice: FormSave) -> list[Reply]:
     if ctx.data.get("form") != "newevent" or asking(ctx) is not None:
         raise Stale("newevent")
     event = _draft(ctx)
+    if event.starts_at <= ctx.now:  # the form stayed open past the start it names
+        ctx.state.data = {k: v for k, v in ctx.data.items() if k not in ("starts_at", "ends_at")}
+        return await next_question(ctx, authority, Problem("event_input.past", {}))
     track = await ctx.session.get(Track, event.track_id) if event.track_id else None
     await require_reach(
         ctx, authority, "newevent", region=event.region, track=track.slug if track else None

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.event_form import FormChoice, FormSave
 from models.audit import AuditEntry
 from models.catalog import Event, EventStatus, Track
-from tests.support import Chat
+from tests.support import Chat, Clock
 
 
 async def _created(sessions: async_sessionmaker[AsyncSession]) -> Event:
@@ -143,6 +143,30 @@ async def test_bad_answers_are_explained_and_nothing_is_lost(
     event = await _created(sessions)
     assert event.content["he"]["title"] == "פורום 🎉 צפון" and event.region == "north"
     assert event.kind == "workshop"
+
+
+async def test_a_form_left_open_past_its_start_asks_for_a_new_one(
+    catalog: None, national: Chat, clock: Clock, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await national.send("/newevent")
+    await national.send("ערב שירה")
+    await national.press("בלי שם באנגלית")
+    await national.press("אחר")
+    await national.press("מרכז")
+    await national.press("בלי מסלול")
+    await national.send("24.11.2026 19:00")
+    await national.send("2")
+    await national.press("בלי מקום")
+    await national.send("0")
+    assert "ללא הגבלה" not in national.text and "ההרשמה פתוחה" in national.text
+    clock.advance(days=2)
+    await national.press("לפרסם")
+    assert "המועד הזה כבר עבר" in national.text and "מתי מתחילים" in national.text
+    await national.send("1.12.2026 19:00")
+    await national.send("2")
+    assert "יום שלישי, 1 בדצמבר 2026, 19:00–21:00" in national.text
+    await national.press("לפרסם")
+    assert "האירוע פורסם" in national.text
 
 
 async def test_a_regional_coordinator_creates_only_in_their_region(
