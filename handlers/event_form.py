@@ -93,7 +93,7 @@ async def next_question(
     """Ask for the first missing field (after saying what was wrong), or show the preview."""
     field = asking(ctx)
     if field is None:
-        return await preview(ctx)
+        return await preview(ctx, problem)
     buttons: list[list[Button]] = []
     if field in ("kind", "region", "track"):
         ctx.goto(NewEventStep.CHOOSE)
@@ -244,7 +244,7 @@ def _draft(ctx: Ctx) -> Event:
     )
 
 
-async def preview(ctx: Ctx) -> list[Reply]:
+async def preview(ctx: Ctx, problem: Problem | None = None) -> list[Reply]:
     """The card as people will see it, with publish and keep as a draft."""
     shown = await card(ctx, _draft(ctx))
     buttons = [
@@ -252,7 +252,10 @@ async def preview(ctx: Ctx) -> list[Reply]:
         [Button(ctx.t("newevent.save_draft"), FormSave(False).pack())],
     ]
     ctx.goto(NewEventStep.CHOOSE)
-    return [Reply(f"{ctx.t('newevent.preview')}\n\n{shown.text}", buttons=buttons)]
+    text = f"{ctx.t('newevent.preview')}\n\n{shown.text}"
+    if problem is not None:
+        text = f"{ctx.t(problem.key, **problem.values)}\n{text}"
+    return [Reply(text, buttons=buttons)]
 
 
 @coordinator.callback(FormSave)

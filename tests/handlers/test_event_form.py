@@ -139,13 +139,15 @@ async def test_bad_answers_are_explained_and_nothing_is_lost(
     assert "עד 100000, או 0 אם אין הגבלה" in national.text
     await national.send("40")
     assert "פורום 🎉 צפון" in national.text and "18:00–21:00" in national.text
+    await national.send("נו?")
+    assert "לבחור באחד הכפתורים" in national.text and "כך יראו את האירוע" in national.text
     await national.press("לפרסם")
     event = await _created(sessions)
     assert event.content["he"]["title"] == "פורום 🎉 צפון" and event.region == "north"
     assert event.kind == "workshop"
 
 
-async def test_a_form_left_open_past_its_start_asks_for_a_new_one(
+async def test_a_form_left_open_past_its_start_asks_again_and_cancel_keeps_nothing(
     catalog: None, national: Chat, clock: Clock, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await national.send("/newevent")
@@ -165,8 +167,11 @@ async def test_a_form_left_open_past_its_start_asks_for_a_new_one(
     await national.send("1.12.2026 19:00")
     await national.send("2")
     assert "יום שלישי, 1 בדצמבר 2026, 19:00–21:00" in national.text
-    await national.press("לפרסם")
-    assert "האירוע פורסם" in national.text
+    await national.send("/cancel")
+    await national.press_payload(FormSave(True).pack())
+    assert "כבר לא בתוקף" in national.text
+    async with sessions() as session:
+        assert await session.scalar(select(Event).where(Event.slug.like("2026%"))) is None
 
 
 async def test_a_regional_coordinator_creates_only_in_their_region(
