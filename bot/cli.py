@@ -12,6 +12,8 @@ from bot.app import ensure_demo_catalog, open_app
 from bot.console import Console
 from bot.coordinators import add_parser as add_admin_parser
 from bot.coordinators import admin
+from bot.events_cli import add_parser as add_event_parser
+from bot.events_cli import event, tell_registrants
 from bot.exports import add_parser as add_export_parser
 from bot.exports import export
 from bot.serve import require_channels, serve
@@ -42,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
 
     add_admin_parser(commands)
     add_export_parser(commands)
+    add_event_parser(commands)
     return root
 
 
@@ -79,7 +82,10 @@ async def db_upgrade(args: argparse.Namespace) -> int:
 async def catalog_import(args: argparse.Namespace) -> int:
     async with open_app(load_settings()) as app, app.sessions() as session, session.begin():
         report = await import_catalog(session, args.file)
+        told = await tell_registrants(session, report, app.engine.config)
     print(f"created {report.created or 'nothing'}; updated {report.updated or 'nothing'}")
+    if told:
+        print(f"{told} notices queued to registrants of moved or cancelled events")
     return 0
 
 
@@ -96,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         "catalog": catalog_import,
         "admin": admin,
         "export": export,
+        "event": event,
     }[args.command]
     try:
         return asyncio.run(action(args))

@@ -7,6 +7,8 @@ import handlers.commands
 import handlers.contact
 import handlers.coordinator
 import handlers.discovery
+import handlers.event_edit
+import handlers.event_form
 import handlers.events
 import handlers.my
 import handlers.newsletter

@@ -38,6 +38,11 @@ class OfferAnswer(CallbackData, prefix="wlo"):
     accept: bool
 
 
+def offer_key(registration_id: int) -> str:
+    """The dedupe key of the offer message for a registration: one row, reused by re-offers."""
+    return f"offer:{registration_id}"
+
+
 async def announce_offer(session: AsyncSession, registration: Registration, now: datetime) -> None:
     """Queue the offer message to the person's most recently active identity, in their language."""
     if registration.person_id is None:
@@ -67,7 +72,7 @@ async def announce_offer(session: AsyncSession, registration: Registration, now:
             Button(t("waitlist.decline"), OfferAnswer(registration.id, False).pack()),
         ]
     ]
-    key = f"offer:{registration.id}"
+    key = offer_key(registration.id)
     message = await session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
     if message is None:
         message = OutboxMessage(dedupe_key=key)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.catalog import Event, EventKind, EventStatus, Question, Topic, TopicKind, Track
+from models.event_changes import Schedule
 
 DEMO_CATALOG = Path(__file__).with_name("data") / "demo_catalog.yaml"
 TEXT_FIELDS = {
@@ -35,6 +36,10 @@ class CatalogError(ValueError):
 class ImportReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    moved: list[Event] = field(default_factory=list)
+    """Existing events whose time or place changed: their registrants must be told."""
+    cancelled: list[Event] = field(default_factory=list)
+    """Existing events the file cancels: registrations to release, registrants to tell."""
 
     def count(self, section: str, created: bool) -> None:
         bucket = self.created if created else self.updated
@@ -114,6 +119,7 @@ async def import_catalog(session: AsyncSession, path: Path) -> ImportReport:
     for entry in raw.get("events") or []:
         slug = _slug("events", entry)
         event, created = await upsert(session, Event, slug)
+        before = None if created else (Schedule.of(event), event.status)
         event.content = content("events", entry)
         event.track_id = (
             (await _track(session, tracks, entry, "events")).id if entry.get("track") else None
@@ -129,6 +135,12 @@ async def import_catalog(session: AsyncSession, path: Path) -> ImportReport:
         if created:
             event.taken = 0
         event.reminder_offsets = [int(m) for m in entry.get("reminder_offsets", [1440, 120])]
+        if before is not None:
+            schedule, status = before
+            if event.status == EventStatus.CANCELLED and status != EventStatus.CANCELLED:
+                report.cancelled.append(event)
+            elif event.status == EventStatus.PUBLISHED and schedule.moved(event):
+                report.moved.append(event)
         report.count("events", created)
     for entry in raw.get("topics") or []:
         slug = _slug("topics", entry)

@@ -1,0 +1,166 @@
+"""/manage_events: a coordinator's events within reach, each with its registration counts;
+publish a draft, cancel (after a confirmation; registrants are told through
+handlers.event_notices), or ask for a new title, time, place or capacity (handlers.event_edit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import func, select
+
+from handlers import coordinator
+from handlers.callback import CallbackData
+from handlers.context import Ctx
+from handlers.coordinator import require_event
+from handlers.event_notices import cancel_event
+from handlers.events import card, day, title, when
+from handlers.router import Stale
+from handlers.types import Button, Reply
+from models.audit import audit
+from models.catalog import Event, EventStatus
+from models.registrations import Registration, RegistrationStatus
+from models.roles import Authority
+
+PAGE_SIZE = 8
+
+
+class Action(StrEnum):
+    """What a button on a managed event does; CANCEL asks, CANCEL_SURE cancels."""
+
+    SHOW = "show"
+    TITLE = "title"
+    STARTS_AT = "starts_at"
+    PLACE = "place"
+    CAPACITY = "capacity"
+    PUBLISH = "publish"
+    CANCEL = "cancel"
+    CANCEL_SURE = "cancel_sure"
+
+
+class ManageStep(StrEnum):
+    """Free-text edits of one event: asked by a button here, taken by handlers.event_edit,
+    then the event is shown again."""
+
+    TITLE = "manage_event.title"
+    STARTS_AT = "manage_event.starts_at"
+    PLACE = "manage_event.place"
+    CAPACITY = "manage_event.capacity"
+
+
+@dataclass(frozen=True)
+class ManageList(CallbackData, prefix="mel"):
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class Manage(CallbackData, prefix="mev"):
+    event_id: int
+    action: Action = Action.SHOW
+
+
+@coordinator.command("manage_events")
+async def manage_events(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """List the upcoming events this coordinator may manage, drafts included."""
+    ctx.end()
+    return await show_list(ctx, authority, ManageList())
+
+
+@coordinator.callback(ManageList)
+async def show_list(ctx: Ctx, authority: Authority, choice: ManageList) -> list[Reply]:
+    """One page of the coordinator's upcoming events, soonest first."""
+    query = select(Event).where(Event.status != EventStatus.CANCELLED, Event.starts_at > ctx.now)
+    found = [
+        event
+        for event in await ctx.session.scalars(query.order_by(Event.starts_at, Event.id))
+        if await authority.covers_event(ctx.session, event)
+    ]
+    start = choice.page * PAGE_SIZE
+    buttons = []
+    for event in found[start : start + PAGE_SIZE]:
+        draft = ctx.t("manage_event.draft_mark") if event.status == EventStatus.DRAFT else ""
+        label = f"{draft}{title(ctx, event)} · {day(ctx, event)}"
+        buttons.append([Button(label, Manage(event.id).pack())])
+    if start + PAGE_SIZE < len(found):
+        buttons.append([Button(ctx.t("events.more"), ManageList(choice.page + 1).pack())])
+    key = "manage_event.list" if found else "manage_event.none"
+    return [Reply(ctx.t(key, count=len(found)), buttons=buttons)]
+
+
+async def managed_event(ctx: Ctx, authority: Authority, event_id: int, action: str) -> Event:
+    """The event if it is still ahead, not cancelled and within reach (else Stale or Refused)."""
+    event = await ctx.session.get(Event, event_id)
+    if event is None or event.status == EventStatus.CANCELLED or event.starts_at <= ctx.now:
+        raise Stale(event_id)
+    await require_event(ctx, authority, f"event.{action}", event)
+    return event
+
+
+async def overview(ctx: Ctx, event: Event, note: str | None = None) -> Reply:
+    """The card people see, the registration counts, and the coordinator's buttons."""
+    counts = dict(
+        (
+            await ctx.session.execute(
+                select(Registration.status, func.count())
+                .where(Registration.event_id == event.id)
+                .group_by(Registration.status)
+            )
+        ).all()
+    )
+    lines = [note] if note else []
+    lines += [(await card(ctx, event)).text]
+    lines.append(
+        ctx.t(
+            "manage_event.counts",
+            confirmed=counts.get(RegistrationStatus.CONFIRMED, 0),
+            waitlisted=counts.get(RegistrationStatus.WAITLISTED, 0),
+            offered=counts.get(RegistrationStatus.OFFERED, 0),
+        )
+    )
+    if event.status == EventStatus.DRAFT:
+        lines.append(ctx.t("manage_event.is_draft"))
+    actions = [Action.TITLE, Action.STARTS_AT, Action.PLACE, Action.CAPACITY]
+    if event.status == EventStatus.DRAFT:
+        actions.append(Action.PUBLISH)
+    actions.append(Action.CANCEL)
+    buttons = [[Button(ctx.t(f"manage_event.do.{a}"), Manage(event.id, a).pack())] for a in actions]
+    buttons.append([Button(ctx.t("manage_event.back"), ManageList().pack())])
+    return Reply("\n".join(lines), buttons=buttons)
+
+
+@coordinator.callback(Manage)
+async def act(ctx: Ctx, authority: Authority, choice: Manage) -> list[Reply]:
+    """Show an event, ask for a new value, publish, or cancel (asking first)."""
+    event = await managed_event(ctx, authority, choice.event_id, choice.action)
+    ctx.end()
+    if choice.action in (Action.TITLE, Action.STARTS_AT, Action.PLACE, Action.CAPACITY):
+        ctx.goto(ManageStep(f"manage_event.{choice.action}"), event_id=event.id)
+        keep = [[Button(ctx.t("manage_event.keep"), Manage(event.id).pack())]]
+        # A typed seat count must not be read as the number of an option.
+        buttons = [] if choice.action == Action.CAPACITY else keep
+        return [Reply(ctx.t(f"manage_event.ask.{choice.action}"), buttons=buttons)]
+    if choice.action == Action.PUBLISH and event.status == EventStatus.DRAFT:
+        event.status = EventStatus.PUBLISHED
+        await audit(ctx.session, authority.person_id, "event.publish", f"event:{event.slug}")
+        return [await overview(ctx, event, ctx.t("manage_event.published"))]
+    if choice.action == Action.CANCEL:
+        buttons = [
+            [Button(ctx.t("manage_event.cancel_yes"), Manage(event.id, Action.CANCEL_SURE).pack())],
+            [Button(ctx.t("manage_event.cancel_no"), Manage(event.id).pack())],
+        ]
+        text = ctx.t("manage_event.cancel_sure", title=title(ctx, event), when=when(ctx, event))
+        return [Reply(text, buttons=buttons)]
+    if choice.action == Action.CANCEL_SURE:
+        told = await cancel_event(ctx.session, event, ctx.config, ctx.now)
+        await audit(
+            ctx.session, authority.person_id, "event.cancel", f"event:{event.slug}", told=told
+        )
+        buttons = [[Button(ctx.t("manage_event.back"), ManageList().pack())]]
+        return [
+            Reply(
+                ctx.t("manage_event.cancelled", title=title(ctx, event), count=told),
+                buttons=buttons,
+            )
+        ]
+    return [await overview(ctx, event)]
