@@ -1,0 +1,23 @@
+"""Forgetting what is no longer needed: inbound message ids kept to answer redeliveries once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.context import EngineConfig
+from models.housekeeping import delete_before
+from models.receipts import InboundReceipt
+from scheduler.quiet import QuietHours
+
+RECEIPTS_KEPT = timedelta(days=7)
+"""Twilio and Telegram redeliver a webhook within minutes or hours; a week is ample."""
+BATCH = 1000
+
+
+async def forget_old_records(
+    session: AsyncSession, now: datetime, config: EngineConfig, quiet: QuietHours
+) -> int:
+    """Delete a batch of expired rows; returns how many went."""
+    return await delete_before(session, InboundReceipt.received_at, now - RECEIPTS_KEPT, BATCH)
