@@ -9,6 +9,7 @@ from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
 from models.receipts import InboundReceipt
 from models.registrations import Lead, Registration, RegistrationStatus
+from models.shared_files import SharedFile
 from models.subscriptions import ConsentAction, ConsentRecord, Subscription, SubscriptionStatus
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Question",
     "Registration",
     "RegistrationStatus",
+    "SharedFile",
     "Subscription",
     "SubscriptionStatus",
     "Topic",

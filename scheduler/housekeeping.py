@@ -1,4 +1,5 @@
-"""Forgetting what is no longer needed: inbound message ids kept to answer redeliveries once."""
+"""Forgetting what is no longer needed: inbound message ids kept to answer redeliveries once,
+files shared with a provider after they expire."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.context import EngineConfig
 from models.housekeeping import delete_before
 from models.receipts import InboundReceipt
+from models.shared_files import SharedFile
 from scheduler.quiet import QuietHours
 
 RECEIPTS_KEPT = timedelta(days=7)
@@ -19,5 +21,7 @@ BATCH = 1000
 async def forget_old_records(
     session: AsyncSession, now: datetime, config: EngineConfig, quiet: QuietHours
 ) -> int:
-    """Delete a batch of expired rows; returns how many went."""
-    return await delete_before(session, InboundReceipt.received_at, now - RECEIPTS_KEPT, BATCH)
+    """Delete a batch of expired rows of each kind; returns how many went."""
+    receipts = await delete_before(session, InboundReceipt.received_at, now - RECEIPTS_KEPT, BATCH)
+    files = await delete_before(session, SharedFile.expires_at, now, BATCH)
+    return receipts + files

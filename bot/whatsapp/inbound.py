@@ -105,9 +105,12 @@ class WhatsAppInbound:
 
     async def deliver(self, address: str, reply: Reply) -> bool:
         """Send one reply, trying again on temporary errors; False when the rest should not go."""
+        media: list[str] | None = None
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                await self.outbound.send_reply(address, reply, self.shelf.put(reply.attachments))
+                if media is None:  # shelved once, however many tries the send takes
+                    media = await self.shelf.put(reply.attachments)
+                await self.outbound.send_reply(address, reply, media)
                 return True
             except RetryLater as error:
                 if attempt == ATTEMPTS:

@@ -1,4 +1,4 @@
-"""whatsapp: receipts expire by age
+"""whatsapp: receipts expire by age, shared files
 
 Revision ID: 0006
 Revises: 0003
@@ -7,7 +7,10 @@ Create Date: 2026-11-23 16:30:00.000000
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
+
+import models.base
 
 revision: str = "0006"
 down_revision: str | None = "0003"
@@ -16,6 +19,19 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "shared_files",
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("mime", sa.String(length=128), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("expires_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("token", name=op.f("pk_shared_files")),
+    )
+    with op.batch_alter_table("shared_files", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_shared_files_expires_at"), ["expires_at"], unique=False
+        )
     with op.batch_alter_table("inbound_receipts", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_inbound_receipts_received_at"), ["received_at"], unique=False
@@ -23,5 +39,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("shared_files")
     with op.batch_alter_table("inbound_receipts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_inbound_receipts_received_at"))
