@@ -9,6 +9,7 @@ from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
 from models.receipts import InboundReceipt
 from models.registrations import Lead, Registration, RegistrationStatus
+from models.reports import EarlyReport
 from models.shared_files import SharedFile
 from models.subscriptions import ConsentAction, ConsentRecord, Subscription, SubscriptionStatus
 
@@ -22,6 +23,7 @@ __all__ = [
     "ConsentAction",
     "ConsentRecord",
     "ConversationState",
+    "EarlyReport",
     "Event",
     "EventKind",
     "EventStatus",

@@ -73,30 +73,36 @@ class Outbound:
     async def close(self) -> None:
         await self._http.close()
 
-    async def send_reply(self, to: str, reply: Reply, media_urls: list[str]) -> str:
-        """Free-form text (inside the 24-hour window); returns the last message's sid."""
+    async def send_reply(
+        self, to: str, reply: Reply, media_urls: list[str], *, reported: bool
+    ) -> str:
+        """Free-form text (inside the 24-hour window); returns the last message's sid. With
+        `reported`, Twilio reports on that message's fate (an outbox row records it); replies
+        in a conversation go unreported, as nothing would record their reports."""
         texts = bodies(reply)
         sid = ""
         for n, text in enumerate(texts, 1):
-            media = media_urls if n == len(texts) and media_urls else None
-            sid = await self._create(to, body=text, media_url=media)
+            last = n == len(texts)
+            media = media_urls if last and media_urls else None
+            sid = await self._create(to, reported and last, body=text, media_url=media)
         return sid
 
     async def send_template(self, to: str, text: str) -> str:
-        """The approved template, its one variable carrying the message."""
+        """The approved template, its one variable carrying the message; always reported."""
         if self.config.template_sid is None:
             raise OutsideWindow("outside 24h window, no template")
         variables = json.dumps({"1": text[:TEMPLATE_TEXT_LIMIT]}, ensure_ascii=False)
         return await self._create(
-            to, content_sid=self.config.template_sid, content_variables=variables
+            to, True, content_sid=self.config.template_sid, content_variables=variables
         )
 
-    async def _create(self, to: str, **fields: object) -> str:
+    async def _create(self, to: str, reported: bool, **fields: object) -> str:
         args = {k: v for k, v in fields.items() if v is not None}
-        callback = self.config.public_base_url + STATUS_PATH
+        if reported:
+            args["status_callback"] = self.config.public_base_url + STATUS_PATH
         try:
             message = await self.client.messages.create_async(
-                to=to, from_=self.config.sender, status_callback=callback, **args
+                to=to, from_=self.config.sender, **args
             )
         except TwilioRestException as error:
             raise _meaning(error) from error

@@ -110,7 +110,7 @@ class WhatsAppInbound:
             try:
                 if media is None:  # shelved once, however many tries the send takes
                     media = await self.shelf.put(reply.attachments)
-                await self.outbound.send_reply(address, reply, media)
+                await self.outbound.send_reply(address, reply, media, reported=False)
                 return True
             except RetryLater as error:
                 if attempt == ATTEMPTS:

@@ -67,9 +67,8 @@ class WhatsAppSender:
                 raise PermanentFailure("no recorded consent for proactive messages")
             person_id, open_now = identity.person_id, window_open(identity, self.clock())
         if open_now:
-            return await self.outbound.send_reply(
-                address, reply, await self.shelf.put(reply.attachments)
-            )
+            media = await self.shelf.put(reply.attachments)
+            return await self.outbound.send_reply(address, reply, media, reported=True)
         return await self.outside_window(person_id, address, reply)
 
     async def outside_window(self, person_id: int, address: str, reply: Reply) -> str:

@@ -1,4 +1,4 @@
-"""whatsapp: receipts expire by age, shared files
+"""whatsapp: receipts expire by age, shared files, early reports
 
 Revision ID: 0006
 Revises: 0003
@@ -20,6 +20,23 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
+        "early_reports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("provider_id", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("error_code", sa.String(length=16), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("received_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_early_reports")),
+    )
+    with op.batch_alter_table("early_reports", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_early_reports_provider_id"), ["provider_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_early_reports_received_at"), ["received_at"], unique=False
+        )
+    op.create_table(
         "shared_files",
         sa.Column("token", sa.String(length=64), nullable=False),
         sa.Column("filename", sa.String(length=255), nullable=False),
@@ -39,6 +56,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("early_reports")
     op.drop_table("shared_files")
     with op.batch_alter_table("inbound_receipts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_inbound_receipts_received_at"))
