@@ -106,6 +106,9 @@ class StatusReports:
             await session.execute(
                 update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
             )
+        if "provider_id" in values:
+            # The template's own reports may have come before its sid was stored.
+            await self.apply_early([str(values["provider_id"])])
 
 
 def _refused(moved: list[tuple[int, Report]]) -> list[int]:

@@ -45,8 +45,8 @@ class StandIn:
     requests: list[Sent] = field(default_factory=list)
     failures: list[tuple[int, int]] = field(default_factory=list)
     """(HTTP status, Twilio error code) answered to the next requests, first first."""
-    early_reports: list[dict[str, str]] = field(default_factory=list)
-    """Status reports posted for the next message before its send is answered."""
+    early_reports: list[list[dict[str, str]]] = field(default_factory=list)
+    """Per next message, first first: status reports posted before its send is answered."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _news: asyncio.Condition = field(default_factory=asyncio.Condition)
     _runner: web.AppRunner | None = None
@@ -69,8 +69,9 @@ class StandIn:
     def fail_next(self, status: int, code: int) -> None:
         self.failures.append((status, code))
 
-    def report_before_answering(self, status: str, **fields: str) -> None:
-        self.early_reports.append({"MessageStatus": status, **fields})
+    def report_before_answering(self, *statuses: str, **fields: str) -> None:
+        """Report these statuses on the next message not yet given reports, before answering."""
+        self.early_reports.append([{"MessageStatus": status, **fields} for status in statuses])
 
     @property
     def delivered(self) -> list[Sent]:
@@ -98,7 +99,7 @@ class StandIn:
             error = {"code": code, "message": f"stand-in error {code}", "status": status}
             return web.json_response(error, status=status)
         callback = form.get("StatusCallback")
-        reports, self.early_reports = self.early_reports, []
+        reports = self.early_reports.pop(0) if self.early_reports else []
         for report in reports:
             assert callback, "a report was asked for a message sent without a StatusCallback"
             await _post_signed(callback[0], {"MessageSid": sid, **report})

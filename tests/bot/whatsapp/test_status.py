@@ -74,8 +74,7 @@ async def test_a_delivery_reported_before_twilio_answered_our_send_is_recorded(
 ) -> None:
     identity = await noa_writes(whatsapp, sessions)
     # Twilio calls back while our request is still open: the row has no sid to match yet.
-    whatsapp.standin.report_before_answering("sent")
-    whatsapp.standin.report_before_answering("delivered")
+    whatsapp.standin.report_before_answering("sent", "delivered")
     row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
     assert await row_state(sessions, row.id) == (OutboxStatus.DELIVERED, row.provider_id, None)
     async with sessions() as session:
@@ -91,10 +90,12 @@ async def test_an_early_window_refusal_still_re_sends_by_template(
     async with start_whatsapp(template_sid=TEMPLATE) as whatsapp:
         identity = await noa_writes(whatsapp, sessions)
         whatsapp.standin.report_before_answering("failed", ErrorCode="63016")
+        # The template is delivered, and that too is reported before Twilio answers.
+        whatsapp.standin.report_before_answering("delivered")
         row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
         template = whatsapp.standin.to(NOA)[-1]
         assert template.get("ContentSid") == TEMPLATE
-        expected = (OutboxStatus.SENT, template.sid, "63016: re-sent as template")
+        expected = (OutboxStatus.DELIVERED, template.sid, "63016: re-sent as template")
         await eventually(lambda: row_state(sessions, row.id), expected)
 
 
