@@ -69,7 +69,7 @@ class WhatsAppSender:
             ).one_or_none()
             if found is None:
                 raise PermanentFailure("no such WhatsApp identity")
-            identity, locale = found.tuple()
+            identity, locale = found
             if not await has_consent(session, identity.person_id):
                 raise PermanentFailure("no recorded consent for proactive messages")
             person_id, open_now = identity.person_id, window_open(identity, self.clock())
