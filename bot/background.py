@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.app import App
 from bot.telegram.sender import TelegramSender, outbox_bot
 from models.people import Channel
-from scheduler.dispatcher import Dispatcher
+from scheduler.dispatcher import Dispatcher, Stored
 from scheduler.ratelimit import RateLimiter, whatsapp_limiter
 from scheduler.runner import Runner
 from scheduler.sender import Sender
@@ -26,10 +26,12 @@ class Background:
         app: App,
         channel_senders: Sequence[Sender] = (),
         telegram_limiter: RateLimiter | None = None,
+        stored: Mapping[Channel, Stored] | None = None,
     ) -> None:
         """`channel_senders` come from channels that build their own (WhatsApp's needs the
         HTTP client it shares with its webhook); `telegram_limiter` is the one the Telegram
-        channel paces its replies with, so both draw on one budget."""
+        channel paces its replies with, so both draw on one budget; `stored` are the channels'
+        own steps after the dispatcher stores their message ids."""
         senders: list[Sender] = list(channel_senders)
         limiters: dict[Channel, RateLimiter] = {}
         if any(sender.channel == Channel.WHATSAPP for sender in senders):
@@ -40,7 +42,7 @@ class Background:
             senders.append(TelegramSender(bot, app.settings.default_locale))
             if telegram_limiter is not None:
                 limiters[Channel.TELEGRAM] = telegram_limiter
-        self.dispatcher = Dispatcher(app.sessions, senders, limiters=limiters)
+        self.dispatcher = Dispatcher(app.sessions, senders, limiters=limiters, stored=stored)
         self.runner = Runner(app.db, app.engine.config)
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None

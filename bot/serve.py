@@ -18,6 +18,7 @@ from bot.settings import Settings, SettingsError
 from bot.telegram.runner import TelegramRunner, Tuning
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.client import TwilioConfig
+from models.people import Channel
 
 NOTHING_TO_SERVE = (
     "no channel configured: set TELEGRAM_BOT_TOKEN (and, for a webhook instead of polling, "
@@ -82,7 +83,10 @@ async def serve(
             ) from None
         raise
     background = Background(
-        app, [whatsapp.sender] if whatsapp else [], telegram.limiter if telegram else None
+        app,
+        [whatsapp.sender] if whatsapp else [],
+        telegram.limiter if telegram else None,
+        {Channel.WHATSAPP: whatsapp.status.catch_up} if whatsapp else None,
     )
     await background.start()
     watcher = asyncio.create_task(_stop_when(stop, http)) if stop else None

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
+CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
 
 
 class SettingsError(Exception):
@@ -30,6 +31,10 @@ class Settings(BaseSettings):
     twilio_whatsapp_from: str | None = None
     twilio_api_base_url: str | None = None
     twilio_template_content_sid: str | None = None
+    twilio_quick_reply_content_sids: Annotated[dict[int, str], NoDecode] = {}
+    """Quick-reply templates by their number of buttons: `2=HX…,3=HX…` (bot/whatsapp/menus.py)."""
+    twilio_list_picker_content_sids: Annotated[dict[int, str], NoDecode] = {}
+    """List-picker templates by their number of items: `4=HX…,5=HX…`."""
     whatsapp_messages_per_second: float = Field(default=80, gt=0)
     """The Twilio sender's throughput (80 by default; higher when Twilio raises it)."""
     public_base_url: str | None = None
@@ -46,6 +51,21 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator(
+        "twilio_quick_reply_content_sids", "twilio_list_picker_content_sids", mode="before"
+    )
+    @classmethod
+    def _sids_by_count(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        templates: dict[int, str] = {}
+        for pair in filter(None, (item.strip() for item in value.split(","))):
+            count, _, sid = pair.partition("=")
+            if not count.strip().isdigit() or not CONTENT_SID.match(sid.strip()):
+                raise ValueError(f"{pair!r} is not COUNT=HX… (e.g. 3=HX0123…)")
+            templates[int(count)] = sid.strip()
+        return templates
 
     @field_validator("admin_phones")
     @classmethod

@@ -9,7 +9,9 @@ from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
 from models.receipts import InboundReceipt
 from models.registrations import Lead, Registration, RegistrationStatus
+from models.reports import EarlyReport
 from models.roles import CoordinatorRole, RoleScope
+from models.shared_files import SharedFile
 from models.subscriptions import ConsentAction, ConsentRecord, Subscription, SubscriptionStatus
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "ConsentRecord",
     "ConversationState",
     "CoordinatorRole",
+    "EarlyReport",
     "Event",
     "EventKind",
     "EventStatus",
@@ -36,6 +39,7 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "RoleScope",
+    "SharedFile",
     "Subscription",
     "SubscriptionStatus",
     "Topic",

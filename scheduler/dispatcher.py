@@ -14,7 +14,7 @@ import os
 import random
 import secrets
 import socket
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -59,8 +59,14 @@ class DispatchPolicy:
 
 @dataclass(frozen=True)
 class Outcome:
+    channel: Channel
     settlement: Settlement
     blocked: Claim | None = None
+
+
+Stored = Callable[[list[str]], Awaitable[None]]
+"""Told the provider ids a channel's rows have just been settled with, once committed: reports
+the provider sent before the ids were stored can then be applied (models/reports.py)."""
 
 
 def default_worker() -> str:
@@ -79,6 +85,7 @@ class Dispatcher:
         clock: Callable[[], datetime] = utcnow,
         worker: str | None = None,
         jitter: Callable[[], float] = random.random,
+        stored: Mapping[Channel, Stored] | None = None,
     ) -> None:
         self.sessions = sessions
         self.senders = {sender.channel: sender for sender in senders}
@@ -87,6 +94,7 @@ class Dispatcher:
         self.clock = clock
         self.worker = worker or default_worker()
         self.jitter = jitter
+        self.stored = dict(stored or {})
 
     async def run(self, stop: asyncio.Event | None = None, *, until_idle: bool = False) -> None:
         """Claim, send and settle until `stop` is set — or, with `until_idle`, until nothing is
@@ -127,20 +135,24 @@ class Dispatcher:
     async def _deliver(self, claim: Claim) -> Outcome:
         """Send one claimed row and say what became of it; never raises."""
         if claim.blocked:
-            return Outcome(Settlement(claim.id, OutboxStatus.SKIPPED, claim.attempts))
+            return Outcome(
+                claim.channel, Settlement(claim.id, OutboxStatus.SKIPPED, claim.attempts)
+            )
         limiter = self.limiters.get(claim.channel)
         if limiter is not None:
             busy = limiter.chat_delay(claim.address)
             if busy > self.policy.chat_wait:
                 later = self.clock() + timedelta(seconds=busy)
-                return Outcome(Settlement(claim.id, OutboxStatus.PENDING, claim.attempts, later))
+                pending = Settlement(claim.id, OutboxStatus.PENDING, claim.attempts, later)
+                return Outcome(claim.channel, pending)
             await limiter.acquire(claim.address)
         try:
             provider_id = await self.senders[claim.channel].send(
                 claim.address, reply_from_payload(claim.payload)
             )
         except RetryLater as error:
-            return Outcome(self._retry(claim, str(error) or "retry later", error.retry_after))
+            retry = self._retry(claim, str(error) or "retry later", error.retry_after)
+            return Outcome(claim.channel, retry)
         except RecipientBlocked as error:
             skipped = Settlement(
                 claim.id,
@@ -148,16 +160,17 @@ class Dispatcher:
                 claim.attempts + 1,
                 last_error=str(error) or "blocked",
             )
-            return Outcome(skipped, blocked=claim)
+            return Outcome(claim.channel, skipped, blocked=claim)
         except (OutsideWindow, PermanentFailure) as error:
             reason = str(error) or type(error).__name__
-            return Outcome(
-                Settlement(claim.id, OutboxStatus.FAILED, claim.attempts + 1, last_error=reason)
+            failed = Settlement(
+                claim.id, OutboxStatus.FAILED, claim.attempts + 1, last_error=reason
             )
+            return Outcome(claim.channel, failed)
         except Exception as error:
             # A fault in a sender must not stop the queue: retry, and give up after max_attempts.
             log.exception("sending outbox row %s failed unexpectedly", claim.id)
-            return Outcome(self._retry(claim, repr(error), None))
+            return Outcome(claim.channel, self._retry(claim, repr(error), None))
         sent = Settlement(
             claim.id,
             OutboxStatus.SENT,
@@ -165,7 +178,7 @@ class Dispatcher:
             provider_id=provider_id,
             sent_at=self.clock(),
         )
-        return Outcome(sent)
+        return Outcome(claim.channel, sent)
 
     def _retry(self, claim: Claim, error: str, retry_after: float | None) -> Settlement:
         """PENDING again after the provider's wait or an exponential backoff, FAILED at the last
@@ -190,6 +203,22 @@ class Dispatcher:
                     claim = outcome.blocked
                     await mark_blocked(session, claim.channel, claim.address)
                     await skip_pending(session, claim.identity_id)
+        await self._tell_stored(outcomes)
+
+    async def _tell_stored(self, outcomes: list[Outcome]) -> None:
+        for channel, hook in self.stored.items():
+            ids = [
+                o.settlement.provider_id
+                for o in outcomes
+                if o.channel == channel and o.settlement.provider_id is not None
+            ]
+            if not ids:
+                continue
+            try:
+                await hook(ids)
+            except Exception:
+                # The rows are settled; only reports that came early are late in applying.
+                log.exception("applying early reports on %s messages failed", channel)
 
 
 async def _pause(stop: asyncio.Event | None, seconds: float) -> None:

@@ -24,6 +24,7 @@ from models.base import utcnow
 from models.db import sessionmaker
 from scheduler.bulletins import publish_due_bulletins
 from scheduler.digest import send_weekly_digest
+from scheduler.housekeeping import forget_old_records
 from scheduler.offers import expire_lapsed_offers
 from scheduler.quiet import DEFAULT_QUIET_HOURS, QuietHours
 from scheduler.reminders import plan_reminders
@@ -37,8 +38,15 @@ JOBS: dict[str, Job] = {
     "offers": expire_lapsed_offers,
     "bulletins": publish_due_bulletins,
     "digest": send_weekly_digest,
+    "housekeeping": forget_old_records,
 }
-INTERVALS: dict[str, float] = {"reminders": 60, "offers": 30, "bulletins": 30, "digest": 300}
+INTERVALS: dict[str, float] = {
+    "reminders": 60,
+    "offers": 30,
+    "bulletins": 30,
+    "digest": 300,
+    "housekeeping": 60,
+}
 """Seconds between runs; each job also catches up on anything it missed."""
 ELECTION_INTERVAL = 10.0
 

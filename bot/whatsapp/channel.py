@@ -24,9 +24,11 @@ class WhatsAppChannel:
         self, engine: Engine, config: TwilioConfig, clock: Callable[[], datetime] = utcnow
     ) -> None:
         self.outbound = Outbound(config)
-        shelf = MediaShelf(config.public_base_url)
+        shelf = MediaShelf(engine.sessions, config.public_base_url, clock)
         signatures = Signatures(config.auth_token, config.public_base_url)
-        self.sender = WhatsAppSender(engine.sessions, self.outbound, shelf, clock)
+        self.sender = WhatsAppSender(
+            engine.sessions, self.outbound, shelf, engine.config.default_locale, clock
+        )
         self.inbound = WhatsAppInbound(engine, self.outbound, shelf, signatures, clock)
         self.status = StatusReports(self.sender, signatures)
         self.shelf = shelf

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 
 import aiohttp
 from twilio.base.exceptions import TwilioRestException
@@ -11,9 +12,12 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
 from bot.settings import Settings, SettingsError
+from bot.whatsapp.menus import Menus, as_content
 from bot.whatsapp.render import bodies
 from handlers.types import Reply
 from scheduler.sender import OutsideWindow, PermanentFailure, RecipientBlocked, RetryLater
+
+log = logging.getLogger(__name__)
 
 OUTSIDE_WINDOW = 63016
 UNSUBSCRIBED = 21610
@@ -31,6 +35,7 @@ class TwilioConfig:
     public_base_url: str
     api_base_url: str | None = None
     template_sid: str | None = None
+    menus: Menus = field(default_factory=Menus)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TwilioConfig | None:
@@ -55,6 +60,10 @@ class TwilioConfig:
             public_base_url=settings.public_base_url,
             api_base_url=settings.twilio_api_base_url,
             template_sid=settings.twilio_template_content_sid,
+            menus=Menus(
+                settings.twilio_quick_reply_content_sids,
+                settings.twilio_list_picker_content_sids,
+            ),
         )
 
 
@@ -73,30 +82,47 @@ class Outbound:
     async def close(self) -> None:
         await self._http.close()
 
-    async def send_reply(self, to: str, reply: Reply, media_urls: list[str]) -> str:
-        """Free-form text (inside the 24-hour window); returns the last message's sid."""
+    async def send_reply(
+        self, to: str, reply: Reply, media_urls: list[str], *, locale: str, reported: bool
+    ) -> str:
+        """Free-form (inside the 24-hour window): the options as buttons when a template can
+        carry them, else numbered text; returns the last message's sid. With `reported`, Twilio
+        reports on that message's fate (an outbox row records it); replies in a conversation go
+        unreported, as nothing would record their reports."""
+        content = as_content(reply, self.config.menus, locale)
+        if content is not None:
+            variables = json.dumps(content.variables, ensure_ascii=False)
+            try:
+                return await self._create(
+                    to, reported, content_sid=content.sid, content_variables=variables
+                )
+            except PermanentFailure as error:
+                # A template deleted or changed in Twilio's console: numbered text still works.
+                log.warning("content %s refused, sending numbered text: %s", content.sid, error)
         texts = bodies(reply)
         sid = ""
         for n, text in enumerate(texts, 1):
-            media = media_urls if n == len(texts) and media_urls else None
-            sid = await self._create(to, body=text, media_url=media)
+            last = n == len(texts)
+            media = media_urls if last and media_urls else None
+            sid = await self._create(to, reported and last, body=text, media_url=media)
         return sid
 
     async def send_template(self, to: str, text: str) -> str:
-        """The approved template, its one variable carrying the message."""
+        """The approved template, its one variable carrying the message; always reported."""
         if self.config.template_sid is None:
             raise OutsideWindow("outside 24h window, no template")
         variables = json.dumps({"1": text[:TEMPLATE_TEXT_LIMIT]}, ensure_ascii=False)
         return await self._create(
-            to, content_sid=self.config.template_sid, content_variables=variables
+            to, True, content_sid=self.config.template_sid, content_variables=variables
         )
 
-    async def _create(self, to: str, **fields: object) -> str:
+    async def _create(self, to: str, reported: bool, **fields: object) -> str:
         args = {k: v for k, v in fields.items() if v is not None}
-        callback = self.config.public_base_url + STATUS_PATH
+        if reported:
+            args["status_callback"] = self.config.public_base_url + STATUS_PATH
         try:
             message = await self.client.messages.create_async(
-                to=to, from_=self.config.sender, status_callback=callback, **args
+                to=to, from_=self.config.sender, **args
             )
         except TwilioRestException as error:
             raise _meaning(error) from error

@@ -94,20 +94,27 @@ class WhatsAppInbound:
     async def answer(self, incoming: Incoming) -> None:
         """Run the conversation and send its replies, one message at a time per person."""
         async with self._turn(incoming.address):
+            replies: list[Reply] | None = None
             try:
                 replies = await self.engine.handle(incoming)
             except Exception:
                 log.exception("whatsapp message from %s failed", incoming.address)
-                replies = [Reply(gettext(await self._locale(incoming.address), "error.internal"))]
+            # Read after the conversation: the message may have changed the person's language.
+            locale = await self._locale(incoming.address)
+            if replies is None:
+                replies = [Reply(gettext(locale, "error.internal"))]
             for reply in replies:
-                if not await self.deliver(incoming.address, reply):
+                if not await self.deliver(incoming.address, reply, locale):
                     return
 
-    async def deliver(self, address: str, reply: Reply) -> bool:
+    async def deliver(self, address: str, reply: Reply, locale: str) -> bool:
         """Send one reply, trying again on temporary errors; False when the rest should not go."""
+        media: list[str] | None = None
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                await self.outbound.send_reply(address, reply, self.shelf.put(reply.attachments))
+                if media is None:  # shelved once, however many tries the send takes
+                    media = await self.shelf.put(reply.attachments)
+                await self.outbound.send_reply(address, reply, media, locale=locale, reported=False)
                 return True
             except RetryLater as error:
                 if attempt == ATTEMPTS:

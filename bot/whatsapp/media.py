@@ -1,49 +1,57 @@
 """Attachments for Twilio to fetch: WhatsApp media must come from a public URL, so each file
-is kept in memory for a few minutes under an unguessable address below PUBLIC_BASE_URL.
-Kept in this process only: the process that sends a message must also serve its media."""
+is kept for a while under an unguessable address below PUBLIC_BASE_URL. The files live in the
+database: Twilio's fetch may reach any of our instances, not only the one that sent."""
 
 from __future__ import annotations
 
-import secrets
-import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from handlers.types import Attachment
+from models.base import utcnow
+from models.shared_files import FileToShare, share, shared
 
 MEDIA_PATH = "/whatsapp/media"
-KEEP_SECONDS = 600.0
-"""Twilio fetches media within seconds of the send; ten minutes leaves room for its retries."""
+KEEP = timedelta(hours=1)
+"""Twilio fetches media within seconds of the send; an hour leaves room for its retries."""
 
 
 class MediaShelf:
-    def __init__(self, public_base_url: str, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        public_base_url: str,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessions = sessions
         self.public_base_url = public_base_url
         self.clock = clock
-        self._files: dict[str, tuple[Attachment, float]] = {}
 
-    def put(self, attachments: list[Attachment]) -> list[str]:
+    async def put(self, attachments: list[Attachment]) -> list[str]:
         """Shelve the files; returns the URLs to give Twilio."""
-        now = self.clock()
-        self._files = {k: v for k, v in self._files.items() if v[1] > now}
+        if not attachments:
+            return []
         urls = []
-        for attachment in attachments:
-            token = secrets.token_urlsafe(24)
-            self._files[token] = (attachment, now + KEEP_SECONDS)
-            name = quote(attachment.filename)
-            urls.append(f"{self.public_base_url}{MEDIA_PATH}/{token}/{name}")
+        async with self.sessions() as session, session.begin():
+            for attachment in attachments:
+                file = FileToShare(attachment.filename, attachment.mime, attachment.data)
+                token = await share(session, file, self.clock() + KEEP)
+                name = quote(attachment.filename)
+                urls.append(f"{self.public_base_url}{MEDIA_PATH}/{token}/{name}")
         return urls
 
     def route(self) -> Route:
         async def fetch(request: Request) -> Response:
-            shelved = self._files.get(request.path_params["token"])
-            if shelved is None or shelved[1] <= self.clock():
+            async with self.sessions() as session:
+                file = await shared(session, request.path_params["token"], self.clock())
+            if file is None:
                 return PlainTextResponse("gone", status_code=404)
-            attachment = shelved[0]
-            return Response(attachment.data, media_type=attachment.mime)
+            return Response(file.data, media_type=file.mime)
 
         return Route(MEDIA_PATH + "/{token}/{name}", fetch, methods=["GET"])

@@ -23,7 +23,7 @@ from bot.whatsapp.render import render
 from handlers.types import Reply, reply_to_payload
 from models.base import utcnow
 from models.outbox import Priority, enqueue
-from models.people import Channel, ChannelIdentity, IdentityStatus
+from models.people import Channel, ChannelIdentity, IdentityStatus, Person
 from models.subscriptions import has_consent
 from scheduler.sender import OutsideWindow, PermanentFailure
 
@@ -45,29 +45,39 @@ class WhatsAppSender:
         sessions: async_sessionmaker[AsyncSession],
         outbound: Outbound,
         shelf: MediaShelf,
+        default_locale: str,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.sessions = sessions
         self.outbound = outbound
         self.shelf = shelf
+        self.default_locale = default_locale
         self.clock = clock
 
     async def send(self, address: str, reply: Reply) -> str | None:
         """Deliver one queued reply, or raise why it could not go by WhatsApp."""
         async with self.sessions() as session:
-            identity = await session.scalar(
-                select(ChannelIdentity).where(
-                    ChannelIdentity.channel == Channel.WHATSAPP,
-                    ChannelIdentity.address == address,
+            found = (
+                await session.execute(
+                    select(ChannelIdentity, Person.locale)
+                    .join(Person, Person.id == ChannelIdentity.person_id)
+                    .where(
+                        ChannelIdentity.channel == Channel.WHATSAPP,
+                        ChannelIdentity.address == address,
+                    )
                 )
-            )
-            if identity is None:
+            ).one_or_none()
+            if found is None:
                 raise PermanentFailure("no such WhatsApp identity")
+            identity, locale = found
             if not await has_consent(session, identity.person_id):
                 raise PermanentFailure("no recorded consent for proactive messages")
             person_id, open_now = identity.person_id, window_open(identity, self.clock())
         if open_now:
-            return await self.outbound.send_reply(address, reply, self.shelf.put(reply.attachments))
+            media = await self.shelf.put(reply.attachments)
+            return await self.outbound.send_reply(
+                address, reply, media, locale=locale or self.default_locale, reported=True
+            )
         return await self.outside_window(person_id, address, reply)
 
     async def outside_window(self, person_id: int, address: str, reply: Reply) -> str:

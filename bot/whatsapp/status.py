@@ -3,11 +3,13 @@
 A message Twilio refuses as outside the 24-hour window (63016: the person's last message was
 longer ago than our record suggests) goes again at once by the template path, under the same
 row: the row keeps its history, takes the new message's sid and stays SENT; `last_error` says
-it was re-sent. Reports on interactive replies (not in the outbox) are ignored."""
+it was re-sent. A report that arrives before the dispatcher stored the message's sid is held
+and applied when it is (models/reports.py)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from sqlalchemy import select, update
 from starlette.background import BackgroundTask
@@ -22,6 +24,7 @@ from bot.whatsapp.signature import Signatures
 from handlers.types import reply_from_payload
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import ChannelIdentity
+from models.reports import Report, apply_early_reports, record_report
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +35,6 @@ REPORTED = {
     "failed": OutboxStatus.FAILED,
     "undelivered": OutboxStatus.FAILED,
 }
-AFTER = {
-    OutboxStatus.SENT: (OutboxStatus.SENT,),
-    OutboxStatus.DELIVERED: (OutboxStatus.SENT,),
-    OutboxStatus.READ: (OutboxStatus.SENT, OutboxStatus.DELIVERED),
-    OutboxStatus.FAILED: (OutboxStatus.SENT, OutboxStatus.DELIVERED),
-}
-"""What each report may follow: reports arrive out of order, and a row never moves back."""
 
 
 class StatusReports:
@@ -61,17 +57,28 @@ class StatusReports:
             return acknowledge()
         code = params.get("ErrorCode") or None
         error = f"{code}: {params.get('ErrorMessage') or 'refused'}" if code else None
+        report = Report(sid, status, code, error)
         async with self.sessions() as session, session.begin():
-            row_id = await session.scalar(
-                update(OutboxMessage)
-                .where(OutboxMessage.provider_id == sid, OutboxMessage.status.in_(AFTER[status]))
-                .values(status=status, last_error=error or OutboxMessage.last_error)
-                .returning(OutboxMessage.id)
-                .execution_options(synchronize_session=False)
-            )
-        if row_id is not None and code == str(OUTSIDE_WINDOW):
-            return acknowledge(BackgroundTask(self.resend, row_id))
-        return acknowledge()
+            row_id = await record_report(session, report, self.sender.clock())
+        if row_id is not None:
+            moved = [(row_id, report)]
+        else:
+            # Held or out of order; the dispatcher may have stored the sid since we looked.
+            moved = await self.apply_early([sid])
+        refused = _refused(moved)
+        return acknowledge(BackgroundTask(self.resend_all, refused)) if refused else acknowledge()
+
+    async def catch_up(self, sids: list[str]) -> None:
+        """The dispatcher has just stored these sids: apply any reports that came first."""
+        await self.resend_all(_refused(await self.apply_early(sids)))
+
+    async def apply_early(self, sids: list[str]) -> list[tuple[int, Report]]:
+        async with self.sessions() as session, session.begin():
+            return await apply_early_reports(session, sids)
+
+    async def resend_all(self, row_ids: Iterable[int]) -> None:
+        for row_id in row_ids:
+            await self.resend(row_id)
 
     async def resend(self, row_id: int) -> None:
         """Send a row Twilio refused as outside the window again, by the template path."""
@@ -99,3 +106,11 @@ class StatusReports:
             await session.execute(
                 update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
             )
+        if "provider_id" in values:
+            # The template's own reports may have come before its sid was stored.
+            await self.apply_early([str(values["provider_id"])])
+
+
+def _refused(moved: list[tuple[int, Report]]) -> list[int]:
+    """The rows Twilio refused as outside the 24-hour window."""
+    return [row_id for row_id, report in moved if report.error_code == str(OUTSIDE_WINDOW)]

@@ -20,6 +20,7 @@ from bot.http import create_app
 from bot.metrics import Metrics
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.client import TwilioConfig
+from bot.whatsapp.menus import Menus
 from bot.whatsapp.signature import SIGNATURE_HEADER
 from handlers.engine import Engine
 from tests.bot.whatsapp.standin import ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER, PATIENCE, Sent, StandIn
@@ -95,12 +96,20 @@ StartWhatsApp = Callable[..., AbstractAsyncContextManager[WhatsApp]]
 @pytest.fixture
 def start_whatsapp(standin: StandIn, engine: Engine) -> StartWhatsApp:
     @asynccontextmanager
-    async def start(template_sid: str | None = None) -> AsyncIterator[WhatsApp]:
+    async def start(
+        template_sid: str | None = None, menus: Menus | None = None
+    ) -> AsyncIterator[WhatsApp]:
         listener = socket.socket()
         listener.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{listener.getsockname()[1]}"
         config = TwilioConfig(
-            ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER, url, standin.base_url, template_sid
+            ACCOUNT_SID,
+            AUTH_TOKEN,
+            OUR_NUMBER,
+            url,
+            standin.base_url,
+            template_sid,
+            menus or Menus(),
         )
         channel = WhatsAppChannel(engine, config, engine.clock)
         app = create_app(engine.sessions, Metrics(), channel.routes())

@@ -1,5 +1,6 @@
-"""A stand-in for Twilio's Messages API on 127.0.0.1: records every message the bot sends and
-answers with an injected error (63016, 21610, 429, 500) when a test asks it to."""
+"""A stand-in for Twilio's Messages API on 127.0.0.1: records every message the bot sends,
+answers with an injected error (63016, 21610, 429, 500) when a test asks it to, and can post a
+signed status report to the message's StatusCallback before answering, as Twilio may."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from aiohttp import web
+from aiohttp import ClientSession, web
+from twilio.request_validator import RequestValidator
 
 ACCOUNT_SID = "AC00000000000000000000000000000000"
 AUTH_TOKEN = "stand-in-auth-token"
@@ -43,6 +45,8 @@ class StandIn:
     requests: list[Sent] = field(default_factory=list)
     failures: list[tuple[int, int]] = field(default_factory=list)
     """(HTTP status, Twilio error code) answered to the next requests, first first."""
+    early_reports: list[list[dict[str, str]]] = field(default_factory=list)
+    """Per next message, first first: status reports posted before its send is answered."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _news: asyncio.Condition = field(default_factory=asyncio.Condition)
     _runner: web.AppRunner | None = None
@@ -64,6 +68,10 @@ class StandIn:
 
     def fail_next(self, status: int, code: int) -> None:
         self.failures.append((status, code))
+
+    def report_before_answering(self, *statuses: str, **fields: str) -> None:
+        """Report these statuses on the next message not yet given reports, before answering."""
+        self.early_reports.append([{"MessageStatus": status, **fields} for status in statuses])
 
     @property
     def delivered(self) -> list[Sent]:
@@ -90,5 +98,19 @@ class StandIn:
             status, code = failure
             error = {"code": code, "message": f"stand-in error {code}", "status": status}
             return web.json_response(error, status=status)
+        callback = form.get("StatusCallback")
+        reports = self.early_reports.pop(0) if self.early_reports else []
+        for report in reports:
+            assert callback, "a report was asked for a message sent without a StatusCallback"
+            await _post_signed(callback[0], {"MessageSid": sid, **report})
         answer = {"sid": sid, "status": "queued", "to": form["To"][0], "from": form["From"][0]}
         return web.json_response(answer, status=201)
+
+
+async def _post_signed(url: str, params: dict[str, str]) -> None:
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
+    async with (
+        ClientSession() as client,
+        client.post(url, data=params, headers={"X-Twilio-Signature": signature}) as response,
+    ):
+        assert response.status == 200, await response.text()

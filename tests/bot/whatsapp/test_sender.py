@@ -43,7 +43,9 @@ async def queue_and_dispatch(
             dedupe_key="b1",
             not_before=clock(),
         )
-    await Dispatcher(sessions, [whatsapp.channel.sender], clock=clock).run(until_idle=True)
+    channel = whatsapp.channel
+    stored = {Channel.WHATSAPP: channel.status.catch_up}
+    await Dispatcher(sessions, [channel.sender], clock=clock, stored=stored).run(until_idle=True)
     async with sessions() as session:
         row = await session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == "b1"))
         assert row is not None
@@ -58,6 +60,7 @@ async def test_inside_the_window_the_bulletin_goes_as_text_with_its_options(
     row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
     sent = whatsapp.standin.to(NOA)[-1]
     assert sent.body == "עלון חדש: מפגש קהילה ביום שישי\n\n1. להרשמה"
+    assert sent.get("StatusCallback") == whatsapp.url + "/whatsapp/status"
     assert (row.status, row.provider_id) == (OutboxStatus.SENT, sent.sid)
 
 

@@ -1,15 +1,19 @@
-"""Twilio's status callbacks move the outbox row along; a window refusal re-sends by template."""
+"""Twilio's status callbacks move the outbox row along; a window refusal re-sends by template;
+a report that comes before we have stored the message's sid is not lost."""
 
 from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.outbox import OutboxMessage, OutboxStatus
+from models.reports import EarlyReport
+from scheduler.housekeeping import forget_old_records
 from tests.bot.whatsapp.conftest import NOA, TEMPLATE, StartWhatsApp, WhatsApp, eventually
 from tests.bot.whatsapp.test_sender import noa_writes, queue_and_dispatch
+from tests.scheduler.support import CONFIG, QUIET
 from tests.support import Clock
 
 
@@ -54,8 +58,45 @@ async def test_an_undelivered_report_fails_the_row_with_twilios_error_code(
     assert error is not None and error.startswith("30008")
 
 
-async def test_a_report_for_a_message_outside_the_outbox_is_ignored(whatsapp: WhatsApp) -> None:
+async def test_a_report_for_a_message_outside_the_outbox_is_held_a_day_then_forgotten(
+    whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
     await report(whatsapp, "SM" + "f" * 32, "delivered")
+    clock.advance(days=1, seconds=1)
+    async with sessions() as session, session.begin():
+        assert await forget_old_records(session, clock(), CONFIG, QUIET) == 1
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(EarlyReport)) == 0
+
+
+async def test_a_delivery_reported_before_twilio_answered_our_send_is_recorded(
+    whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    identity = await noa_writes(whatsapp, sessions)
+    # Twilio calls back while our request is still open: the row has no sid to match yet.
+    whatsapp.standin.report_before_answering("sent", "delivered")
+    row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
+    assert await row_state(sessions, row.id) == (OutboxStatus.DELIVERED, row.provider_id, None)
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(EarlyReport)) == 0
+
+
+async def test_an_early_window_refusal_still_re_sends_by_template(
+    start_whatsapp: StartWhatsApp,
+    catalog: None,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    async with start_whatsapp(template_sid=TEMPLATE) as whatsapp:
+        identity = await noa_writes(whatsapp, sessions)
+        whatsapp.standin.report_before_answering("failed", ErrorCode="63016")
+        # The template is delivered, and that too is reported before Twilio answers.
+        whatsapp.standin.report_before_answering("delivered")
+        row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
+        template = whatsapp.standin.to(NOA)[-1]
+        assert template.get("ContentSid") == TEMPLATE
+        expected = (OutboxStatus.DELIVERED, template.sid, "63016: re-sent as template")
+        await eventually(lambda: row_state(sessions, row.id), expected)
 
 
 async def test_a_window_refusal_re_sends_the_message_by_template(

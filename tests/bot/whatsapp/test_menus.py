@@ -1,0 +1,114 @@
+"""With quick-reply and list-picker templates configured, options come as WhatsApp buttons and
+a tap answers like the option; what no template can carry within WhatsApp's limits comes as
+numbered text, and typing a number keeps working."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bot.settings import Settings, SettingsError
+from bot.whatsapp.client import TwilioConfig
+from bot.whatsapp.menus import LIST_BUTTON, Menus, width
+from locales import SUPPORTED_LOCALES, gettext
+from tests.bot.whatsapp.conftest import StartWhatsApp
+from tests.bot.whatsapp.standin import ACCOUNT_SID, AUTH_TOKEN, Sent
+
+TWO_BUTTONS = "HX" + "2" * 32
+SIX_ITEMS = "HX" + "6" * 32
+MENUS = Menus(quick_replies={2: TWO_BUTTONS}, list_pickers={6: SIX_ITEMS})
+
+
+def variables(sent: Sent) -> dict[str, str]:
+    return dict(json.loads(sent.get("ContentVariables") or "{}"))
+
+
+async def test_an_event_card_has_buttons_and_a_tap_registers(
+    start_whatsapp: StartWhatsApp, catalog: None
+) -> None:
+    async with start_whatsapp(menus=MENUS) as whatsapp:
+        [card] = await whatsapp.say("/start ev_forum-north-january")
+        assert card.get("ContentSid") == TWO_BUTTONS
+        assert card.get("Body") is None
+        shown = variables(card)
+        assert "פורום צפון לחשיבה שיתופית" in shown["1"]
+        assert (shown["2"], shown["4"]) == ("✅ להרשמה", "📅 חזרה לאירועים")
+
+        [ask_name] = await whatsapp.say(
+            "✅ להרשמה", ButtonPayload=shown["3"], ButtonText="✅ להרשמה"
+        )
+        assert "השם המלא" in ask_name.body
+
+
+async def test_typing_the_number_still_works_after_buttons(
+    start_whatsapp: StartWhatsApp, catalog: None
+) -> None:
+    async with start_whatsapp(menus=MENUS) as whatsapp:
+        [card] = await whatsapp.say("/start ev_forum-north-january")
+        assert card.get("ContentSid") == TWO_BUTTONS
+        [ask_name] = await whatsapp.say("1")
+        assert "השם המלא" in ask_name.body
+
+
+async def test_the_main_menu_is_a_list_picker_while_its_labels_fit(
+    start_whatsapp: StartWhatsApp, catalog: None
+) -> None:
+    async with start_whatsapp(menus=MENUS) as whatsapp:
+        [menu] = await whatsapp.say("/menu")
+        assert menu.get("ContentSid") == SIX_ITEMS
+        shown = variables(menu)
+        assert shown["2"] == gettext("he", "whatsapp.list_button")
+        assert shown["5"] == "📅 אירועים קרובים"
+
+        [events] = await whatsapp.say("📅 אירועים קרובים", ListId=shown["6"])
+        # Ten options with long titles: beyond any template here, so numbered text.
+        assert events.get("ContentSid") is None
+        assert "\n1. " in events.body and "\n10. " in events.body
+
+        # In English "🧭 Discover fulfilment tracks" is longer than a list item may be.
+        await whatsapp.say("/language en")
+        [menu] = await whatsapp.say("/menu")
+        assert menu.get("ContentSid") is None
+        assert "1. 🧭 Discover fulfilment tracks" in menu.body
+
+
+async def test_a_template_twilio_refuses_gives_way_to_numbered_text(
+    start_whatsapp: StartWhatsApp, catalog: None
+) -> None:
+    async with start_whatsapp(menus=MENUS) as whatsapp:
+        whatsapp.standin.fail_next(400, 21656)  # ContentVariables invalid
+        [card] = await whatsapp.say("/start ev_forum-north-january")
+        assert card.get("ContentSid") is None
+        assert "1. ✅ להרשמה\n2. 📅 חזרה לאירועים" in card.body
+
+
+def test_the_list_button_fits_whatsapps_limit_in_every_language() -> None:
+    assert all(
+        width(gettext(locale, "whatsapp.list_button")) <= LIST_BUTTON
+        for locale in SUPPORTED_LOCALES
+    )
+    assert width("📅 אירועים") == 10  # an emoji beyond the basic plane counts twice
+
+
+def twilio_settings(**fields: Any) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        twilio_account_sid=ACCOUNT_SID,
+        twilio_auth_token=AUTH_TOKEN,
+        twilio_whatsapp_from="+14155238886",
+        public_base_url="https://bot.example.org",
+        **fields,
+    )
+
+
+def test_templates_are_configured_by_number_of_options() -> None:
+    pairs = f"2={TWO_BUTTONS}, 3={TWO_BUTTONS}"
+    config = TwilioConfig.from_settings(twilio_settings(twilio_quick_reply_content_sids=pairs))
+    assert config is not None and config.menus.quick_replies == {2: TWO_BUTTONS, 3: TWO_BUTTONS}
+    too_many = twilio_settings(twilio_quick_reply_content_sids=f"4={TWO_BUTTONS}")
+    with pytest.raises(SettingsError, match="TWILIO_QUICK_REPLY_CONTENT_SIDS"):
+        TwilioConfig.from_settings(too_many)
+    with pytest.raises(ValueError, match="COUNT=HX"):
+        twilio_settings(twilio_list_picker_content_sids="six=HX1")
