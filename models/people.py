@@ -6,9 +6,25 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, and_, delete, or_, select, update
+from sqlalchemy import (
+    ForeignKey,
+    ScalarSelect,
+    String,
+    UniqueConstraint,
+    and_,
+    delete,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship
+from sqlalchemy.orm import (
+    InstrumentedAttribute,
+    Mapped,
+    QueryableAttribute,
+    mapped_column,
+    relationship,
+)
 
 from models.base import Base, JSONType, UTCDateTime, utcnow
 from models.catalog import Event
@@ -249,3 +265,21 @@ def _merge_profile(source: Person, target: Person) -> None:
             setattr(target, column, getattr(source, column))
     target.interests = sorted({*(target.interests or []), *(source.interests or [])})
     target.roles = sorted({*(target.roles or []), *(source.roles or [])})
+
+
+def reachable_identity(
+    person_id: QueryableAttribute[int] | QueryableAttribute[int | None],
+) -> ScalarSelect[int]:
+    """The identity to write to: one that has not blocked us, the most recently used first.
+    A correlated subquery, so a whole audience is resolved in the query that selects it."""
+    return (
+        select(ChannelIdentity.id)
+        .where(
+            ChannelIdentity.person_id == person_id,
+            ChannelIdentity.status == IdentityStatus.ACTIVE,
+        )
+        .order_by(ChannelIdentity.last_inbound_at.desc().nulls_last(), ChannelIdentity.id.desc())
+        .limit(1)
+        .correlate_except(ChannelIdentity)
+        .scalar_subquery()
+    )

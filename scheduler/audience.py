@@ -1,26 +1,6 @@
-"""Whom a proactive message goes to: one reachable identity per person."""
+"""Whom a proactive message goes to: one reachable identity per person. The rule lives with the
+people (models.people), where conversations counting an audience use it too."""
 
-from __future__ import annotations
+from models.people import reachable_identity
 
-from sqlalchemy import ScalarSelect, select
-from sqlalchemy.orm import QueryableAttribute
-
-from models.people import ChannelIdentity, IdentityStatus
-
-
-def reachable_identity(
-    person_id: QueryableAttribute[int] | QueryableAttribute[int | None],
-) -> ScalarSelect[int]:
-    """The identity to write to: one that has not blocked us, the most recently used first.
-    A correlated subquery, so a whole audience is resolved in the query that selects it."""
-    return (
-        select(ChannelIdentity.id)
-        .where(
-            ChannelIdentity.person_id == person_id,
-            ChannelIdentity.status == IdentityStatus.ACTIVE,
-        )
-        .order_by(ChannelIdentity.last_inbound_at.desc().nulls_last(), ChannelIdentity.id.desc())
-        .limit(1)
-        .correlate_except(ChannelIdentity)
-        .scalar_subquery()
-    )
+__all__ = ["reachable_identity"]
