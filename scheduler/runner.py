@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from handlers.context import EngineConfig
 from models.base import utcnow
 from models.db import sessionmaker
+from scheduler.broadcasts import run_broadcasts
 from scheduler.bulletins import publish_due_bulletins
 from scheduler.digest import send_weekly_digest
 from scheduler.offers import expire_lapsed_offers
@@ -37,8 +38,15 @@ JOBS: dict[str, Job] = {
     "offers": expire_lapsed_offers,
     "bulletins": publish_due_bulletins,
     "digest": send_weekly_digest,
+    "broadcasts": run_broadcasts,
 }
-INTERVALS: dict[str, float] = {"reminders": 60, "offers": 30, "bulletins": 30, "digest": 300}
+INTERVALS: dict[str, float] = {
+    "reminders": 60,
+    "offers": 30,
+    "bulletins": 30,
+    "digest": 300,
+    "broadcasts": 3,
+}
 """Seconds between runs; each job also catches up on anything it missed."""
 ELECTION_INTERVAL = 10.0
 
