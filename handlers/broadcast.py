@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from handlers import coordinator
 from handlers.broadcast_compose import Act, BroadcastAct, start
-from handlers.broadcast_message import describe, message, progress
+from handlers.broadcast_message import describe, message
 from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.router import Refused, Stale
@@ -126,6 +126,7 @@ async def _ask_approval(ctx: Ctx, broadcast: Broadcast, count: int) -> list[Repl
             reply_to_payload(Reply(request, buttons)),
             dedupe_key=f"bcr:{broadcast.id}:{person_id}",
             priority=Priority.INTERACTIVE,
+            not_before=ctx.now,
         )
     return [
         Reply(
@@ -140,15 +141,10 @@ async def _stop(ctx: Ctx, broadcast: Broadcast) -> list[Reply]:
     """Cancel a running broadcast: what is queued is skipped, what went out is counted."""
     if not await cancel(ctx.session, broadcast):
         return [Reply(ctx.t("broadcast.not_running"))]
-    await audit(ctx.session, ctx.person.id, "broadcast.cancel", f"broadcast:{broadcast.id}")
-    return [
-        Reply(
-            ctx.t(
-                "broadcast.cancelled",
-                progress=progress(ctx.t, await tally(ctx.session, broadcast.id)),
-            )
-        )
-    ]
+    counts = await tally(ctx.session, broadcast.id)
+    target = f"broadcast:{broadcast.id}"
+    await audit(ctx.session, ctx.person.id, "broadcast.cancel", target, withheld=counts.withheld)
+    return [Reply(ctx.t("broadcast.cancelled", sent=counts.sent, withheld=counts.withheld))]
 
 
 @coordinator.callback(BroadcastReview)
@@ -187,5 +183,6 @@ async def review(ctx: Ctx, authority: Authority, choice: BroadcastReview) -> lis
             reply_to_payload(Reply(note)),
             dedupe_key=f"bcr:{broadcast.id}:verdict",
             priority=Priority.INTERACTIVE,
+            not_before=ctx.now,
         )
     return [Reply(ctx.t(f"broadcast.review.done_{verdict}"))]

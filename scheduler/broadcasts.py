@@ -88,7 +88,7 @@ async def _plan(
     broadcast.recipients = planned
     start = Tally(planned=planned)
     broadcast.progress_shown = start.key()
-    await _tell(session, broadcast, config, "start", start)
+    await _tell(session, broadcast, now, config, "start", start)
 
 
 async def _follow(
@@ -102,20 +102,25 @@ async def _follow(
         if broadcast.status == BroadcastStatus.SENDING:
             await move(session, broadcast, BroadcastStatus.SENDING, BroadcastStatus.DONE)
         broadcast.finished_at = now
-        await _tell(session, broadcast, config, "final", counts)
-        await _tell(session, broadcast, config, "report", counts)
+        await _tell(session, broadcast, now, config, "final", counts)
+        await _tell(session, broadcast, now, config, "report", counts)
         return 1
     if counts.key() == broadcast.progress_shown:
         return 0
     quarter = counts.settled * QUARTERS // max(counts.planned, 1)
-    if not await _tell(session, broadcast, config, f"q{quarter}", counts):
+    if not await _tell(session, broadcast, now, config, f"q{quarter}", counts):
         return 0
     broadcast.progress_shown = counts.key()
     return 1
 
 
 async def _tell(
-    session: AsyncSession, broadcast: Broadcast, config: EngineConfig, step: str, counts: Tally
+    session: AsyncSession,
+    broadcast: Broadcast,
+    now: datetime,
+    config: EngineConfig,
+    step: str,
+    counts: Tally,
 ) -> bool:
     """Queue one progress message to the author (on Telegram an edit of the first one);
     False when it has to wait."""
@@ -155,5 +160,6 @@ async def _tell(
         reply_to_payload(reply),
         dedupe_key=key,
         priority=Priority.INTERACTIVE,
+        not_before=now,
     )
     return True
