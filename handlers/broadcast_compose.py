@@ -7,23 +7,18 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
-
 from handlers import coordinator
+from handlers.broadcast_choices import choices
 from handlers.broadcast_message import describe, message
 from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.coordinator import require_event, require_reach
-from handlers.events import title, when
 from handlers.router import Stale
 from handlers.types import Button, Reply
 from locales import SUPPORTED_LOCALES
 from models.broadcast_audience import count_recipients, reach_of
 from models.broadcasts import AudienceKind, Broadcast, BroadcastStatus
-from models.catalog import Event, EventStatus, Question, Topic, Track
-from models.discovery import option_label
-from models.localized import localized
-from models.people import Person
+from models.catalog import Event, Topic
 from models.roles import Authority
 
 MAX_TEXT = 3500
@@ -31,7 +26,6 @@ MAX_TEXT = 3500
 MAX_LINK = 500
 LINK = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 SLUG = re.compile(r"^[a-z0-9_-]{1,40}$")
-EVENTS_SHOWN = 12
 
 
 class BroadcastStep(StrEnum):
@@ -152,44 +146,12 @@ async def audience_menu(ctx: Ctx, authority: Authority, choice: AudienceMenu) ->
         return await chosen(ctx, authority, AudienceChoice(kind))
     buttons = [
         [Button(label, packed)]
-        for value, label in await _values(ctx, authority, kind)
+        for value, label in await choices(ctx, authority, kind)
         if (packed := _packed(AudienceChoice(kind, value)))
     ]
     buttons.append([Button(ctx.t("broadcast.back"), AudienceMenu().pack())])
     key = "broadcast.pick" if len(buttons) > 1 else "broadcast.pick_none"
     return [Reply(ctx.t(key, kind=ctx.t(f"broadcast.kind.{kind}")), buttons=buttons)]
-
-
-async def _values(ctx: Ctx, authority: Authority, kind: AudienceKind) -> list[tuple[str, str]]:
-    """The choices of one kind of audience a coordinator may pick."""
-    if kind == AudienceKind.TOPIC:
-        topics = await ctx.session.scalars(select(Topic).where(Topic.active).order_by(Topic.id))
-        return [(str(t.id), localized(t.content, "title", ctx.locale)) for t in topics]
-    if kind == AudienceKind.REGION:
-        questions = list(await ctx.session.scalars(select(Question)))
-        values = [str(o["value"]) for q in questions if q.field == "region" for o in q.options]
-        return [
-            (value, option_label(questions, "region", value, ctx.locale))
-            for value in values
-            if authority.covers(region=value)
-        ]
-    if kind == AudienceKind.TRACK:
-        tracks = await ctx.session.scalars(select(Track).where(Track.active).order_by(Track.id))
-        return [
-            (t.slug, localized(t.content, "title", ctx.locale))
-            for t in tracks
-            if authority.covers(track=t.slug)
-        ]
-    if kind == AudienceKind.ROLE:
-        held = await ctx.session.scalars(select(Person.roles).distinct())
-        return [(role, role) for role in sorted({r for roles in held for r in roles or []})]
-    events = await ctx.session.scalars(
-        select(Event)
-        .where(Event.status == EventStatus.PUBLISHED, Event.starts_at > ctx.now)
-        .order_by(Event.starts_at, Event.id)
-    )
-    mine = [e for e in events if await authority.covers_event(ctx.session, e)]
-    return [(str(e.id), f"{title(ctx, e)} · {when(ctx, e)}") for e in mine[:EVENTS_SHOWN]]
 
 
 def _packed(data: CallbackData) -> str | None:
@@ -220,9 +182,10 @@ async def chosen(ctx: Ctx, authority: Authority, choice: AudienceChoice) -> list
         if event is None:
             raise Stale(target)
         await require_event(ctx, authority, "broadcast.audience", event)
-    elif (kind == AudienceKind.TOPIC and not (value or "").isdigit()) or (
-        kind == AudienceKind.ROLE and not SLUG.match(value or "")
-    ):
+    elif kind == AudienceKind.TOPIC:
+        if not (value or "").isdigit() or await ctx.session.get(Topic, int(value or 0)) is None:
+            raise Stale(target)
+    elif kind == AudienceKind.ROLE and not SLUG.match(value or ""):
         raise Stale(target)
     draft = Broadcast(
         author_id=ctx.person.id,

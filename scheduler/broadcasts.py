@@ -70,10 +70,10 @@ async def _plan(
     config: EngineConfig,
     quiet: QuietHours,
 ) -> None:
-    """One INSERT … SELECT per language; marketing waits out night hours and Shabbat."""
-    send_at = quiet.next_allowed(
-        now, Priority.NOTICE if broadcast.kind.transactional else Priority.BULK
-    )
+    """One INSERT … SELECT per language, after night hours and Shabbat; news about people's own
+    event goes ahead of marketing."""
+    priority = Priority.NOTICE if broadcast.kind.transactional else Priority.BULK
+    send_at = quiet.next_allowed(now, priority)
     planned = 0
     for locale in SUPPORTED_LOCALES:
         planned += await enqueue_many(
@@ -82,7 +82,7 @@ async def _plan(
             KIND,
             reply_to_payload(message(locale, broadcast)),
             dedupe_prefix=copies_prefix(broadcast.id),
-            priority=Priority.BULK,
+            priority=priority,
             not_before=send_at,
         )
     broadcast.recipients = planned

@@ -30,12 +30,18 @@ SECOND_ID = "9003"
 
 
 async def _person(
-    sessions: Sessions, address: str, *, region: str | None = None, topic: str | None = None
+    sessions: Sessions,
+    address: str,
+    *,
+    region: str | None = None,
+    topic: str | None = None,
+    roles: list[str] | None = None,
 ) -> int:
-    """Someone who has written to the bot, maybe from a region, maybe subscribed to a topic."""
+    """Someone who has written to the bot, maybe from a region, with roles, subscribed."""
     async with sessions() as session, session.begin():
         identity = await identify(session, Channel.TELEGRAM, address, None, NOW)
         identity.person.region = region
+        identity.person.roles = roles or []
         if topic is not None:
             found = await session.scalar(select(Topic).where(Topic.slug == topic))
             assert found is not None
@@ -89,7 +95,8 @@ async def test_only_consenting_people_are_counted_and_the_waiting_list_needs_no_
     catalog: None, national: Chat, sessions: Sessions
 ) -> None:
     await _person(sessions, "5001", topic="coop-bulletin")
-    await _person(sessions, "5002", topic="youth-updates")
+    await _person(sessions, "5002", topic="youth-updates", roles=["treasurer"])
+    await _person(sessions, "5004", roles=["treasurer", "secretary"])  # never consented
     waiting = await _person(sessions, "5003")
     async with sessions() as session, session.begin():
         event = await session.scalar(select(Event).where(Event.slug == "forum-north-january"))
@@ -107,6 +114,10 @@ async def test_only_consenting_people_are_counted_and_the_waiting_list_needs_no_
     await national.press("Waiting list of an event")
     await national.press("Northern forum")
     assert "Recipients: 1" in national.text and "about their event" in national.text
+    await national.press("Change the audience")
+    await national.press("Holders of a role")
+    await national.press("treasurer")
+    assert "holders of the role “treasurer”" in national.text and "Recipients: 1" in national.text
     await national.press("Discard")
     assert "nothing was sent" in national.text
     assert (await _draft(sessions)).status == BroadcastStatus.CANCELLED

@@ -3,9 +3,13 @@ through the real Telegram sender to the stand-in Bot API, progress edited in pla
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
 from handlers.broadcast_compose import Act, BroadcastAct
+from handlers.context import EngineConfig
+from handlers.engine import Engine
 from models.audit import AuditEntry
 from models.broadcasts import Broadcast, BroadcastStatus
 from models.catalog import Topic
@@ -155,3 +159,53 @@ async def test_someone_who_says_stop_after_planning_is_not_sent_it(
     await _job(sessions, clock)
     await dispatcher(sessions, standin.base_url, clock=clock).run(until_idle=True)
     assert standin.sent(5002) == [] and len(standin.sent(5001)) == 1
+
+
+async def test_on_whatsapp_the_author_hears_at_each_quarter_and_at_the_end(
+    catalog: None, sessions: Sessions, standin: StandIn, clock: Clock
+) -> None:
+    phone = "+972509999999"
+    engine = Engine(sessions, EngineConfig(admin_addresses=frozenset({phone})), clock=clock)
+    author = Chat(engine, address=f"whatsapp:{phone}", channel=Channel.WHATSAPP)
+    await _subscribers(
+        sessions,
+        ("5001", "he", Channel.TELEGRAM),
+        ("5002", "he", Channel.TELEGRAM),
+        ("console-1", "he", Channel.CONSOLE),
+        ("console-2", "en", Channel.CONSOLE),
+    )
+    await _compose_to_everyone(author, "Study day moved")
+    await author.send("1")  # the first numbered option: send to 4
+    assert "בדרך אל 4" in author.text
+    await _job(sessions, clock)
+    await dispatcher(sessions, standin.base_url, clock=clock).run(until_idle=True)
+    assert await _job(sessions, clock) == 1
+    assert await _job(sessions, clock) == 0  # nothing new to say
+    await author.send("/broadcast cancel")
+    await _job(sessions, clock)
+    async with sessions() as session:
+        told = (
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.kind == "broadcast_progress")
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    texts = [row.payload["text"] for row in told]
+    assert len(texts) == 3 and all("edit_of" not in row.payload for row in told)
+    assert "0/4" in texts[0] and "2/4" in texts[1]
+    assert "השליחה בוטלה" in texts[2] and "נשלחו: 2" in texts[2]
+
+
+async def test_marketing_waits_for_the_morning_and_the_author_hears_at_once(
+    catalog: None, national: Chat, sessions: Sessions, clock: Clock
+) -> None:
+    clock.now = datetime(2026, 11, 23, 21, 30, tzinfo=UTC)  # 23:30 in Israel
+    await _subscribers(sessions, ("5001", "he", Channel.TELEGRAM))
+    await _compose_to_everyone(national, "Good morning")
+    await national.press("לשלוח ל־1")
+    await _job(sessions, clock)
+    async with sessions() as session:
+        rows = {row.kind: row.not_before for row in await session.scalars(select(OutboxMessage))}
+    assert rows["broadcast"] == datetime(2026, 11, 24, 6, 0, tzinfo=UTC)  # 08:00 in Israel
+    assert rows["broadcast_progress"] == clock.now
