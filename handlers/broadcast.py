@@ -56,7 +56,14 @@ async def _mine(ctx: Ctx, authority: Authority, act: BroadcastAct) -> Broadcast:
         raise Stale(act.broadcast_id)
     if broadcast.author_id != ctx.person.id and not (act.act == Act.STOP and authority.national):
         target = f"broadcast:{broadcast.id}"
-        await audit(ctx.session, ctx.person.id, f"broadcast.{act.act}", target, allowed=False)
+        await audit(
+            ctx.session,
+            ctx.person.id,
+            f"broadcast.{act.act}",
+            target,
+            allowed=False,
+            reason="not_author",
+        )
         raise Refused(act.act)
     return broadcast
 
@@ -71,20 +78,17 @@ async def act_on(ctx: Ctx, authority: Authority, act: BroadcastAct) -> list[Repl
         raise Stale(broadcast.status)
     ctx.end()
     if act.act == Act.DISCARD:
-        await move(
-            ctx.session,
-            broadcast,
-            BroadcastStatus.DRAFT,
-            BroadcastStatus.CANCELLED,
-            finished_at=ctx.now,
-        )
+        draft, discarded = BroadcastStatus.DRAFT, BroadcastStatus.CANCELLED
+        if not await move(ctx.session, broadcast, draft, discarded, finished_at=ctx.now):
+            raise Stale(broadcast.id)
         return [Reply(ctx.t("broadcast.discarded"))]
     count = await count_recipients(ctx.session, broadcast)
     if not count:
         raise Stale("nobody")
     if authority.national and count > ctx.config.broadcast_approval_threshold:
         return await _ask_approval(ctx, broadcast, count)
-    await move(ctx.session, broadcast, BroadcastStatus.DRAFT, BroadcastStatus.APPROVED)
+    if not await move(ctx.session, broadcast, BroadcastStatus.DRAFT, BroadcastStatus.APPROVED):
+        raise Stale(broadcast.id)
     await audit(
         ctx.session,
         ctx.person.id,
@@ -103,14 +107,16 @@ async def _ask_approval(ctx: Ctx, broadcast: Broadcast, count: int) -> list[Repl
         return [
             Reply(ctx.t("broadcast.no_reviewer", threshold=ctx.config.broadcast_approval_threshold))
         ]
-    await move(ctx.session, broadcast, BroadcastStatus.DRAFT, BroadcastStatus.AWAITING_APPROVAL)
+    waiting = BroadcastStatus.AWAITING_APPROVAL
+    if not await move(ctx.session, broadcast, BroadcastStatus.DRAFT, waiting):
+        raise Stale(broadcast.id)
     target = f"broadcast:{broadcast.id}"
     await audit(ctx.session, ctx.person.id, "broadcast.submit", target, recipients=count)
     for person_id, identity_id, locale in others:
         t = Translator(locale or ctx.config.default_locale)
         request = t(
             "broadcast.review.request",
-            author=ctx.person.name or ctx.identity.display_name or ctx.identity.address,
+            author=_who(ctx),
             audience=await describe(ctx.session, t, broadcast),
             count=count,
             sample=message(t.locale, broadcast).text,
@@ -128,13 +134,13 @@ async def _ask_approval(ctx: Ctx, broadcast: Broadcast, count: int) -> list[Repl
             priority=Priority.INTERACTIVE,
             not_before=ctx.now,
         )
-    return [
-        Reply(
-            ctx.t(
-                "broadcast.awaiting", count=count, threshold=ctx.config.broadcast_approval_threshold
-            )
-        )
-    ]
+    threshold = ctx.config.broadcast_approval_threshold
+    return [Reply(ctx.t("broadcast.awaiting", count=count, threshold=threshold))]
+
+
+def _who(ctx: Ctx) -> str:
+    """How another coordinator knows this one: their name, else their chat's name."""
+    return ctx.person.name or ctx.identity.display_name or ctx.identity.address
 
 
 async def _stop(ctx: Ctx, broadcast: Broadcast) -> list[Reply]:
@@ -173,9 +179,7 @@ async def review(ctx: Ctx, authority: Authority, choice: BroadcastReview) -> lis
     if broadcast.author_identity_id is not None:
         author = await ctx.session.get(Person, broadcast.author_id) if broadcast.author_id else None
         t = Translator((author.locale if author else None) or ctx.config.default_locale)
-        note = t(
-            f"broadcast.review.told_{verdict}", reviewer=ctx.person.name or ctx.identity.address
-        )
+        note = t(f"broadcast.review.told_{verdict}", reviewer=_who(ctx))
         await enqueue(
             ctx.session,
             broadcast.author_identity_id,

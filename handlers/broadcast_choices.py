@@ -21,7 +21,11 @@ async def choices(ctx: Ctx, authority: Authority, kind: AudienceKind) -> list[tu
     """The choices of one kind of audience a coordinator may pick."""
     if kind == AudienceKind.TOPIC:
         topics = await ctx.session.scalars(select(Topic).where(Topic.active).order_by(Topic.id))
-        return [(str(t.id), localized(t.content, "title", ctx.locale)) for t in topics]
+        return [
+            (str(t.id), localized(t.content, "title", ctx.locale))
+            for t in topics
+            if await topic_in_reach(ctx, authority, t)
+        ]
     if kind == AudienceKind.REGION:
         questions = list(await ctx.session.scalars(select(Question)))
         values = [str(o["value"]) for q in questions if q.field == "region" for o in q.options]
@@ -47,3 +51,12 @@ async def choices(ctx: Ctx, authority: Authority, kind: AudienceKind) -> list[tu
     )
     mine = [e for e in events if await authority.covers_event(ctx.session, e)]
     return [(str(e.id), f"{title(ctx, e)} · {when(ctx, e)}") for e in mine[:EVENTS_SHOWN]]
+
+
+async def topic_in_reach(ctx: Ctx, authority: Authority, topic: Topic) -> bool:
+    """A region's news or a track's updates belong to that region or track; a general bulletin
+    is anyone's (a regional coordinator's copy reaches only their own people anyway)."""
+    track = await ctx.session.get(Track, topic.track_id) if topic.track_id else None
+    if topic.region is None and track is None:
+        return True
+    return authority.covers(region=topic.region, track=track.slug if track else None)

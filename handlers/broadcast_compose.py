@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from handlers import coordinator
-from handlers.broadcast_choices import choices
+from handlers.broadcast_choices import choices, topic_in_reach
 from handlers.broadcast_message import describe, message
 from handlers.callback import CallbackData
 from handlers.context import Ctx
@@ -183,8 +183,11 @@ async def chosen(ctx: Ctx, authority: Authority, choice: AudienceChoice) -> list
             raise Stale(target)
         await require_event(ctx, authority, "broadcast.audience", event)
     elif kind == AudienceKind.TOPIC:
-        if not (value or "").isdigit() or await ctx.session.get(Topic, int(value or 0)) is None:
+        topic = await ctx.session.get(Topic, int(value or 0)) if (value or "").isdigit() else None
+        if topic is None:
             raise Stale(target)
+        if not await topic_in_reach(ctx, authority, topic):
+            await require_reach(ctx, authority, "broadcast.audience", target, region=topic.region)
     elif kind == AudienceKind.ROLE and not SLUG.match(value or ""):
         raise Stale(target)
     draft = Broadcast(

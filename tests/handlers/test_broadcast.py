@@ -142,6 +142,16 @@ async def test_a_regional_coordinator_reaches_only_their_region_and_is_refused_o
     assert refusal.details["region"] == "center"
     await regional.press_payload(AudienceChoice("region", "north").pack())
     assert "אזור צפון" in regional.text and "נמענים: 1" in regional.text
+    await regional.press("לשנות את הקהל")
+    await regional.press("למנויי נושא")
+    assert "חדשות אזור הצפון" in regional.labels
+    assert not any("מרכז" in label or "דרום" in label for label in regional.labels)
+    async with sessions() as session:
+        center = await session.scalar(select(Topic).where(Topic.slug == "region-center"))
+        assert center is not None
+    await regional.press_payload(AudienceChoice("topic", str(center.id)).pack())
+    assert "לרכזים בלבד" in regional.text
+    assert len(await _refusals(sessions)) == 2
 
 
 @pytest.fixture
