@@ -81,6 +81,7 @@ async def act_on(ctx: Ctx, authority: Authority, act: BroadcastAct) -> list[Repl
         draft, discarded = BroadcastStatus.DRAFT, BroadcastStatus.CANCELLED
         if not await move(ctx.session, broadcast, draft, discarded, finished_at=ctx.now):
             raise Stale(broadcast.id)
+        await audit(ctx.session, ctx.person.id, "broadcast.discard", f"broadcast:{broadcast.id}")
         return [Reply(ctx.t("broadcast.discarded"))]
     count = await count_recipients(ctx.session, broadcast)
     if not count:
