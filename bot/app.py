@@ -32,6 +32,7 @@ def engine_config(settings: Settings) -> EngineConfig:
         timezone=settings.timezone,
         whatsapp_number=settings.twilio_whatsapp_from,
         admin_addresses=frozenset(admins),
+        broadcast_approval_threshold=settings.broadcast_approval_threshold,
     )
 
 

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Jerusalem"
     admin_telegram_ids: Annotated[list[int], NoDecode] = []
     admin_phones: Annotated[list[str], NoDecode] = []
+    broadcast_approval_threshold: int = Field(default=500, ge=0)
+    """National broadcasts to more people than this need a second coordinator's approval."""
 
     @field_validator("admin_telegram_ids", "admin_phones", mode="before")
     @classmethod

@@ -25,6 +25,8 @@ class EngineConfig:
     bot_username: str | None = None
     whatsapp_number: str | None = None
     admin_addresses: frozenset[str] = field(default_factory=frozenset)
+    broadcast_approval_threshold: int = 500
+    """A national broadcast to more people than this waits for a second coordinator."""
 
 
 @dataclass

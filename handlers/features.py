@@ -1,5 +1,6 @@
 """Importing a feature module registers its commands, buttons and steps on the router."""
 
+import handlers.broadcast
 import handlers.bulletin_schedule
 import handlers.bulletins
 import handlers.checkin

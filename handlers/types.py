@@ -39,13 +39,16 @@ class Attachment:
 @dataclass
 class Reply:
     """A message to show. `edit` asks channels that can to replace the pressed button's message;
-    `request_contact` asks channels that can to offer a "share my phone" button."""
+    `request_contact` asks channels that can to offer a "share my phone" button; `edit_of`
+    (queued messages only) names an earlier message of ours that channels able to edit
+    replace in place, such as a progress bar."""
 
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     edit: bool = False
     request_contact: bool = False
+    edit_of: int | None = None
 
     def options(self) -> list[Button]:
         """The buttons in reading order: the numbering text-only channels show."""
@@ -54,7 +57,7 @@ class Reply:
 
 def reply_to_payload(reply: Reply) -> dict[str, Any]:
     """A reply as JSON, for the outbox: proactive messages are rendered when queued."""
-    return {
+    payload: dict[str, Any] = {
         "text": reply.text,
         "buttons": [
             [{"label": b.label, "payload": b.payload} for b in row] for row in reply.buttons
@@ -64,6 +67,9 @@ def reply_to_payload(reply: Reply) -> dict[str, Any]:
             for a in reply.attachments
         ],
     }
+    if reply.edit_of is not None:
+        payload["edit_of"] = reply.edit_of
+    return payload
 
 
 def reply_from_payload(payload: dict[str, Any]) -> Reply:
@@ -78,4 +84,5 @@ def reply_from_payload(payload: dict[str, Any]) -> Reply:
             Attachment(str(a["filename"]), str(a["mime"]), base64.b64decode(a["data"]))
             for a in payload.get("attachments") or []
         ],
+        edit_of=int(payload["edit_of"]) if payload.get("edit_of") else None,
     )

@@ -2,6 +2,7 @@
 
 from models.audit import AuditEntry
 from models.base import Base
+from models.broadcasts import Broadcast, BroadcastStatus
 from models.bulletins import Bulletin, BulletinStatus
 from models.catalog import Event, EventKind, EventStatus, Question, Topic, TopicKind, Track
 from models.conversation import ConversationState
@@ -17,6 +18,8 @@ from models.subscriptions import ConsentAction, ConsentRecord, Subscription, Sub
 __all__ = [
     "AuditEntry",
     "Base",
+    "Broadcast",
+    "BroadcastStatus",
     "Bulletin",
     "BulletinStatus",
     "Channel",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, exists, select
+from sqlalchemy import ColumnElement, Exists, ForeignKey, String, UniqueConstraint, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, QueryableAttribute, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
 from models.catalog import Topic
@@ -160,10 +160,10 @@ def _record(
     )
 
 
-async def has_consent(session: AsyncSession, person_id: int) -> bool:
-    """Whether we may write to the person first: a topic they consented to, or an event they
-    are registered or waiting for (its reminders and offers)."""
-    subscribed = exists().where(
+def consented(person_id: int | ColumnElement[int] | QueryableAttribute[int]) -> Exists:
+    """Marketing consent: an active topic subscription with its consent on record. Takes a
+    column too, so a whole audience is filtered in one query."""
+    return exists().where(
         Subscription.person_id == person_id,
         Subscription.status == SubscriptionStatus.ACTIVE,
         exists().where(
@@ -172,7 +172,12 @@ async def has_consent(session: AsyncSession, person_id: int) -> bool:
             ConsentRecord.action == ConsentAction.GRANTED,
         ),
     )
+
+
+async def has_consent(session: AsyncSession, person_id: int) -> bool:
+    """Whether we may write to the person first: a topic they consented to, or an event they
+    are registered or waiting for (its reminders and offers)."""
     registered = exists().where(
         Registration.person_id == person_id, Registration.status.in_(ACTIVE)
     )
-    return bool(await session.scalar(select(subscribed | registered)))
+    return bool(await session.scalar(select(consented(person_id) | registered)))

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from handlers.context import EngineConfig
 from models.base import utcnow
 from models.db import sessionmaker
+from scheduler.broadcasts import run_broadcasts
 from scheduler.bulletins import publish_due_bulletins
 from scheduler.digest import send_weekly_digest
 from scheduler.housekeeping import forget_old_records
@@ -39,6 +40,7 @@ JOBS: dict[str, Job] = {
     "bulletins": publish_due_bulletins,
     "digest": send_weekly_digest,
     "housekeeping": forget_old_records,
+    "broadcasts": run_broadcasts,
 }
 INTERVALS: dict[str, float] = {
     "reminders": 60,
@@ -46,6 +48,7 @@ INTERVALS: dict[str, float] = {
     "bulletins": 30,
     "digest": 300,
     "housekeeping": 60,
+    "broadcasts": 3,
 }
 """Seconds between runs; each job also catches up on anything it missed."""
 ELECTION_INTERVAL = 10.0

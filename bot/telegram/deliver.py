@@ -23,40 +23,43 @@ async def deliver(
     locale: str,
     pressed: Message | None = None,
 ) -> Message | None:
-    """Send the replies in order; the first one marked `edit` replaces the pressed message.
-    Returns the last message sent, if any was."""
+    """Send the replies in order; the first one marked `edit` replaces the pressed message,
+    one with `edit_of` the message it names. Returns the last message sent, if any was."""
     last: Message | None = None
     for reply in replies:
-        if reply.edit and pressed is not None and await _edit(bot, pressed, reply):
-            pressed = None
+        if reply.edit and pressed is not None:
+            if await _edit(bot, pressed.chat_id, pressed.message_id, reply, pressed.text):
+                pressed = None
+                continue
+        elif reply.edit_of is not None and await _edit(bot, chat_id, reply.edit_of, reply):
             continue
         last = await _send(bot, chat_id, reply, locale) or last
     return last
 
 
-async def _edit(bot: Bot, pressed: Message, reply: Reply) -> bool:
-    """Replace the pressed message's text and buttons; False when it must be a new message."""
+async def _edit(
+    bot: Bot, chat_id: int, message_id: int, reply: Reply, shown: str | None = None
+) -> bool:
+    """Replace a message's text and buttons; False when it must be a new message."""
     if reply.attachments or reply.request_contact or len(split_text(reply.text)) > 1:
         return False
     markup = inline_keyboard(reply)
     try:
-        if pressed.text == reply.text:
-            await bot.edit_message_reply_markup(
-                pressed.chat_id, pressed.message_id, reply_markup=markup
-            )
+        if shown == reply.text:
+            await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=markup)
         else:
             await bot.edit_message_text(
                 escape(reply.text),
-                pressed.chat_id,
-                pressed.message_id,
+                chat_id,
+                message_id,
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
             )
     except BadRequest as exc:
         if "not modified" in exc.message.lower():
-            return True  # a double tap: the message already shows this
+            return True  # a double tap, or a progress bar that has not moved
         # Too old to edit, or not a text message: say it anew instead.
-        log.info("cannot edit message %s: %s", pressed.message_id, exc.message)
+        log.info("cannot edit message %s: %s", message_id, exc.message)
         return False
     return True
 
