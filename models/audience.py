@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
-from models.people import ChannelIdentity, IdentityStatus
+from locales import SUPPORTED_LOCALES
+from models.people import ChannelIdentity, IdentityStatus, Person
 from models.subscriptions import Subscription, SubscriptionStatus
 
 
@@ -42,3 +43,11 @@ async def count_topic_readers(session: AsyncSession, topic_id: int) -> int:
     query = select(func.count(Subscription.id)).where(*topic_readers(topic_id))
     count = await session.scalar(query)
     return int(count or 0)
+
+
+def speaks(locale: str, default_locale: str) -> ColumnElement[bool]:
+    """People whose messages are rendered in `locale`; anyone without one gets the default."""
+    if locale != default_locale:
+        return Person.locale == locale
+    others = [other for other in SUPPORTED_LOCALES if other != locale]
+    return or_(Person.locale.is_(None), Person.locale.not_in(others))

@@ -17,6 +17,7 @@ from handlers.broadcast_message import message, progress
 from handlers.context import EngineConfig
 from handlers.types import Button, Reply, reply_to_payload
 from locales import SUPPORTED_LOCALES, Translator
+from models.audience import speaks
 from models.broadcast_audience import recipients
 from models.broadcasts import (
     KIND,
@@ -30,7 +31,6 @@ from models.broadcasts import (
 )
 from models.outbox import OutboxMessage, Priority, enqueue, enqueue_many
 from models.people import Channel, ChannelIdentity, Person
-from scheduler.bulletins import _speaks
 from scheduler.quiet import QuietHours
 
 PROGRESS = "broadcast_progress"
@@ -78,7 +78,7 @@ async def _plan(
     for locale in SUPPORTED_LOCALES:
         planned += await enqueue_many(
             session,
-            recipients(broadcast).where(_speaks(locale, config.default_locale)),
+            recipients(broadcast).where(speaks(locale, config.default_locale)),
             KIND,
             reply_to_payload(message(locale, broadcast)),
             dedupe_prefix=copies_prefix(broadcast.id),

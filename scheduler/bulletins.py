@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Integer, String, cast, literal, or_, select, update
+from sqlalchemy import Integer, String, cast, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +17,7 @@ from handlers.bulletin_message import bulletin_message
 from handlers.context import EngineConfig
 from handlers.types import reply_to_payload
 from locales import SUPPORTED_LOCALES
-from models.audience import reachable_identity, topic_readers
+from models.audience import reachable_identity, speaks, topic_readers
 from models.base import JSONType, UTCDateTime
 from models.bulletins import Bulletin, BulletinStatus
 from models.catalog import Topic
@@ -108,7 +108,7 @@ async def _queue(
                 literal(send_at, UTCDateTime),
             )
             .join(Person, Person.id == Subscription.person_id)
-            .where(*topic_readers(topic.id), _speaks(locale, default_locale))
+            .where(*topic_readers(topic.id), speaks(locale, default_locale))
         )
         columns = [
             "identity_id",
@@ -125,11 +125,3 @@ async def _queue(
         result = await session.execute(statement)
         queued += int(result.rowcount)  # type: ignore[attr-defined]
     return queued
-
-
-def _speaks(locale: str, default_locale: str) -> ColumnElement[bool]:
-    """People whose messages are rendered in `locale`; anyone without one gets the default."""
-    if locale != default_locale:
-        return Person.locale == locale
-    others = [other for other in SUPPORTED_LOCALES if other != locale]
-    return or_(Person.locale.is_(None), Person.locale.not_in(others))
