@@ -87,13 +87,14 @@ async def test_run_delivers_what_the_outbox_holds(standin: StandIn, tmp_path: Pa
         async with sessionmaker(db)() as session, session.begin():
             identity = await session.scalar(select(ChannelIdentity))
             assert identity is not None
+            # Not of the reminders' kind: their planner would skip a row it did not plan.
             reply = Reply("תזכורת: יום העיון מחר ב־09:30")
             await enqueue(
                 session,
                 identity.id,
-                "reminder",
+                "notice",
                 reply_to_payload(reply),
-                dedupe_key="reminder:test",
+                dedupe_key="notice:test",
                 priority=Priority.REMINDER,
             )
         await db.dispose()
