@@ -22,6 +22,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         who = action.add_mutually_exclusive_group(required=True)
         who.add_argument("--telegram", metavar="ID", help="their Telegram user id")
         who.add_argument("--phone", help="their phone, e.g. +972501234567 or 050-1234567")
+        who.add_argument("--console", metavar="USER", help="a `hagshama chat --user` name")
         if name == "grant":
             action.add_argument("--national", action="store_true", help="reach everyone")
             action.add_argument("--region", action="append", default=[], help="north, center…")
@@ -46,7 +47,9 @@ async def admin(args: argparse.Namespace) -> int:
             phone = to_e164(args.phone)
             if phone is None:
                 raise SettingsError(f"--phone: not a phone number: {args.phone!r}")
-        person = await person_at(session, telegram_id=args.telegram, phone=phone)
+        person = await person_at(
+            session, telegram_id=args.telegram, phone=phone, console_user=args.console
+        )
         target = f"person:{person.id}"
         if args.admin_command == "revoke":
             removed = await revoke(session, person.id)

@@ -35,6 +35,8 @@ def stats_chart(
     per_week.set_title(t("stats.chart.weeks"))
     per_week.set_xlabel(t("stats.chart.week_of"))
     per_week.yaxis.set_major_locator(MaxNLocator(integer=True))
+    # Counts start at zero; an empty week would otherwise get an axis from -0.05 to 0.05.
+    per_week.set_ylim(0, max([count for _, count in weeks] + [1]))
 
     # Busiest region on top: barh draws the first row at the bottom.
     shown = list(reversed(regions)) or [(t("stats.chart.none"), 0)]
@@ -43,6 +45,7 @@ def stats_chart(
     per_region.set_yticks(rows, [name for name, _ in shown])
     per_region.set_title(t("stats.chart.regions"))
     per_region.xaxis.set_major_locator(MaxNLocator(integer=True))
+    per_region.set_xlim(0, max([count for _, count in shown] + [1]))
     if t.rtl:
         per_region.yaxis.tick_right()
         per_region.invert_xaxis()

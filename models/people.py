@@ -120,25 +120,34 @@ async def identify(
 
 
 async def person_at(
-    session: AsyncSession, *, telegram_id: str | None = None, phone: str | None = None
+    session: AsyncSession,
+    *,
+    telegram_id: str | None = None,
+    phone: str | None = None,
+    console_user: str | None = None,
 ) -> Person:
-    """The person behind a Telegram chat id or an E.164 phone, created if we have not met them
-    yet: a coordinator may be appointed before they first write to the bot."""
-    if telegram_id is not None:
+    """The person behind a Telegram chat id, a console user or an E.164 phone, created if we
+    have not met them yet: a coordinator may be appointed before they first write to the bot."""
+    if telegram_id is not None or console_user is not None:
+        channel, address = (
+            (Channel.TELEGRAM, telegram_id)
+            if telegram_id is not None
+            else (Channel.CONSOLE, f"console:{console_user}")
+        )
         identity = await session.scalar(
             select(ChannelIdentity).where(
-                ChannelIdentity.channel == Channel.TELEGRAM, ChannelIdentity.address == telegram_id
+                ChannelIdentity.channel == channel, ChannelIdentity.address == address
             )
         )
         if identity is None:
             identity = ChannelIdentity(
-                person=Person(interests=[], roles=[]), channel=Channel.TELEGRAM, address=telegram_id
+                person=Person(interests=[], roles=[]), channel=channel, address=address
             )
             session.add(identity)
             await session.flush()
         return identity.person
     if phone is None:
-        raise ValueError("a Telegram id or a phone is needed")
+        raise ValueError("a Telegram id, a console user or a phone is needed")
     person = await session.scalar(
         select(Person)
         .outerjoin(ChannelIdentity)

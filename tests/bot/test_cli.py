@@ -68,3 +68,15 @@ def test_a_grant_without_reach_or_a_bad_phone_is_one_clear_line(tmp_path: Path) 
     assert vague.returncode == 2 and "--national" in vague.stderr
     bad = hagshama("admin", "grant", "--phone", "hello", "--national", database_url=url)
     assert bad.returncode == 2 and "not a phone number" in bad.stderr
+
+
+def test_a_console_user_can_be_made_a_coordinator_to_try_the_tools(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/cli.db"
+    granted = hagshama("admin", "grant", "--console", "dana", "--national", database_url=url)
+    assert granted.returncode == 0, granted.stderr
+    script = tmp_path / "admin.txt"
+    script.write_text("/admin\n", encoding="utf-8")
+    as_dana = hagshama("chat", "--user", "dana", "--script", str(script), database_url=url)
+    assert "כלי רכזים" in as_dana.stdout and "ארצית" in as_dana.stdout
+    as_other = hagshama("chat", "--user", "noa", "--script", str(script), database_url=url)
+    assert "לרכזים בלבד" in as_other.stdout
