@@ -26,6 +26,12 @@ class Connection(aiosqlite.Connection):
         """A cursor made lazily on the thread by its first statement: opening it costs no trip."""
         return Cursor(self)
 
+    @property
+    def in_transaction(self) -> bool:
+        """False once the connection is closed, where aiosqlite raises: the pool asks this of
+        every connection it takes back (see `models.db`)."""
+        return self._connection is not None and self._connection.in_transaction
+
     async def run(self, function: Callable[[sqlite3.Connection], Outcome]) -> Outcome:
         """`function(sqlite3 connection)` on this connection's thread, queued like aiosqlite's
         own calls."""
