@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import inspect
@@ -49,6 +49,24 @@ class Engine:
                     raise
                 log.info("retrying %s after %s", incoming.address, type(exc).__name__)
         raise AssertionError("unreachable")
+
+    async def handle_together(self, batch: Sequence[Incoming]) -> list[list[Reply] | Exception]:
+        """Answer several people's messages in one transaction, in order: one BEGIN and one
+        COMMIT for all. Should any of them fail, each is answered again on its own, so a
+        failure costs nobody else their answer and is reported for its own message only."""
+        if len(batch) > 1:
+            try:
+                async with self.sessions() as session, session.begin():
+                    return [await self._handle(session, incoming) for incoming in batch]
+            except Exception as exc:
+                log.info("answering %d messages one by one after %r", len(batch), exc)
+        return [await self._outcome(incoming) for incoming in batch]
+
+    async def _outcome(self, incoming: Incoming) -> list[Reply] | Exception:
+        try:
+            return await self.handle(incoming)
+        except Exception as exc:
+            return exc
 
     async def _handle(self, session: AsyncSession, incoming: Incoming) -> list[Reply]:
         now = self.clock()

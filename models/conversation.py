@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, select, update
+from sqlalchemy import ForeignKey, Integer, String, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -32,25 +32,29 @@ class ConversationState(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+CONVERSATION = (
+    select(ChannelIdentity, ConversationState)
+    .outerjoin(ConversationState, ConversationState.identity_id == ChannelIdentity.id)
+    .where(
+        ChannelIdentity.channel == bindparam("channel"),
+        ChannelIdentity.address == bindparam("address"),
+    )
+    .with_for_update(of=ChannelIdentity)
+)
+"""Built once: SQLAlchemy then finds the compiled form by a cache key it keeps on the object."""
+
+
 async def open_conversation(
     session: AsyncSession, channel: Channel, address: str, display_name: str | None, now: datetime
 ) -> tuple[ChannelIdentity, ConversationState]:
     """The identity behind an inbound message (created if new, marked seen) and its state,
     read in one round trip; the identity's row lock serialises a person's messages."""
-    row = (
-        await session.execute(
-            select(ChannelIdentity, ConversationState)
-            .outerjoin(ConversationState, ConversationState.identity_id == ChannelIdentity.id)
-            .where(ChannelIdentity.channel == channel, ChannelIdentity.address == address)
-            .with_for_update(of=ChannelIdentity)
-        )
-    ).first()
+    row = (await session.execute(CONVERSATION, {"channel": channel, "address": address})).first()
     if row is None:
         identity = await identify(session, channel, address, display_name, now)
         return identity, _fresh(identity.id)
     identity, state = row
-    identity.seen(now, display_name)
-    await session.flush()
+    identity.seen(now, display_name)  # written with the rest of the transaction, if it changed
     if state is None:
         return identity, _fresh(identity.id)
     if session.get_bind().dialect.name == "postgresql":
@@ -76,29 +80,31 @@ async def load_state(session: AsyncSession, identity_id: int) -> ConversationSta
     return state
 
 
+STATES = Base.metadata.tables[ConversationState.__tablename__]
+SAVE = (
+    update(STATES)
+    .where(
+        STATES.c.identity_id == bindparam("loaded_id"),
+        STATES.c.version == bindparam("loaded_version"),
+    )
+    .values(version=STATES.c.version + 1)
+)
+"""A table-level UPDATE: the ORM's bulk-update machinery would only look for loaded objects to
+synchronise, and the state is never kept in the session."""
+
+
 async def save_state(session: AsyncSession, state: ConversationState, now: datetime) -> None:
     """Write the state if nobody else did since we loaded it (optimistic concurrency)."""
-    values = {
-        "step": state.step,
-        "data": state.data,
-        "menu": state.menu,
-        "version": state.version + 1,
-        "updated_at": now,
-    }
+    values = {"step": state.step, "data": state.data, "menu": state.menu, "updated_at": now}
     if state.version == 0:
         exists = await session.get(ConversationState, state.identity_id)
         if exists is not None:
             raise ConcurrentUpdate(state.identity_id)
-        session.add(ConversationState(identity_id=state.identity_id, **values))
+        session.add(ConversationState(identity_id=state.identity_id, version=1, **values))
         await session.flush()
         return
     result = await session.execute(
-        update(ConversationState)
-        .where(
-            ConversationState.identity_id == state.identity_id,
-            ConversationState.version == state.version,
-        )
-        .values(**values)
+        SAVE, {"loaded_id": state.identity_id, "loaded_version": state.version, **values}
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise ConcurrentUpdate(state.identity_id)

@@ -10,6 +10,9 @@ from alembic.config import Config
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import PoolResetState
+
+from models import sqlite
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -24,10 +27,20 @@ def async_url(url: str) -> str:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, foreign keys and write-serialising transactions."""
-    engine = create_async_engine(async_url(url), **kwargs)
-    if engine.dialect.name == "sqlite":
-        _tune_sqlite(engine)
+    """An async engine; SQLite gets WAL, foreign keys, write-serialising transactions and
+    one thread trip per statement."""
+    parsed = make_url(async_url(url))
+    if parsed.get_backend_name() != "sqlite":
+        return create_async_engine(parsed, **kwargs)
+    # The dialect turns the URL into sqlite3.connect's arguments, as it would for aiosqlite.
+    arguments, options = parsed.get_dialect()().create_connect_args(parsed)
+    engine = create_async_engine(
+        parsed,
+        async_creator=lambda: sqlite.connect(*arguments, **options),
+        pool_reset_on_return=None,  # see _on_reset
+        **kwargs,
+    )
+    _tune_sqlite(engine)
     return engine
 
 
@@ -47,6 +60,13 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    # A connection goes back to the pool after nearly every transaction; SQLite says whether
+    # one is still open, so a committed one costs no ROLLBACK (and no trip to the thread).
+    @event.listens_for(engine.sync_engine, "reset")
+    def _on_reset(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
+        if state.asyncio_safe and dbapi_connection.driver_connection.in_transaction:
+            dbapi_connection.rollback()
 
 
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[Any]:

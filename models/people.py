@@ -85,10 +85,12 @@ class ChannelIdentity(Base):
 
     def seen(self, now: datetime, display_name: str | None) -> None:
         """Note an inbound message: the person is reachable again, and when they last wrote."""
+        # Assigning an unchanged value still makes the row dirty and costs the flush its work.
         if self.last_inbound_at is None or now - self.last_inbound_at >= SEEN_PRECISION:
             self.last_inbound_at = now
-        self.status = IdentityStatus.ACTIVE
-        if display_name:
+        if self.status != IdentityStatus.ACTIVE:
+            self.status = IdentityStatus.ACTIVE
+        if display_name and display_name != self.display_name:
             self.display_name = display_name
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from typing import Any
 
@@ -17,6 +15,7 @@ from bot.metrics import Metrics
 from bot.telegram.adapter import to_incoming
 from bot.telegram.deliver import deliver
 from handlers.engine import Engine
+from handlers.group_commit import GroupCommit
 from handlers.types import Reply
 from locales import gettext, supported
 from models.people import Channel, ChannelIdentity, Person, mark_blocked
@@ -31,9 +30,9 @@ class TelegramChannel:
     def __init__(self, engine: Engine, metrics: Metrics, serial_writes: bool = False) -> None:
         self.engine = engine
         self.metrics = metrics
-        # SQLite takes one writer at a time: queue updates here, where waiting is free, rather
-        # than in SQLite's busy handler, which sleeps; replies still go out concurrently.
-        self._writers = asyncio.Lock() if serial_writes else contextlib.nullcontext()
+        # SQLite takes one writer at a time: updates queue for it in a GroupCommit and share
+        # transactions; replies still go out concurrently.
+        self._answer = GroupCommit(engine).handle if serial_writes else engine.handle
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:
@@ -46,8 +45,7 @@ class TelegramChannel:
         try:
             if incoming is None:
                 return
-            async with self._writers:
-                replies = await self.engine.handle(incoming)
+            replies = await self._answer(incoming)
         finally:
             if query is not None:
                 await _answer(query)

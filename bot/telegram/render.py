@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
-from handlers.types import Reply
+from handlers.types import Button, Reply
 
 MAX_TEXT = 4096
 """Telegram's limit for one message, counted in UTF-16 code units."""
@@ -51,10 +52,17 @@ def inline_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """The reply's buttons, row by row; each button carries its packed payload."""
     if not reply.buttons:
         return None
+    return _inline_keyboard(tuple(tuple(row) for row in reply.buttons))
+
+
+@lru_cache(maxsize=1024)
+def _inline_keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    # Telegram objects are immutable and the same keyboards (menus) recur with every other
+    # answer: building seven of them per reply was a good part of sending it.
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(button.label, callback_data=button.payload) for button in row]
-            for row in reply.buttons
+            for row in rows
         ]
     )
 

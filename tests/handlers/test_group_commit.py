@@ -1,0 +1,70 @@
+"""Messages waiting for SQLite's single writer share a transaction, each keeping its own fate."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from handlers.context import Ctx
+from handlers.engine import Engine
+from handlers.group_commit import GroupCommit
+from handlers.router import router
+from handlers.types import Incoming, Reply
+from models.people import Channel, ChannelIdentity, Person
+
+
+def said(address: str, text: str) -> Incoming:
+    return Incoming(Channel.CONSOLE, address, text=text)
+
+
+def text(replies: list[Reply]) -> str:
+    return "\n".join(reply.text for reply in replies)
+
+
+async def test_messages_that_wait_together_share_one_transaction_in_order(
+    db: AsyncEngine, engine: Engine
+) -> None:
+    commits: list[object] = []
+    event.listen(db.sync_engine, "commit", commits.append)
+    group = GroupCommit(engine)
+    answers = await asyncio.gather(
+        group.handle(said("first", "/menu")),  # has the database to itself: the rest queue
+        *(group.handle(said(f"person-{n}", "/menu")) for n in range(8)),
+        group.handle(said("chooser", "/language")),
+        group.handle(said("chooser", "2")),  # the option offered just before, in the same batch
+    )
+    assert len(commits) == 2
+    assert all("תפריט ראשי" in text(replies) for replies in answers[:9])
+    assert [button.label for button in answers[9][0].options()] == ["עברית", "English"]
+    assert "in English" in text(answers[10])
+
+
+async def test_a_failing_message_costs_nobody_else_their_answer(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def boom(ctx: Ctx) -> list[Reply]:
+        ctx.person.name = "never saved"
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(router.commands, "boom", boom)
+    await engine.handle(said("b", "/start"))
+    group = GroupCommit(engine)
+    _alone, *rest = await asyncio.gather(
+        group.handle(said("first", "/menu")),
+        group.handle(said("a", "/language en")),
+        group.handle(said("b", "/boom")),
+        group.handle(said("c", "/menu")),
+        return_exceptions=True,
+    )
+    assert isinstance(rest[1], RuntimeError)
+    assert isinstance(rest[0], list) and "in English" in text(rest[0])
+    assert isinstance(rest[2], list) and "תפריט ראשי" in text(rest[2])
+    async with sessions() as session:
+        names = await session.scalars(
+            select(Person.name).join(ChannelIdentity).where(ChannelIdentity.address == "b")
+        )
+        assert names.all() == [None]  # the failed message's writes were rolled back…
+    assert "Main menu" in text(await group.handle(said("a", "/menu")))  # …the others' kept
