@@ -24,8 +24,8 @@ from models.catalog import Event, EventStatus
 from models.localized import localized
 from models.outbox import OutboxMessage, OutboxStatus, Priority, enqueue
 from models.people import Person
-from models.registration_service import ACTIVE
-from models.registrations import Registration, RegistrationStatus
+from models.registrations import ACTIVE, Registration, RegistrationStatus
+from models.reminders import withdraw_reminders
 
 CHANGED = "event_changed"
 CANCELLED = "event_cancelled"
@@ -81,9 +81,9 @@ async def cancel_event(
     session: AsyncSession, event: Event, config: EngineConfig, now: datetime
 ) -> int:
     """Cancel the event: every registration released, pending offers withdrawn, everyone who
-    held a seat, an offer or a place in line told. Returns how many notices were queued.
-    Pending reminders are skipped by the reminders planner, which plans only published events."""
+    held a seat, an offer or a place in line told. Returns how many notices were queued."""
     registrants = await _registrants(session, event)
+    await withdraw_reminders(session, [r.id for r, _, _ in registrants])
     offered = [r.id for r, _, _ in registrants if r.status == RegistrationStatus.OFFERED]
     event.status = EventStatus.CANCELLED
     event.taken = 0

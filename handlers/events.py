@@ -13,8 +13,8 @@ from handlers.types import Button, Reply
 from locales.dates import format_span, local
 from models.catalog import Event, EventStatus, Track
 from models.localized import localized
-from models.registration_service import ACTIVE, Availability, availability, waitlist_position
-from models.registrations import Registration, RegistrationStatus
+from models.registration_service import Availability, availability, waitlist_position
+from models.registrations import ACTIVE, Registration, RegistrationStatus
 
 PAGE_SIZE = 6
 NATIONAL = "national"

@@ -12,8 +12,8 @@ from handlers.router import Stale, router
 from handlers.types import Button, Reply
 from handlers.waitlist import OfferAnswer, announce_offer
 from models.catalog import Event
-from models.registration_service import ACTIVE, active_registrations, cancel
-from models.registrations import Registration, RegistrationStatus
+from models.registration_service import active_registrations, cancel
+from models.registrations import ACTIVE, Registration, RegistrationStatus
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from locales import Translator
 from locales.dates import local
 from models.catalog import Event
 from models.people import Person
-from models.registration_service import ACTIVE
-from models.registrations import Registration, RegistrationStatus
+from models.registrations import ACTIVE, Registration, RegistrationStatus
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection")."""

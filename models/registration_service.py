@@ -17,7 +17,8 @@ from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.catalog import Event, EventStatus
-from models.registrations import Registration, RegistrationStatus
+from models.registrations import ACTIVE, Registration, RegistrationStatus
+from models.reminders import withdraw_reminders
 
 OFFER_TTL = timedelta(hours=12)
 """How long a waitlisted person has to accept a freed seat."""
@@ -26,7 +27,6 @@ CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 """Check-in codes avoid look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B) so they can be read aloud."""
 CODE_LENGTH = 6
 
-ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED)
 WAITING = (RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED)
 
 
@@ -138,6 +138,7 @@ async def cancel(
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
     if not await _move(session, registration, RegistrationStatus.CANCELLED, ACTIVE, now):
         return None
+    await withdraw_reminders(session, [registration.id])
     if not was_confirmed:
         return None
     await session.execute(

@@ -24,6 +24,9 @@ class RegistrationStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED)
+
+
 class Registration(Base):
     __tablename__ = "registrations"
     __table_args__ = (UniqueConstraint("event_id", "person_id"),)

@@ -13,8 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.catalog import Event, Topic, Track
 from models.people import Person
-from models.registration_service import ACTIVE
-from models.registrations import Lead, Registration
+from models.registrations import ACTIVE, Lead, Registration
 from models.roles import Authority, in_reach
 from models.subscriptions import Subscription, SubscriptionStatus
 

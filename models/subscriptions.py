@@ -11,8 +11,7 @@ from sqlalchemy.orm import Mapped, QueryableAttribute, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
 from models.catalog import Topic
-from models.registration_service import ACTIVE
-from models.registrations import Registration
+from models.registrations import ACTIVE, Registration
 
 CONSENT_WORDING_VERSION = "2026-11-v1"
 """Bump whenever the consent message in the locale catalogues changes."""

@@ -26,9 +26,9 @@ from models.localized import localized
 from models.outbox import OutboxMessage, OutboxStatus, Priority, enqueue
 from models.people import Person
 from models.registrations import Registration, RegistrationStatus
+from models.reminders import KIND, reminder_key
 from scheduler.quiet import QuietHours
 
-KIND = "reminder"
 DEFAULT_OFFSETS = (1440, 120)
 """Minutes before the start, for events that do not set their own."""
 KEY_BATCH = 500
@@ -42,10 +42,6 @@ class Planned:
     checkin_code: str
     registration_id: int
     send_at: datetime
-
-
-def reminder_key(registration_id: int, offset: int) -> str:
-    return f"{KIND}:{registration_id}:{offset}"
 
 
 async def plan_reminders(

@@ -122,6 +122,9 @@ async def test_cancelling_the_registration_or_the_event_stops_the_reminders(
         mine = await session.get(Registration, gone.id)
         assert mine is not None
         await cancel(session, mine, NOW)
+    # Withdrawn at once, not a planner run later: a reminder due this minute must not go out.
+    status = {(row.identity_id, row.status) for row in await outbox(sessions, "reminder")}
+    assert status == {(leaving.id, OutboxStatus.SKIPPED), (staying.id, OutboxStatus.PENDING)}
     await _plan(sessions, NOW + timedelta(minutes=1))
     status = {(row.identity_id, row.status) for row in await outbox(sessions, "reminder")}
     assert status == {(leaving.id, OutboxStatus.SKIPPED), (staying.id, OutboxStatus.PENDING)}

@@ -1,0 +1,35 @@
+"""Reminder rows in the outbox: how they are keyed, and withdrawing them the moment a seat or an
+event is cancelled (the planner would also skip them, but only on its next run)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import or_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.outbox import OutboxMessage, OutboxStatus
+
+KIND = "reminder"
+CHUNK = 200
+"""Registrations per statement: SQLite parses a chain of ORs as a tree at most 1,000 deep."""
+
+
+def reminder_key(registration_id: int, offset: int) -> str:
+    return f"{KIND}:{registration_id}:{offset}"
+
+
+async def withdraw_reminders(session: AsyncSession, registration_ids: Sequence[int]) -> None:
+    """Skip the pending reminders of these registrations."""
+    for start in range(0, len(registration_ids), CHUNK):
+        chunk = registration_ids[start : start + CHUNK]
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.kind == KIND,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                or_(*(OutboxMessage.dedupe_key.startswith(f"{KIND}:{i}:") for i in chunk)),
+            )
+            .values(status=OutboxStatus.SKIPPED)
+            .execution_options(synchronize_session=False)
+        )
