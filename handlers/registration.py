@@ -21,7 +21,7 @@ from handlers.events import (
 from handlers.router import Stale, router
 from handlers.types import Button, Reply
 from models.catalog import Event, EventStatus
-from models.people import Channel, attach_phone
+from models.people import Channel, PhoneTaken, attach_phone, phone_taken
 from models.phones import to_e164
 from models.registration_service import (
     Availability,
@@ -138,7 +138,10 @@ async def got_phone(ctx: Ctx) -> list[Reply]:
     phone = to_e164(ctx.incoming.contact_phone or ctx.text[:40])
     if phone is None:
         return [Reply(ctx.t("registration.bad_phone"), request_contact=True)]
-    ctx.goto(RegistrationStep.ASK_PHONE, phone=phone)
+    shared = ctx.incoming.contact_phone is not None
+    if not shared and await phone_taken(ctx.session, ctx.identity, phone):
+        return [Reply(ctx.t("registration.phone_taken"), request_contact=True)]
+    ctx.goto(RegistrationStep.ASK_PHONE, phone=phone, phone_shared=shared)
     return await next_question(ctx)
 
 
@@ -169,7 +172,13 @@ async def confirm(ctx: Ctx, choice: ConfirmRegistration) -> list[Reply]:
         return [Reply(closed_text(ctx, event, state)), await card(ctx, event)]
     person = ctx.person
     if phone := data.get("phone") or (None if person.phone else known_phone(ctx)):
-        person = await attach_phone(ctx.session, ctx.identity, phone)
+        try:
+            person = await attach_phone(
+                ctx.session, ctx.identity, phone, verified=bool(data.get("phone_shared"))
+            )
+        except PhoneTaken:
+            ctx.goto(RegistrationStep.ASK_PHONE, **{**data, "phone": None, "phone_shared": False})
+            return [Reply(ctx.t("registration.phone_taken"), request_contact=True)]
     person.name = data.get("name") or person.name
     person.home = data.get("home") or person.home
     if not (person.name and person.home and person.phone):

@@ -6,7 +6,18 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, and_, delete, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+    and_,
+    delete,
+    false,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relationship
 
@@ -49,6 +60,12 @@ class Person(Base):
     interests: Mapped[list[str]] = mapped_column(JSONType, default=list)
     roles: Mapped[list[str]] = mapped_column(JSONType, default=list)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True, doc="E.164")
+    phone_verified: Mapped[bool] = mapped_column(
+        Boolean,
+        default=False,
+        server_default=false(),
+        doc="the channel vouched for the phone (a shared contact, the WhatsApp number)",
+    )
     email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -157,7 +174,8 @@ async def person_at(
         .limit(1)
     )
     if person is None:
-        person = Person(phone=phone, interests=[], roles=[])
+        # The operator naming them vouches for the number.
+        person = Person(phone=phone, phone_verified=True, interests=[], roles=[])
         session.add(person)
         await session.flush()
     return person
@@ -172,23 +190,57 @@ async def mark_blocked(session: AsyncSession, channel: Channel, address: str) ->
     )
 
 
-async def attach_phone(session: AsyncSession, identity: ChannelIdentity, phone: str) -> Person:
-    """Give the identity's person this (E.164) phone; if someone else already has it, the
-    identity joins that person instead — one person, several channels."""
+class PhoneTaken(Exception):
+    """An unverified phone (typed, not shared) that another person already has: joining them
+    on a typed number would hand a stranger their registrations, data and roles."""
+
+
+def owns_phone(identity: ChannelIdentity, phone: str) -> bool:
+    """Whether the channel itself vouches for the phone: a WhatsApp number writes from it."""
+    return identity.channel == Channel.WHATSAPP and identity.address == f"whatsapp:{phone}"
+
+
+async def phone_taken(session: AsyncSession, identity: ChannelIdentity, phone: str) -> bool:
+    """Whether attaching this unverified phone would raise PhoneTaken."""
+    owner = await session.scalar(select(Person.id).where(Person.phone == phone))
+    return owner is not None and owner != identity.person_id and not owns_phone(identity, phone)
+
+
+async def attach_phone(
+    session: AsyncSession, identity: ChannelIdentity, phone: str, *, verified: bool
+) -> Person:
+    """Give the identity's person this (E.164) phone. A phone the channel vouches for
+    (`verified`: shared with the contact button, or the WhatsApp number itself) that another
+    person has verified too joins the two — one person, several channels; one that another
+    person merely typed is taken from them. An unverified phone someone else has: PhoneTaken."""
+    verified = verified or owns_phone(identity, phone)
+    person = identity.person
     owner = await session.scalar(select(Person).where(Person.phone == phone))
-    if owner is None:
-        identity.person.phone = phone
-    elif owner.id != identity.person_id:
-        source = identity.person
-        _merge_profile(source, owner)
-        identity.person = owner
+    if owner is not None and owner.id != person.id:
+        if not verified:
+            raise PhoneTaken(phone)
+        if owner.phone_verified:
+            await _join(session, identity, owner)
+            return owner
+        owner.phone = None  # a typed claim yields to a proven one
         await session.flush()
-        await _move_records(session, source.id, owner.id)
-        await session.refresh(source, ["identities"])
-        if not source.identities:
-            await _forget(session, source)
+    person.phone_verified = verified or (person.phone == phone and person.phone_verified)
+    person.phone = phone
     await session.flush()
-    return identity.person
+    return person
+
+
+async def _join(session: AsyncSession, identity: ChannelIdentity, owner: Person) -> None:
+    """Move the identity, and what its person had, to the owner of the same verified phone."""
+    source = identity.person
+    _merge_profile(source, owner)
+    identity.person = owner
+    await session.flush()
+    await _move_records(session, source.id, owner.id)
+    await session.refresh(source, ["identities"])
+    if not source.identities:
+        await _forget(session, source)
+    await session.flush()
 
 
 async def _move_records(session: AsyncSession, source_id: int, target_id: int) -> None:

@@ -77,15 +77,15 @@ class Authority:
 
 
 def is_configured_admin(identity: ChannelIdentity, admin_addresses: Iterable[str]) -> bool:
-    """ADMIN_TELEGRAM_IDS and ADMIN_PHONES name national coordinators by chat id or phone."""
+    """ADMIN_TELEGRAM_IDS and ADMIN_PHONES name national coordinators by the address the channel
+    vouches for: the Telegram user id, or the WhatsApp number they write from. Never by a phone
+    kept in the profile, which anyone may have typed."""
     wanted = set(admin_addresses)
-    if not wanted:
-        return False
-    address = identity.address.removeprefix("whatsapp:")
-    if identity.channel == Channel.TELEGRAM and address in wanted:
-        return True
-    phone = identity.person.phone or (address if identity.channel == Channel.WHATSAPP else None)
-    return phone is not None and phone in wanted
+    if identity.channel == Channel.TELEGRAM:
+        return identity.address in wanted
+    if identity.channel == Channel.WHATSAPP:
+        return identity.address.removeprefix("whatsapp:") in wanted
+    return False
 
 
 async def authority_of(
@@ -142,17 +142,12 @@ def coordinator_people(admin_addresses: Iterable[str]) -> CompoundSelect[int]:
     (the same rule as `is_configured_admin`, as a query)."""
     wanted = set(admin_addresses)
     whatsapp = {f"whatsapp:{address}" for address in wanted if address.startswith("+")}
-    configured = (
-        select(ChannelIdentity.person_id)
-        .join(Person, Person.id == ChannelIdentity.person_id)
-        .where(
-            or_(
-                and_(
-                    ChannelIdentity.channel == Channel.TELEGRAM, ChannelIdentity.address.in_(wanted)
-                ),
-                ChannelIdentity.address.in_(whatsapp),
-                Person.phone.in_(wanted),
-            )
+    configured = select(ChannelIdentity.person_id).where(
+        or_(
+            and_(ChannelIdentity.channel == Channel.TELEGRAM, ChannelIdentity.address.in_(wanted)),
+            and_(
+                ChannelIdentity.channel == Channel.WHATSAPP, ChannelIdentity.address.in_(whatsapp)
+            ),
         )
     )
     return select(CoordinatorRole.person_id).union(configured)

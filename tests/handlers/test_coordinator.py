@@ -5,11 +5,15 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.context import EngineConfig
 from handlers.coordinator import MENU, AdminChoice
+from handlers.engine import Engine
 from models.audit import AuditEntry
-from models.people import person_at
+from models.people import Channel, ChannelIdentity, Person, person_at
 from models.roles import revoke
-from tests.support import Chat
+from tests.support import Chat, Clock
+
+PHONE = "+972501234567"
 
 
 async def _refusals(sessions: async_sessionmaker[AsyncSession]) -> list[AuditEntry]:
@@ -62,3 +66,34 @@ async def test_a_revoked_coordinator_loses_the_tools_at_once(
         assert await revoke(session, person.id)
     await regional.send("/admin")
     assert "לרכזים בלבד" in regional.text
+
+
+async def test_typing_a_coordinators_phone_makes_nobody_a_coordinator(
+    catalog: None, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    engine = Engine(sessions, EngineConfig(admin_addresses=frozenset({PHONE})), clock=clock)
+    coordinator = Chat(engine, address=f"whatsapp:{PHONE}", channel=Channel.WHATSAPP)
+    await coordinator.send("/admin")
+    assert "כלי רכזים" in coordinator.text
+    await coordinator.send("/start ev_forum-north-january")
+    await coordinator.press("להרשמה")
+    await coordinator.send("רכזת הצפון")
+    await coordinator.send("עין השופט")
+    await coordinator.press("כן, לרשום")
+    assert "נרשמתם" in coordinator.text
+
+    stranger = Chat(engine, address="5555", channel=Channel.TELEGRAM)
+    await stranger.send("/start ev_forum-north-january")
+    await stranger.press("להרשמה")
+    await stranger.send("מישהו")
+    await stranger.send("050-1234567")
+    assert "כבר מקושר לפרופיל אחר" in stranger.text and stranger.replies[0].request_contact
+    await stranger.send("/admin")
+    assert "לרכזים בלבד" in stranger.text
+    async with sessions() as session:
+        owner = await session.scalar(select(Person).where(Person.phone == PHONE))
+        assert owner is not None and owner.name == "רכזת הצפון"  # no stranger's name joined
+        identities = await session.scalars(
+            select(ChannelIdentity).where(ChannelIdentity.person_id == owner.id)
+        )
+        assert [i.channel for i in identities] == [Channel.WHATSAPP]

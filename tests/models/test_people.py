@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -11,6 +12,7 @@ from models.people import (
     ChannelIdentity,
     IdentityStatus,
     Person,
+    PhoneTaken,
     attach_phone,
     identify,
     mark_blocked,
@@ -67,7 +69,7 @@ async def test_sharing_a_known_phone_on_telegram_joins_the_whatsapp_person(
         await session.flush()
 
         whatsapp = await identify(session, Channel.WHATSAPP, f"whatsapp:{PHONE}", "Noa", NOW)
-        whatsapp.person.phone = PHONE
+        whatsapp.person.phone, whatsapp.person.phone_verified = PHONE, True
         whatsapp.person.name = "Noa Levi"
         await _register(session, whatsapp.person, forum, "WA-FORUM")
         await _subscribe(session, whatsapp.person, bulletin, "whatsapp")
@@ -83,7 +85,7 @@ async def test_sharing_a_known_phone_on_telegram_joins_the_whatsapp_person(
         await session.flush()
         noa = whatsapp.person.id
 
-        person = await attach_phone(session, telegram, PHONE)
+        person = await attach_phone(session, telegram, PHONE, verified=True)
 
     async with sessions() as session:
         assert person.id == noa
@@ -115,9 +117,34 @@ async def test_sharing_a_known_phone_on_telegram_joins_the_whatsapp_person(
 async def test_a_new_phone_is_simply_saved(sessions: async_sessionmaker[AsyncSession]) -> None:
     async with sessions() as session, session.begin():
         telegram = await identify(session, Channel.TELEGRAM, "1002", None, NOW)
-        person = await attach_phone(session, telegram, PHONE)
-        assert person.phone == PHONE
+        person = await attach_phone(session, telegram, PHONE, verified=False)
+        assert (person.phone, person.phone_verified) == (PHONE, False)
         assert person.id == telegram.person_id
+
+
+async def test_a_typed_phone_never_joins_someone_else(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session, session.begin():
+        owner = await identify(session, Channel.WHATSAPP, f"whatsapp:{PHONE}", None, NOW)
+        await attach_phone(session, owner, PHONE, verified=False)  # their own number: proven
+        stranger = await identify(session, Channel.TELEGRAM, "1004", None, NOW)
+        with pytest.raises(PhoneTaken):
+            await attach_phone(session, stranger, PHONE, verified=False)
+        assert stranger.person_id != owner.person_id and stranger.person.phone is None
+
+
+async def test_a_number_typed_by_a_stranger_goes_to_whoever_proves_it(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session, session.begin():
+        stranger = await identify(session, Channel.TELEGRAM, "1005", None, NOW)
+        await attach_phone(session, stranger, PHONE, verified=False)
+        owner = await identify(session, Channel.WHATSAPP, f"whatsapp:{PHONE}", None, NOW)
+        person = await attach_phone(session, owner, PHONE, verified=False)
+        assert person.id == owner.person_id != stranger.person_id
+        assert (person.phone, person.phone_verified) == (PHONE, True)
+        assert stranger.person.phone is None
 
 
 async def test_a_blocked_identity_is_active_again_when_they_write(
