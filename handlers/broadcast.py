@@ -17,7 +17,7 @@ from handlers.router import Refused, Stale
 from handlers.types import Button, Reply, reply_to_payload
 from locales import Translator
 from models.audit import audit
-from models.broadcast_audience import count_recipients, reviewers
+from models.broadcast_audience import count_recipients, reach_of, reviewers
 from models.broadcasts import RUNNING, Broadcast, BroadcastStatus, cancel, move, tally
 from models.outbox import Priority, enqueue
 from models.people import Person
@@ -83,6 +83,10 @@ async def act_on(ctx: Ctx, authority: Authority, act: BroadcastAct) -> list[Repl
             raise Stale(broadcast.id)
         await audit(ctx.session, ctx.person.id, "broadcast.discard", f"broadcast:{broadcast.id}")
         return [Reply(ctx.t("broadcast.discarded"))]
+    if broadcast.reach != reach_of(authority):
+        # The author's role changed since the preview: what it promised no longer holds.
+        broadcast.reach = reach_of(authority)
+        raise Stale("reach")
     count = await count_recipients(ctx.session, broadcast)
     if not count:
         raise Stale("nobody")

@@ -18,8 +18,9 @@ from models.audit import AuditEntry
 from models.broadcasts import Broadcast, BroadcastStatus
 from models.catalog import Event, Topic
 from models.outbox import OutboxMessage
-from models.people import Channel, identify
+from models.people import Channel, identify, person_at
 from models.registration_service import register
+from models.roles import RoleScope, grant
 from models.subscriptions import subscribe
 from tests.conftest import NATIONAL_ID
 from tests.support import NOW, Chat, Clock
@@ -258,3 +259,25 @@ async def test_stale_and_forged_buttons_lose_nothing(
     assert draft.id == (await _draft(sessions)).id
     await national.send("/broadcast cancel")
     assert "בוטלה" in national.text
+
+
+async def test_a_coordinator_demoted_after_the_preview_cannot_send_the_old_draft(
+    catalog: None, regional: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await _person(sessions, "7001", region="south", topic="youth-updates")
+    async with sessions() as session, session.begin():
+        person = await person_at(session, telegram_id=regional.address)
+        await grant(session, person, RoleScope.NATIONAL)
+    await regional.send("/broadcast")
+    await regional.send("מפגש פתוח לכל התנועה")
+    await regional.press("בלי קישור")
+    await regional.press("כל המנויים")
+    send = next(label for label in regional.labels if "לשלוח ל" in label)
+    async with sessions() as session, session.begin():
+        person = await person_at(session, telegram_id=regional.address)
+        await grant(session, person, RoleScope.REGIONAL, regions=["north"])
+    await regional.press(send)
+    assert "הכפתור הזה כבר לא בתוקף" in regional.text
+    broadcast = await _draft(sessions)
+    assert broadcast.status == BroadcastStatus.DRAFT
+    assert broadcast.reach == {"regions": ["north"], "tracks": []}
