@@ -100,7 +100,14 @@ class WhatsAppInbound:
             except Exception:
                 log.exception("whatsapp message from %s failed", incoming.address)
             # Read after the conversation: the message may have changed the person's language.
-            locale = await self._locale(incoming.address)
+            # A failed read must not cost the person the replies already committed.
+            try:
+                locale = await self._locale(incoming.address)
+            except Exception:
+                log.exception(
+                    "no stored language for %s; answering in the default", incoming.address
+                )
+                locale = self.engine.config.default_locale
             if replies is None:
                 replies = [Reply(gettext(locale, "error.internal"))]
             for reply in replies:
