@@ -108,3 +108,16 @@ async def save_state(session: AsyncSession, state: ConversationState, now: datet
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise ConcurrentUpdate(state.identity_id)
+
+
+async def offer_options(
+    session: AsyncSession, identity_id: int, menu: list[list[str]], now: datetime
+) -> None:
+    """A queued message showed these numbered options: the person's next "1" means its first,
+    not the first of whatever they were last shown. The version moves on, so an answer being
+    worked out from the older menu is retried against this one."""
+    await session.execute(
+        update(STATES)
+        .where(STATES.c.identity_id == identity_id)
+        .values(menu=menu, version=STATES.c.version + 1, updated_at=now)
+    )

@@ -23,10 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.types import reply_from_payload
 from models.base import utcnow
+from models.conversation import offer_options
 from models.outbox import Claim, OutboxStatus, Settlement, claim_due, settle, skip_pending
 from models.people import Channel, mark_blocked
 from scheduler.ratelimit import RateLimiter
 from scheduler.sender import (
+    NUMBERED,
     OutsideWindow,
     PermanentFailure,
     RecipientBlocked,
@@ -62,6 +64,8 @@ class Outcome:
     channel: Channel
     settlement: Settlement
     blocked: Claim | None = None
+    offered: tuple[int, list[list[str]]] | None = None
+    """(identity, [label, payload] pairs) a sent message numbered for a text-only channel."""
 
 
 Stored = Callable[[list[str]], Awaitable[None]]
@@ -147,9 +151,8 @@ class Dispatcher:
                 return Outcome(claim.channel, pending)
             await limiter.acquire(claim.address)
         try:
-            provider_id = await self.senders[claim.channel].send(
-                claim.address, reply_from_payload(claim.payload)
-            )
+            reply = reply_from_payload(claim.payload)
+            provider_id = await self.senders[claim.channel].send(claim.address, reply)
         except RetryLater as error:
             retry = self._retry(claim, str(error) or "retry later", error.retry_after)
             return Outcome(claim.channel, retry)
@@ -178,6 +181,9 @@ class Dispatcher:
             provider_id=provider_id,
             sent_at=self.clock(),
         )
+        options = [[b.label, b.payload] for b in reply.options()]
+        if options and claim.channel in NUMBERED:
+            return Outcome(claim.channel, sent, offered=(claim.identity_id, options))
         return Outcome(claim.channel, sent)
 
     def _retry(self, claim: Claim, error: str, retry_after: float | None) -> Settlement:
@@ -203,6 +209,8 @@ class Dispatcher:
                     claim = outcome.blocked
                     await mark_blocked(session, claim.channel, claim.address)
                     await skip_pending(session, claim.identity_id)
+                if outcome.offered is not None:
+                    await offer_options(session, *outcome.offered, self.clock())
         await self._tell_stored(outcomes)
 
     async def _tell_stored(self, outcomes: list[Outcome]) -> None:

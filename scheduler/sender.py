@@ -7,6 +7,9 @@ from typing import Protocol
 from handlers.types import Reply
 from models.people import Channel
 
+NUMBERED = frozenset({Channel.WHATSAPP, Channel.CONSOLE})
+"""Channels that show buttons as numbered options, answered by typing the number."""
+
 
 class RetryLater(Exception):
     """A temporary failure (429, 5xx, network): try again, after `retry_after` seconds if given."""

@@ -8,11 +8,12 @@ import json
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.newsletter import TopicStop
 from handlers.types import Button, Reply, reply_to_payload
 from models.catalog import Topic
 from models.outbox import OutboxMessage, OutboxStatus, enqueue
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
-from models.subscriptions import subscribe
+from models.subscriptions import Subscription, SubscriptionStatus, subscribe
 from scheduler.dispatcher import Dispatcher
 from tests.bot.whatsapp.conftest import NOA, TEMPLATE, StartWhatsApp, WhatsApp
 from tests.support import Clock
@@ -168,3 +169,24 @@ async def test_an_unsubscribed_number_is_skipped_and_marked_blocked(
         )
         assert await session.scalar(select(Person.id)) is not None
     assert status == IdentityStatus.BLOCKED
+
+
+async def test_typing_a_number_answers_the_bulletin_just_received_not_an_older_menu(
+    whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    identity = await noa_writes(whatsapp, sessions)  # she was last shown the main menu
+    async with sessions() as session, session.begin():
+        topic = await session.scalar(select(Topic).order_by(Topic.id))
+        assert topic is not None
+        stop = Button("🔕 הסרה", TopicStop(topic.id).pack())
+        bulletin = Reply("עלון חדש: מפגש קהילה ביום שישי", [[stop]])
+        payload = reply_to_payload(bulletin)
+        await enqueue(session, identity, "bulletin", payload, dedupe_key="b2", not_before=clock())
+    await Dispatcher(sessions, [whatsapp.channel.sender], clock=clock).run(until_idle=True)
+    assert "1. 🔕 הסרה" in whatsapp.standin.to(NOA)[-1].body
+
+    [answer] = await whatsapp.say("1")
+    assert "שאלה 1" not in answer.body  # the main menu's first option: tracks
+    async with sessions() as session:
+        status = await session.scalar(select(Subscription.status))
+        assert status == SubscriptionStatus.UNSUBSCRIBED
