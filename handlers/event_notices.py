@@ -7,6 +7,7 @@ at reminders' priority, in each person's own language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -58,23 +59,14 @@ async def announce_change(
 ) -> int:
     """Queue the new time and place to every registrant; returns how many were queued."""
     change = f"{now:%Y%m%dT%H%M%S%f}"  # each change is news of its own, even minutes apart
-    queued = 0
-    for registration, identity_id, locale in await _registrants(session, event):
-        if identity_id is None:
-            continue
-        t = Translator(locale or config.default_locale)
+
+    def notice(t: Translator, registration: Registration) -> Reply:
         button = Button(t("event_notice.mine"), MyRegistration(registration.id).pack())
-        reply = Reply(t("event_notice.changed", **_facts(t, event, config)), buttons=[[button]])
-        queued += await enqueue(
-            session,
-            identity_id,
-            CHANGED,
-            reply_to_payload(reply),
-            dedupe_key=f"{CHANGED}:{event.id}:{change}:{registration.id}",
-            priority=Priority.REMINDER,
-            not_before=now,
-        )
-    return queued
+        return Reply(t("event_notice.changed", **_facts(t, event, config)), buttons=[[button]])
+
+    registrants = await _registrants(session, event)
+    key = f"{CHANGED}:{event.id}:{change}"
+    return await _tell(session, registrants, config, now, CHANGED, key, notice)
 
 
 async def cancel_event(
@@ -103,19 +95,37 @@ async def cancel_event(
             .values(status=OutboxStatus.SKIPPED)
             .execution_options(synchronize_session=False)
         )
+
+    def notice(t: Translator, registration: Registration) -> Reply:
+        button = Button(t("menu.events"), EventList().pack())
+        return Reply(t("event_notice.cancelled", **_facts(t, event, config)), buttons=[[button]])
+
+    key = f"{CANCELLED}:{event.id}"
+    return await _tell(session, registrants, config, now, CANCELLED, key, notice)
+
+
+async def _tell(
+    session: AsyncSession,
+    registrants: list[tuple[Registration, int | None, str | None]],
+    config: EngineConfig,
+    now: datetime,
+    kind: str,
+    key: str,
+    notice: Callable[[Translator, Registration], Reply],
+) -> int:
+    """Queue `notice` to each registrant we can reach, in their language, at reminder priority;
+    `key` and the registration make each message once."""
     queued = 0
     for registration, identity_id, locale in registrants:
         if identity_id is None:
             continue
-        t = Translator(locale or config.default_locale)
-        button = Button(t("menu.events"), EventList().pack())
-        reply = Reply(t("event_notice.cancelled", **_facts(t, event, config)), buttons=[[button]])
+        reply = notice(Translator(locale or config.default_locale), registration)
         queued += await enqueue(
             session,
             identity_id,
-            CANCELLED,
+            kind,
             reply_to_payload(reply),
-            dedupe_key=f"{CANCELLED}:{event.id}:{registration.id}",
+            dedupe_key=f"{key}:{registration.id}",
             priority=Priority.REMINDER,
             not_before=now,
         )
