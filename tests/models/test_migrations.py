@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models.base import Base
-from models.db import upgrade
+from models.db import create_engine, upgrade
 
 
 async def test_upgraded_schema_matches_the_models(db: AsyncEngine) -> None:
@@ -25,3 +25,38 @@ async def test_upgrading_twice_is_harmless(db: AsyncEngine) -> None:
     async with db.connect() as conn:
         tables = await conn.run_sync(lambda c: c.dialect.get_table_names(c))
     assert {"people", "events", "registrations", "outbox", "audit_log"} <= set(tables)
+
+
+async def test_people_writing_from_whatsapp_keep_their_phone_verified_across_the_upgrade(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine, "0006")
+        async with engine.begin() as conn:
+            for person_id, phone, address in (
+                (1, "+972501111111", "whatsapp:+972501111111"),
+                (2, "+972502222222", "5002"),  # a Telegram user who typed a number
+            ):
+                await conn.execute(
+                    text(
+                        "INSERT INTO people (id, phone, interests, roles, created_at) "
+                        "VALUES (:id, :phone, '[]', '[]', CURRENT_TIMESTAMP)"
+                    ),
+                    {"id": person_id, "phone": phone},
+                )
+                channel = "whatsapp" if address.startswith("whatsapp:") else "telegram"
+                await conn.execute(
+                    text(
+                        "INSERT INTO channel_identities "
+                        "(person_id, channel, address, status, created_at) "
+                        "VALUES (:id, :channel, :address, 'active', CURRENT_TIMESTAMP)"
+                    ),
+                    {"id": person_id, "channel": channel, "address": address},
+                )
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            rows = await conn.execute(text("SELECT id, phone_verified FROM people ORDER BY id"))
+            assert [(row[0], bool(row[1])) for row in rows] == [(1, True), (2, False)]
+    finally:
+        await engine.dispose()

@@ -17,10 +17,35 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("phone_verified", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+    # A plain ADD COLUMN: a batch (copy-and-move) on SQLite would drop the table's AUTOINCREMENT,
+    # and deleted people's ids would be handed out again.
+    op.add_column(
+        "people",
+        sa.Column("phone_verified", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
+    # A phone someone writes from on WhatsApp is theirs: verified already.
+    people = sa.table(
+        "people",
+        sa.column("id", sa.Integer),
+        sa.column("phone", sa.String),
+        sa.column("phone_verified", sa.Boolean),
+    )
+    identities = sa.table(
+        "channel_identities",
+        sa.column("person_id", sa.Integer),
+        sa.column("channel", sa.String),
+        sa.column("address", sa.String),
+    )
+    whatsapp = sa.exists().where(
+        identities.c.person_id == people.c.id,
+        identities.c.channel == "whatsapp",
+        identities.c.address == sa.literal("whatsapp:").concat(people.c.phone),
+    )
+    op.execute(
+        people.update()
+        .where(people.c.phone.is_not(None), whatsapp)
+        .values(phone_verified=sa.true())
+    )
 
 
 def downgrade() -> None:

@@ -57,7 +57,9 @@ async def test_an_unexpected_failure_is_logged_and_the_person_told_in_their_lang
 
 async def test_sharing_my_phone_joins_the_person_known_from_whatsapp(running: RunningBot) -> None:
     async with running.app.sessions() as session, session.begin():
-        known = Person(name="Dan Cohen", phone="+972541112233", interests=[], roles=[])
+        known = Person(
+            name="Dan Cohen", phone="+972541112233", phone_verified=True, interests=[], roles=[]
+        )
         session.add(
             ChannelIdentity(
                 person=known, channel=Channel.WHATSAPP, address="whatsapp:+972541112233"
