@@ -124,6 +124,14 @@ async def identify(
     now: datetime,
 ) -> ChannelIdentity:
     """Find or create the identity (and its person) behind an inbound message, marking it seen."""
+    identity = await _identity_at(session, channel, address)
+    identity.seen(now, display_name)
+    await session.flush()
+    return identity
+
+
+async def _identity_at(session: AsyncSession, channel: Channel, address: str) -> ChannelIdentity:
+    """The identity at this address, or a new one with a new person (added, not flushed)."""
     identity = await session.scalar(
         select(ChannelIdentity).where(
             ChannelIdentity.channel == channel, ChannelIdentity.address == address
@@ -133,8 +141,6 @@ async def identify(
         person = Person(interests=[], roles=[])
         identity = ChannelIdentity(person=person, channel=channel, address=address)
         session.add(identity)
-    identity.seen(now, display_name)
-    await session.flush()
     return identity
 
 
@@ -153,17 +159,8 @@ async def person_at(
             if telegram_id is not None
             else (Channel.CONSOLE, f"console:{console_user}")
         )
-        identity = await session.scalar(
-            select(ChannelIdentity).where(
-                ChannelIdentity.channel == channel, ChannelIdentity.address == address
-            )
-        )
-        if identity is None:
-            identity = ChannelIdentity(
-                person=Person(interests=[], roles=[]), channel=channel, address=address
-            )
-            session.add(identity)
-            await session.flush()
+        identity = await _identity_at(session, channel, address)
+        await session.flush()
         return identity.person
     if phone is None:
         raise ValueError("a Telegram id, a console user or a phone is needed")
