@@ -8,6 +8,7 @@ from sqlalchemy import select
 from handlers.context import Ctx
 from handlers.events import title, when
 from models.broadcasts import AudienceKind
+from models.bulletin_service import topic_track
 from models.catalog import Event, EventStatus, Question, Topic, Track
 from models.discovery import option_label
 from models.localized import localized
@@ -56,7 +57,7 @@ async def choices(ctx: Ctx, authority: Authority, kind: AudienceKind) -> list[tu
 async def topic_in_reach(ctx: Ctx, authority: Authority, topic: Topic) -> bool:
     """A region's news or a track's updates belong to that region or track; a general bulletin
     is anyone's (a regional coordinator's copy reaches only their own people anyway)."""
-    track = await ctx.session.get(Track, topic.track_id) if topic.track_id else None
+    track = await topic_track(ctx.session, topic)
     if topic.region is None and track is None:
         return True
-    return authority.covers(region=topic.region, track=track.slug if track else None)
+    return authority.covers(region=topic.region, track=track)

@@ -12,11 +12,12 @@ from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.events import day, title
 from handlers.posters import EVENT_LINK, TOPIC_LINK, BadPayload, links, payload, poster
-from handlers.registrations_admin import events_within_reach
+from handlers.registrations_admin import events_within_reach, managed_event
 from handlers.router import Stale
 from handlers.types import Attachment, Button, Reply
 from models.audit import audit
-from models.catalog import Event, EventStatus, Topic, Track
+from models.bulletin_service import topic_track
+from models.catalog import EventStatus, Topic
 from models.localized import localized
 from models.roles import Authority
 
@@ -52,11 +53,6 @@ async def qr_command(ctx: Ctx, authority: Authority) -> list[Reply]:
     return [Reply(ctx.t("qr.choose"), buttons=buttons)]
 
 
-async def _topic_track(ctx: Ctx, topic: Topic) -> str | None:
-    track = await ctx.session.get(Track, topic.track_id) if topic.track_id else None
-    return track.slug if track else None
-
-
 @coordinator.callback(QrList)
 async def choose(ctx: Ctx, authority: Authority, choice: QrList) -> list[Reply]:
     """One page of the upcoming events, or the open topics, within this coordinator's reach."""
@@ -65,7 +61,7 @@ async def choose(ctx: Ctx, authority: Authority, choice: QrList) -> list[Reply]:
         for topic in await ctx.session.scalars(
             select(Topic).where(Topic.active.is_(True)).order_by(Topic.id)
         ):
-            if authority.covers(region=topic.region, track=await _topic_track(ctx, topic)):
+            if authority.covers(region=topic.region, track=await topic_track(ctx.session, topic)):
                 label = localized(topic.content, "title", ctx.locale)
                 options.append((label, QrTopic(topic.id).pack()))
     else:
@@ -86,10 +82,7 @@ async def choose(ctx: Ctx, authority: Authority, choice: QrList) -> list[Reply]:
 @coordinator.callback(QrEvent)
 async def event_poster(ctx: Ctx, authority: Authority, choice: QrEvent) -> list[Reply]:
     """The poster for an event within reach."""
-    event = await ctx.session.get(Event, choice.event_id)
-    if event is None or event.status == EventStatus.DRAFT:
-        raise Stale(choice.event_id)
-    await coordinator.require_event(ctx, authority, "qr", event)
+    event = await managed_event(ctx, authority, "qr", choice.event_id)
     return await _poster(ctx, authority, EVENT_LINK, event.slug, title(ctx, event))
 
 
@@ -105,7 +98,7 @@ async def topic_poster(ctx: Ctx, authority: Authority, choice: QrTopic) -> list[
         "qr",
         f"topic:{topic.slug}",
         region=topic.region,
-        track=await _topic_track(ctx, topic),
+        track=await topic_track(ctx.session, topic),
     )
     return await _poster(
         ctx, authority, TOPIC_LINK, topic.slug, localized(topic.content, "title", ctx.locale)

@@ -29,9 +29,8 @@ async def topics_in_reach(session: AsyncSession, authority: Authority) -> list[T
 
 async def topic_track(session: AsyncSession, topic: Topic) -> str | None:
     """The slug of the track whose updates the topic carries, if any."""
-    if topic.track_id is None:
-        return None
-    return await session.scalar(select(Track.slug).where(Track.id == topic.track_id))
+    track = await session.get(Track, topic.track_id) if topic.track_id else None
+    return track.slug if track else None
 
 
 def split_text(text: str) -> dict[str, str]:
