@@ -5,7 +5,7 @@ follow on the planner's next run. More seats are offered to the waiting list in 
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, true, update
+from sqlalchemy import true, update
 
 from handlers import coordinator, event_input
 from handlers.context import Ctx
@@ -13,13 +13,13 @@ from handlers.event_input import Problem
 from handlers.event_manage import Action, ManageStep, managed_event, overview
 from handlers.event_notices import announce_change
 from handlers.events import title
+from handlers.roster import counts
 from handlers.types import Reply
 from handlers.waitlist import announce_offer
 from models.audit import audit
 from models.catalog import Event, EventStatus
 from models.event_changes import Schedule
 from models.registration_service import offer_next
-from models.registrations import Registration, RegistrationStatus
 from models.roles import Authority
 
 
@@ -130,7 +130,8 @@ async def _set_capacity(ctx: Ctx, authority: Authority, event: Event, new: int |
         return Reply(ctx.t("manage_event.below_taken", taken=event.taken))
     ctx.end()
     offered = 0
-    while event.capacity is None or event.capacity > event.taken + await _offered(ctx, event):
+    held = (await counts(ctx.session, event)).offered  # seats kept for people deciding
+    while event.capacity is None or event.capacity > event.taken + held + offered:
         following = await offer_next(ctx.session, event.id, ctx.now)
         if following is None:
             break
@@ -147,13 +148,3 @@ async def _set_capacity(ctx: Ctx, authority: Authority, event: Event, new: int |
         offered=offered,
     )
     return await overview(ctx, event, ctx.t("manage_event.capacity_saved", offered=offered))
-
-
-async def _offered(ctx: Ctx, event: Event) -> int:
-    """Seats held for people deciding on an offer."""
-    count = await ctx.session.scalar(
-        select(func.count()).where(
-            Registration.event_id == event.id, Registration.status == RegistrationStatus.OFFERED
-        )
-    )
-    return int(count or 0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from handlers import coordinator
 from handlers.callback import CallbackData
@@ -16,11 +16,11 @@ from handlers.context import Ctx
 from handlers.coordinator import require_event
 from handlers.event_notices import cancel_event
 from handlers.events import card, day, title, when
+from handlers.roster import counts
 from handlers.router import Stale
 from handlers.types import Button, Reply
 from models.audit import audit
 from models.catalog import Event, EventStatus
-from models.registrations import Registration, RegistrationStatus
 from models.roles import Authority
 
 PAGE_SIZE = 8
@@ -99,23 +99,15 @@ async def managed_event(ctx: Ctx, authority: Authority, event_id: int, action: s
 
 async def overview(ctx: Ctx, event: Event, note: str | None = None) -> Reply:
     """The card people see, the registration counts, and the coordinator's buttons."""
-    counts = dict(
-        (
-            await ctx.session.execute(
-                select(Registration.status, func.count())
-                .where(Registration.event_id == event.id)
-                .group_by(Registration.status)
-            )
-        ).all()
-    )
+    numbers = await counts(ctx.session, event)
     lines = [note] if note else []
     lines += [(await card(ctx, event)).text]
     lines.append(
         ctx.t(
             "manage_event.counts",
-            confirmed=counts.get(RegistrationStatus.CONFIRMED, 0),
-            waitlisted=counts.get(RegistrationStatus.WAITLISTED, 0),
-            offered=counts.get(RegistrationStatus.OFFERED, 0),
+            confirmed=numbers.confirmed,
+            waitlisted=numbers.waitlisted,
+            offered=numbers.offered,
         )
     )
     if event.status == EventStatus.DRAFT:
