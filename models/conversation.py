@@ -110,14 +110,20 @@ async def save_state(session: AsyncSession, state: ConversationState, now: datet
         raise ConcurrentUpdate(state.identity_id)
 
 
+OFFER = (
+    update(STATES)
+    .where(STATES.c.identity_id == bindparam("offered_to"))
+    .values(menu=bindparam("menu"), version=STATES.c.version + 1, updated_at=bindparam("now"))
+)
+
+
 async def offer_options(
-    session: AsyncSession, identity_id: int, menu: list[list[str]], now: datetime
+    session: AsyncSession, offers: list[tuple[int, list[list[str]]]], now: datetime
 ) -> None:
-    """A queued message showed these numbered options: the person's next "1" means its first,
-    not the first of whatever they were last shown. The version moves on, so an answer being
-    worked out from the older menu is retried against this one."""
-    await session.execute(
-        update(STATES)
-        .where(STATES.c.identity_id == identity_id)
-        .values(menu=menu, version=STATES.c.version + 1, updated_at=now)
-    )
+    """Queued messages showed these numbered options (identity, [label, payload] pairs): each
+    person's next "1" means its first, not the first of whatever they were last shown. The
+    version moves on, so an answer being worked out from the older menu is retried."""
+    if offers:
+        await session.execute(
+            OFFER, [{"offered_to": identity, "menu": menu, "now": now} for identity, menu in offers]
+        )

@@ -181,9 +181,9 @@ class Dispatcher:
             provider_id=provider_id,
             sent_at=self.clock(),
         )
-        options = [[b.label, b.payload] for b in reply.options()]
-        if options and claim.channel in NUMBERED:
-            return Outcome(claim.channel, sent, offered=(claim.identity_id, options))
+        if claim.channel in NUMBERED and (options := reply.options()):
+            menu = [[b.label, b.payload] for b in options]
+            return Outcome(claim.channel, sent, offered=(claim.identity_id, menu))
         return Outcome(claim.channel, sent)
 
     def _retry(self, claim: Claim, error: str, retry_after: float | None) -> Settlement:
@@ -209,8 +209,8 @@ class Dispatcher:
                     claim = outcome.blocked
                     await mark_blocked(session, claim.channel, claim.address)
                     await skip_pending(session, claim.identity_id)
-                if outcome.offered is not None:
-                    await offer_options(session, *outcome.offered, self.clock())
+            offers = [outcome.offered for outcome in outcomes if outcome.offered is not None]
+            await offer_options(session, offers, self.clock())
         await self._tell_stored(outcomes)
 
     async def _tell_stored(self, outcomes: list[Outcome]) -> None:
