@@ -83,9 +83,10 @@ async def act_on(ctx: Ctx, authority: Authority, act: BroadcastAct) -> list[Repl
             raise Stale(broadcast.id)
         await audit(ctx.session, ctx.person.id, "broadcast.discard", f"broadcast:{broadcast.id}")
         return [Reply(ctx.t("broadcast.discarded"))]
-    if broadcast.reach != reach_of(authority):
+    reach = reach_of(authority)
+    if broadcast.reach != reach:
         # The author's role changed since the preview: what it promised no longer holds.
-        broadcast.reach = reach_of(authority)
+        broadcast.reach = reach
         raise Stale("reach")
     count = await count_recipients(ctx.session, broadcast)
     if not count:

@@ -199,8 +199,13 @@ def owns_phone(identity: ChannelIdentity, phone: str) -> bool:
 
 async def phone_taken(session: AsyncSession, identity: ChannelIdentity, phone: str) -> bool:
     """Whether attaching this unverified phone would raise PhoneTaken."""
-    owner = await session.scalar(select(Person.id).where(Person.phone == phone))
-    return owner is not None and owner != identity.person_id and not owns_phone(identity, phone)
+    owner = await session.scalar(select(Person).where(Person.phone == phone))
+    return _refused(identity, owner, verified=owns_phone(identity, phone))
+
+
+def _refused(identity: ChannelIdentity, owner: Person | None, *, verified: bool) -> bool:
+    """Someone else has the phone and nothing proves it is this identity's."""
+    return owner is not None and owner.id != identity.person_id and not verified
 
 
 async def attach_phone(
@@ -211,11 +216,11 @@ async def attach_phone(
     person has verified too joins the two — one person, several channels; one that another
     person merely typed is taken from them. An unverified phone someone else has: PhoneTaken."""
     verified = verified or owns_phone(identity, phone)
-    person = identity.person
     owner = await session.scalar(select(Person).where(Person.phone == phone))
+    if _refused(identity, owner, verified=verified):
+        raise PhoneTaken(phone)
+    person = identity.person
     if owner is not None and owner.id != person.id:
-        if not verified:
-            raise PhoneTaken(phone)
         if owner.phone_verified:
             await _join(session, identity, owner)
             return owner
