@@ -30,13 +30,20 @@ class Settings(BaseSettings):
     twilio_auth_token: SecretStr | None = None
     twilio_whatsapp_from: str | None = None
     twilio_api_base_url: str | None = None
-    twilio_template_content_sid: str | None = None
+    twilio_template_reminder: Annotated[dict[str, str], NoDecode] = {}
+    """Approved templates by purpose, per language: `he=HX…,en=HX…` (or one `HX…` for both);
+    README lists the text of each (bot/whatsapp/templates.py)."""
+    twilio_template_offer: Annotated[dict[str, str], NoDecode] = {}
+    twilio_template_notice: Annotated[dict[str, str], NoDecode] = {}
     twilio_quick_reply_content_sids: Annotated[dict[int, str], NoDecode] = {}
     """Quick-reply templates by their number of buttons: `2=HX…,3=HX…` (bot/whatsapp/menus.py)."""
     twilio_list_picker_content_sids: Annotated[dict[int, str], NoDecode] = {}
     """List-picker templates by their number of items: `4=HX…,5=HX…`."""
     whatsapp_messages_per_second: float = Field(default=80, gt=0)
     """The Twilio sender's throughput (80 by default; higher when Twilio raises it)."""
+    whatsapp_tier: int = Field(default=250, gt=0)
+    """The number's messaging tier: unique people it may start conversations with (templates,
+    outside the 24-hour window) per rolling 24 hours: 250, 1000, 10000, 100000."""
     public_base_url: str | None = None
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
@@ -67,6 +74,25 @@ class Settings(BaseSettings):
             if not count.strip().isdigit() or not CONTENT_SID.match(sid.strip()):
                 raise ValueError(f"{pair!r} is not COUNT=HX… (e.g. 3=HX0123…)")
             templates[int(count)] = sid.strip()
+        return templates
+
+    @field_validator(
+        "twilio_template_reminder",
+        "twilio_template_offer",
+        "twilio_template_notice",
+        mode="before",
+    )
+    @classmethod
+    def _sids_by_language(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        templates: dict[str, str] = {}
+        for pair in filter(None, (item.strip() for item in value.split(","))):
+            locale, _, sid = pair.rpartition("=")
+            locale = locale.strip() or "*"
+            if locale not in ("he", "en", "*") or not CONTENT_SID.match(sid.strip()):
+                raise ValueError(f"{pair!r} is not LANG=HX… (he=HX0123…,en=HX4567…) or HX…")
+            templates[locale] = sid.strip()
         return templates
 
     @field_validator("admin_phones")

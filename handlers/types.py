@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from models.people import Channel
@@ -36,12 +37,31 @@ class Attachment:
     data: bytes
 
 
+class TemplateKind(StrEnum):
+    """What an approved WhatsApp template says, for a message outside the 24-hour window:
+    REMINDER (event, time, code) and OFFER (event, deadline) say it in full or announce it;
+    NOTICE (the message's first line) only announces a message held until the person replies."""
+
+    REMINDER = "reminder"
+    OFFER = "offer"
+    NOTICE = "notice"
+
+
+@dataclass(frozen=True)
+class TemplateUse:
+    """The template a proactive message may go as, with its variables in order."""
+
+    kind: TemplateKind
+    variables: tuple[str, ...]
+
+
 @dataclass
 class Reply:
     """A message to show. `edit` asks channels that can to replace the pressed button's message;
     `request_contact` asks channels that can to offer a "share my phone" button; `edit_of`
     (queued messages only) names an earlier message of ours that channels able to edit
-    replace in place, such as a progress bar."""
+    replace in place, such as a progress bar. `template` (queued messages only) is the
+    approved template that can stand in for the message outside WhatsApp's 24-hour window."""
 
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
@@ -49,6 +69,7 @@ class Reply:
     edit: bool = False
     request_contact: bool = False
     edit_of: int | None = None
+    template: TemplateUse | None = None
 
     def options(self) -> list[Button]:
         """The buttons in reading order: the numbering text-only channels show."""
@@ -69,6 +90,11 @@ def reply_to_payload(reply: Reply) -> dict[str, Any]:
     }
     if reply.edit_of is not None:
         payload["edit_of"] = reply.edit_of
+    if reply.template is not None:
+        payload["template"] = {
+            "kind": reply.template.kind.value,
+            "variables": list(reply.template.variables),
+        }
     return payload
 
 
@@ -85,4 +111,11 @@ def reply_from_payload(payload: dict[str, Any]) -> Reply:
             for a in payload.get("attachments") or []
         ],
         edit_of=int(payload["edit_of"]) if payload.get("edit_of") else None,
+        template=_template(payload.get("template")),
     )
+
+
+def _template(value: Any) -> TemplateUse | None:
+    if not value:
+        return None
+    return TemplateUse(TemplateKind(value["kind"]), tuple(str(v) for v in value["variables"]))

@@ -13,7 +13,7 @@ from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.events import EventList, card, title
 from handlers.router import Stale, router
-from handlers.types import Button, Reply, reply_to_payload
+from handlers.types import Button, Reply, TemplateKind, TemplateUse, reply_to_payload
 from locales import DEFAULT_LOCALE, Translator
 from locales.dates import format_date_time
 from models.catalog import Event
@@ -61,11 +61,9 @@ async def announce_offer(session: AsyncSession, registration: Registration, now:
     if identity is None or event is None or registration.offer_expires_at is None:
         return
     t = Translator(identity.person.locale or DEFAULT_LOCALE)
-    text = t(
-        "waitlist.offer",
-        title=localized(event.content, "title", t.locale),
-        expires=format_date_time(registration.offer_expires_at, t.locale),
-    )
+    name = localized(event.content, "title", t.locale)
+    expires = format_date_time(registration.offer_expires_at, t.locale)
+    text = t("waitlist.offer", title=name, expires=expires)
     buttons = [
         [
             Button(t("waitlist.accept"), OfferAnswer(registration.id, True).pack()),
@@ -81,7 +79,8 @@ async def announce_offer(session: AsyncSession, registration: Registration, now:
     message.identity_id = identity.id
     message.kind = "waitlist_offer"
     message.priority = Priority.NOTICE
-    message.payload = reply_to_payload(Reply(text, buttons=buttons))
+    template = TemplateUse(TemplateKind.OFFER, (name, expires))
+    message.payload = reply_to_payload(Reply(text, buttons=buttons, template=template))
     message.status = OutboxStatus.PENDING
     message.not_before = now
     message.attempts = 0

@@ -4,6 +4,7 @@ from models.audit import AuditEntry
 from models.base import Base
 from models.broadcasts import Broadcast, BroadcastStatus
 from models.bulletins import Bulletin, BulletinStatus
+from models.calendar_links import CalendarLink
 from models.catalog import Event, EventKind, EventStatus, Question, Topic, TopicKind, Track
 from models.conversation import ConversationState
 from models.outbox import OutboxMessage, OutboxStatus
@@ -14,6 +15,7 @@ from models.reports import EarlyReport
 from models.roles import CoordinatorRole, RoleScope
 from models.shared_files import SharedFile
 from models.subscriptions import ConsentAction, ConsentRecord, Subscription, SubscriptionStatus
+from models.whatsapp_reach import WhatsAppReach
 
 __all__ = [
     "AuditEntry",
@@ -22,6 +24,7 @@ __all__ = [
     "BroadcastStatus",
     "Bulletin",
     "BulletinStatus",
+    "CalendarLink",
     "Channel",
     "ChannelIdentity",
     "ConsentAction",
@@ -48,4 +51,5 @@ __all__ = [
     "Topic",
     "TopicKind",
     "Track",
+    "WhatsAppReach",
 ]

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, JSONType, UTCDateTime, utcnow
-from models.outbox import OutboxMessage, OutboxStatus
+from models.outbox import WAITING, OutboxMessage, OutboxStatus
 from models.people import ChannelIdentity
 from models.subscriptions import consented
 
@@ -142,7 +142,10 @@ class Tally:
 async def tally(session: AsyncSession, broadcast_id: int) -> Tally:
     """Count the copies by outcome, in one query."""
     status, error = OutboxMessage.status, OutboxMessage.last_error
-    sent = status.in_([OutboxStatus.SENT, OutboxStatus.DELIVERED, OutboxStatus.READ])
+    # A held copy's notice went out; the text follows when the person answers it.
+    sent = status.in_(
+        [OutboxStatus.SENT, OutboxStatus.DELIVERED, OutboxStatus.READ, OutboxStatus.HELD]
+    )
     skipped = status == OutboxStatus.SKIPPED
     withheld = and_(skipped, error.in_([CANCELLED, WITHDRAWN]))
     blocked = and_(skipped, or_(error.is_(None), error.not_in([CANCELLED, WITHDRAWN])))
@@ -172,7 +175,7 @@ async def cancel(session: AsyncSession, broadcast: Broadcast) -> bool:
         return False
     await session.execute(
         update(OutboxMessage)
-        .where(_copies(broadcast.id), OutboxMessage.status == OutboxStatus.PENDING)
+        .where(_copies(broadcast.id), OutboxMessage.status.in_(WAITING))
         .values(status=OutboxStatus.SKIPPED, last_error=CANCELLED)
         .execution_options(synchronize_session=False)
     )
@@ -206,7 +209,7 @@ async def withdraw_unconsented(session: AsyncSession, broadcast: Broadcast) -> i
         update(OutboxMessage)
         .where(
             _copies(broadcast.id),
-            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.status.in_(WAITING),
             OutboxMessage.identity_id.in_(withdrawn),
         )
         .values(status=OutboxStatus.SKIPPED, last_error=WITHDRAWN)

@@ -36,8 +36,10 @@ from models.people import Channel, ChannelIdentity, IdentityStatus
 
 class OutboxStatus(StrEnum):
     """PENDING → SENDING (claimed by a dispatcher) → SENT → DELIVERED → READ;
-    SENDING → PENDING again after a retryable error; FAILED when retries run out or the
-    provider refuses; SKIPPED when the recipient blocked us or withdrew consent."""
+    SENDING → PENDING again after a retryable error or to wait for a send budget; FAILED when
+    retries run out or the provider refuses; SKIPPED when the recipient blocked us or withdrew
+    consent; SENDING → HELD when only a notice could go (WhatsApp outside its 24-hour window),
+    and HELD → PENDING the moment the person writes back."""
 
     PENDING = "pending"
     SENDING = "sending"
@@ -46,6 +48,13 @@ class OutboxStatus(StrEnum):
     READ = "read"
     FAILED = "failed"
     SKIPPED = "skipped"
+    HELD = "held"
+
+
+REPLY_KIND = "reply"
+"""A reply sent in a conversation, recorded after the fact (`record_reply`), never queued."""
+WAITING = (OutboxStatus.PENDING, OutboxStatus.HELD)
+"""Queued and not yet sent in full: what a block, a cancellation or a withdrawal skips."""
 
 
 class Priority:
@@ -205,7 +214,7 @@ async def claim_due(
             identity_id=row.identity_id,
             channel=Channel(row.channel),
             address=row.address,
-            blocked=row.status == IdentityStatus.BLOCKED,
+            blocked=row.status != IdentityStatus.ACTIVE,
             payload=row.payload,
             attempts=row.attempts,
         )
@@ -269,14 +278,79 @@ async def settle(session: AsyncSession, worker: str, settlements: Sequence[Settl
 
 
 async def skip_pending(session: AsyncSession, identity_id: int) -> int:
-    """Skip everything still queued for an identity (they blocked us); returns how many."""
+    """Skip everything still queued or held for an identity (they blocked us, or the address
+    is invalid); returns how many."""
     result = await session.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.identity_id == identity_id,
-            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.status.in_(WAITING),
         )
         .values(status=OutboxStatus.SKIPPED)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def release_held(session: AsyncSession, identity_id: int, now: datetime) -> int:
+    """The person wrote back: what was held for them is due now; returns how many."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.identity_id == identity_id,
+            OutboxMessage.status == OutboxStatus.HELD,
+        )
+        .values(status=OutboxStatus.PENDING, not_before=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def noticed_since(session: AsyncSession, identity_id: int, since: datetime) -> bool:
+    """Whether a message held for this identity was announced (a notice sent) since then."""
+    found = await session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.identity_id == identity_id,
+            OutboxMessage.status == OutboxStatus.HELD,
+            OutboxMessage.sent_at > since,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+async def record_reply(
+    session: AsyncSession,
+    channel: Channel,
+    address: str,
+    payload: dict[str, Any],
+    now: datetime,
+    *,
+    provider_id: str | None = None,
+    error: str | None = None,
+) -> None:
+    """Note a reply sent in a conversation rather than through the queue — a file, or a send
+    that failed — so the failure, or the provider's later report on it, is on record."""
+    identity_id = await session.scalar(
+        select(ChannelIdentity.id).where(
+            ChannelIdentity.channel == channel, ChannelIdentity.address == address
+        )
+    )
+    if identity_id is None:
+        return
+    session.add(
+        OutboxMessage(
+            identity_id=identity_id,
+            kind=REPLY_KIND,
+            priority=Priority.INTERACTIVE,
+            payload=payload,
+            not_before=now,
+            status=OutboxStatus.FAILED if error else OutboxStatus.SENT,
+            attempts=1,
+            provider_id=provider_id,
+            last_error=error,
+            created_at=now,
+            sent_at=None if error else now,
+        )
+    )

@@ -36,11 +36,13 @@ class Channel(StrEnum):
 
 
 class IdentityStatus(StrEnum):
-    """An identity is ACTIVE until the platform tells us the person blocked us (BLOCKED);
+    """An identity is ACTIVE until the platform tells us the person blocked us (BLOCKED) or
+    the address cannot receive messages at all (INVALID, e.g. a number without WhatsApp);
     a new inbound message from them makes it ACTIVE again."""
 
     ACTIVE = "active"
     BLOCKED = "blocked"
+    INVALID = "invalid"
 
 
 class Person(Base):
@@ -178,12 +180,18 @@ async def person_at(
     return person
 
 
-async def mark_blocked(session: AsyncSession, channel: Channel, address: str) -> None:
-    """The platform says this person blocked us: send them nothing until they write again."""
+async def mark_blocked(
+    session: AsyncSession,
+    channel: Channel,
+    address: str,
+    status: IdentityStatus = IdentityStatus.BLOCKED,
+) -> None:
+    """The platform says this person blocked us (or cannot be reached at this address): send
+    them nothing until they write again."""
     await session.execute(
         update(ChannelIdentity)
         .where(ChannelIdentity.channel == channel, ChannelIdentity.address == address)
-        .values(status=IdentityStatus.BLOCKED)
+        .values(status=status)
     )
 
 

@@ -25,10 +25,12 @@ from handlers.types import reply_from_payload
 from models.base import utcnow
 from models.conversation import offer_options
 from models.outbox import Claim, OutboxStatus, Settlement, claim_due, settle, skip_pending
-from models.people import Channel, mark_blocked
+from models.people import Channel, IdentityStatus, mark_blocked
 from scheduler.ratelimit import RateLimiter
 from scheduler.sender import (
     NUMBERED,
+    Deferred,
+    Held,
     OutsideWindow,
     PermanentFailure,
     RecipientBlocked,
@@ -64,6 +66,7 @@ class Outcome:
     channel: Channel
     settlement: Settlement
     blocked: Claim | None = None
+    mark: IdentityStatus = IdentityStatus.BLOCKED
     offered: tuple[int, list[list[str]]] | None = None
     """(identity, [label, payload] pairs) a sent message numbered for a text-only channel."""
 
@@ -163,7 +166,23 @@ class Dispatcher:
                 claim.attempts + 1,
                 last_error=str(error) or "blocked",
             )
-            return Outcome(claim.channel, skipped, blocked=claim)
+            return Outcome(claim.channel, skipped, blocked=claim, mark=error.status)
+        except Deferred as error:
+            later = self.clock() + error.delay
+            waits = Settlement(
+                claim.id, OutboxStatus.PENDING, claim.attempts, later, last_error=str(error)
+            )
+            return Outcome(claim.channel, waits)
+        except Held as error:
+            held = Settlement(
+                claim.id,
+                OutboxStatus.HELD,
+                claim.attempts + 1,
+                provider_id=error.provider_id,
+                last_error=str(error),
+                sent_at=self.clock(),
+            )
+            return Outcome(claim.channel, held)
         except (OutsideWindow, PermanentFailure) as error:
             reason = str(error) or type(error).__name__
             failed = Settlement(
@@ -207,7 +226,7 @@ class Dispatcher:
             for outcome in outcomes:
                 if outcome.blocked is not None:
                     claim = outcome.blocked
-                    await mark_blocked(session, claim.channel, claim.address)
+                    await mark_blocked(session, claim.channel, claim.address, outcome.mark)
                     await skip_pending(session, claim.identity_id)
             offers = [outcome.offered for outcome in outcomes if outcome.offered is not None]
             await offer_options(session, offers, self.clock())

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import EngineConfig
 from handlers.my import MyRegistration
-from handlers.types import Button, Reply, reply_to_payload
+from handlers.types import Button, Reply, TemplateKind, TemplateUse, reply_to_payload
 from locales import Translator
 from locales.dates import format_span
 from models.audience import reachable_identity
@@ -144,12 +144,15 @@ def _payload(plan: Planned, timezone: str) -> dict[str, Any]:
     t = Translator(plan.locale)
     event = plan.event
     place = localized(event.content, "place", t.locale)
+    name = localized(event.content, "title", t.locale)
+    when = format_span(event.starts_at, event.ends_at, t.locale, timezone)
     text = t(
         "reminder.message",
-        title=localized(event.content, "title", t.locale),
-        when=format_span(event.starts_at, event.ends_at, t.locale, timezone),
+        title=name,
+        when=when,
         place=t("reminder.place", place=place) if place else "",
         code=plan.checkin_code,
     )
     button = Button(t("reminder.manage"), MyRegistration(plan.registration_id).pack())
-    return reply_to_payload(Reply(text, buttons=[[button]]))
+    template = TemplateUse(TemplateKind.REMINDER, (name, when, plan.checkin_code))
+    return reply_to_payload(Reply(text, buttons=[[button]], template=template))

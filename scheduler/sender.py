@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Protocol
 
 from handlers.types import Reply
-from models.people import Channel
+from models.people import Channel, IdentityStatus
 
 NUMBERED = frozenset({Channel.WHATSAPP, Channel.CONSOLE})
 """Channels that show buttons as numbered options, answered by typing the number."""
@@ -20,7 +21,30 @@ class RetryLater(Exception):
 
 
 class RecipientBlocked(Exception):
-    """The person blocked us (Telegram 403): deactivate the identity, skip what is queued."""
+    """The person blocked us (Telegram 403, WhatsApp 63014) or the address cannot receive
+    messages (WhatsApp 63024): mark the identity with `status`, skip what is queued."""
+
+    def __init__(self, reason: str, status: IdentityStatus = IdentityStatus.BLOCKED) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+class Deferred(Exception):
+    """Not now, through no fault of the message: a send budget (WhatsApp's messaging tier) is
+    spent. Queue it again after `delay`, without counting an attempt."""
+
+    def __init__(self, reason: str, delay: timedelta) -> None:
+        super().__init__(reason)
+        self.delay = delay
+
+
+class Held(Exception):
+    """Only a notice could go (WhatsApp, outside the 24-hour window): the message itself waits
+    until the person writes back. `provider_id` is the notice's, when one was sent."""
+
+    def __init__(self, reason: str, provider_id: str | None = None) -> None:
+        super().__init__(reason)
+        self.provider_id = provider_id
 
 
 class OutsideWindow(Exception):

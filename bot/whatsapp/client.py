@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import aiohttp
 from twilio.base.exceptions import TwilioRestException
@@ -14,15 +15,32 @@ from twilio.rest import Client
 from bot.settings import Settings, SettingsError
 from bot.whatsapp.menus import Menus, as_content
 from bot.whatsapp.render import bodies
-from handlers.types import Reply
-from scheduler.sender import OutsideWindow, PermanentFailure, RecipientBlocked, RetryLater
+from bot.whatsapp.templates import Templates, variables
+from handlers.types import Reply, TemplateKind, TemplateUse
+from models.people import IdentityStatus
+from scheduler.sender import (
+    Deferred,
+    OutsideWindow,
+    PermanentFailure,
+    RecipientBlocked,
+    RetryLater,
+)
 
 log = logging.getLogger(__name__)
 
 OUTSIDE_WINDOW = 63016
 UNSUBSCRIBED = 21610
-TEMPLATE_TEXT_LIMIT = 1000
-"""WhatsApp cuts template variables longer than about 1,024 characters."""
+BLOCKED_BY_USER = 63014
+INVALID_RECIPIENT = 63024
+TIER_REACHED = 63018
+UNREACHABLE = {
+    UNSUBSCRIBED: IdentityStatus.BLOCKED,
+    BLOCKED_BY_USER: IdentityStatus.BLOCKED,
+    INVALID_RECIPIENT: IdentityStatus.INVALID,
+}
+"""Errors after which nothing more should go to the address until the person writes."""
+NEXT_DAY = timedelta(hours=24)
+"""Past the messaging tier (63018) a slot frees within a rolling day."""
 STATUS_PATH = "/whatsapp/status"
 
 
@@ -34,8 +52,10 @@ class TwilioConfig:
     """Our number as Twilio writes it: whatsapp:+972…"""
     public_base_url: str
     api_base_url: str | None = None
-    template_sid: str | None = None
+    templates: Templates = field(default_factory=Templates)
     menus: Menus = field(default_factory=Menus)
+    tier: int = 250
+    """Unique people a day the number may start conversations with (its messaging tier)."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TwilioConfig | None:
@@ -59,11 +79,18 @@ class TwilioConfig:
             sender=sender if sender.startswith("whatsapp:") else f"whatsapp:{sender}",
             public_base_url=settings.public_base_url,
             api_base_url=settings.twilio_api_base_url,
-            template_sid=settings.twilio_template_content_sid,
+            templates=Templates(
+                {
+                    TemplateKind.REMINDER: settings.twilio_template_reminder,
+                    TemplateKind.OFFER: settings.twilio_template_offer,
+                    TemplateKind.NOTICE: settings.twilio_template_notice,
+                }
+            ),
             menus=Menus(
                 settings.twilio_quick_reply_content_sids,
                 settings.twilio_list_picker_content_sids,
             ),
+            tier=settings.whatsapp_tier,
         )
 
 
@@ -86,35 +113,51 @@ class Outbound:
         self, to: str, reply: Reply, media_urls: list[str], *, locale: str, reported: bool
     ) -> str:
         """Free-form (inside the 24-hour window): the options as buttons when a template can
-        carry them, else numbered text; returns the last message's sid. With `reported`, Twilio
-        reports on that message's fate (an outbox row records it); replies in a conversation go
-        unreported, as nothing would record their reports."""
+        carry them, else numbered text; then the files, in a call of their own, so a file
+        Twilio refuses never costs the text. Returns the last message's sid. With `reported`,
+        Twilio reports on that message's fate (an outbox row records it)."""
+        sid = await self.send_text(to, reply, locale=locale, reported=reported and not media_urls)
+        if media_urls:
+            sid = await self.send_media(to, media_urls, reported=reported)
+        return sid
+
+    async def send_text(self, to: str, reply: Reply, *, locale: str, reported: bool) -> str:
+        """The reply's text and options, without its files; returns the last message's sid."""
         content = as_content(reply, self.config.menus, locale)
         if content is not None:
-            variables = json.dumps(content.variables, ensure_ascii=False)
+            sid = ""
+            if content.lead is not None:
+                sid = await self._create(to, False, body=content.lead)
             try:
                 return await self._create(
-                    to, reported, content_sid=content.sid, content_variables=variables
+                    to,
+                    reported,
+                    content_sid=content.sid,
+                    content_variables=json.dumps(content.variables, ensure_ascii=False),
                 )
             except PermanentFailure as error:
                 # A template deleted or changed in Twilio's console: numbered text still works.
                 log.warning("content %s refused, sending numbered text: %s", content.sid, error)
+                if sid:
+                    reply = Reply("", buttons=reply.buttons)
         texts = bodies(reply)
         sid = ""
         for n, text in enumerate(texts, 1):
-            last = n == len(texts)
-            media = media_urls if last and media_urls else None
-            sid = await self._create(to, reported and last, body=text, media_url=media)
+            sid = await self._create(to, reported and n == len(texts), body=text)
         return sid
 
-    async def send_template(self, to: str, text: str) -> str:
-        """The approved template, its one variable carrying the message; always reported."""
-        if self.config.template_sid is None:
-            raise OutsideWindow("outside 24h window, no template")
-        variables = json.dumps({"1": text[:TEMPLATE_TEXT_LIMIT]}, ensure_ascii=False)
-        return await self._create(
-            to, True, content_sid=self.config.template_sid, content_variables=variables
-        )
+    async def send_media(self, to: str, media_urls: list[str], *, reported: bool) -> str:
+        """Files alone, one call for all of them."""
+        return await self._create(to, reported, media_url=media_urls)
+
+    async def send_template(self, to: str, use: TemplateUse, locale: str) -> str:
+        """An approved template with its variables cleaned by rule; always reported.
+        OutsideWindow when none of this kind is configured."""
+        sid = self.config.templates.sid(use.kind, locale)
+        if sid is None:
+            raise OutsideWindow(f"outside 24h window, no {use.kind} template")
+        content = json.dumps(variables(use), ensure_ascii=False)
+        return await self._create(to, True, content_sid=sid, content_variables=content)
 
     async def _create(self, to: str, reported: bool, **fields: object) -> str:
         args = {k: v for k, v in fields.items() if v is not None}
@@ -136,8 +179,10 @@ def _meaning(error: TwilioRestException) -> Exception:
     reason = f"{error.code or error.status}: {error.msg}"
     if error.code == OUTSIDE_WINDOW:
         return OutsideWindow(reason)
-    if error.code == UNSUBSCRIBED:
-        return RecipientBlocked(reason)
+    if error.code in UNREACHABLE:
+        return RecipientBlocked(reason, UNREACHABLE[error.code])
+    if error.code == TIER_REACHED:
+        return Deferred(reason, NEXT_DAY)
     if error.status == 429 or error.status >= 500:
         return RetryLater(reason)
     return PermanentFailure(reason)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,11 +17,13 @@ from starlette.routing import Route
 
 from bot.whatsapp.client import Outbound
 from bot.whatsapp.media import MediaShelf
+from bot.whatsapp.render import render
 from bot.whatsapp.signature import Signatures
 from handlers.engine import Engine
 from handlers.types import Incoming, Reply
 from locales import gettext
 from models.base import utcnow
+from models.outbox import record_reply, release_held
 from models.people import Channel, ChannelIdentity, Person, mark_blocked
 from models.receipts import first_receipt
 from scheduler.sender import RecipientBlocked, RetryLater
@@ -54,6 +57,16 @@ def parse(params: dict[str, str]) -> Incoming | None:
         media=media,
         display_name=params.get("ProfileName") or None,
     )
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What became of one send: Twilio's sid, or the error; `go_on` is False when nothing
+    more should go to this person now."""
+
+    sid: str | None = None
+    error: str | None = None
+    go_on: bool = True
 
 
 class WhatsAppInbound:
@@ -112,31 +125,87 @@ class WhatsAppInbound:
                 replies = [Reply(gettext(locale, "error.internal"))]
             for reply in replies:
                 if not await self.deliver(incoming.address, reply, locale):
-                    return
+                    break
+            await self._release(incoming.address)
 
     async def deliver(self, address: str, reply: Reply, locale: str) -> bool:
-        """Send one reply, trying again on temporary errors; False when the rest should not go."""
+        """Send one reply: its text, then its files in a call of their own, so a refused file
+        never costs the text. Failures are recorded; False when the rest should not go."""
+        if render(reply).strip():
+            sent = await self._attempt(
+                address,
+                lambda: self.outbound.send_text(address, reply, locale=locale, reported=False),
+            )
+            if sent.error is not None:
+                await self._record(address, reply, sent)
+            if not sent.go_on or sent.error is not None:
+                return False
+        if not reply.attachments:
+            return True
         media: list[str] | None = None
+
+        async def send_files() -> str:
+            nonlocal media
+            if media is None:  # shelved once, however many tries the send takes
+                media = await self.shelf.put(reply.attachments)
+            return await self.outbound.send_media(address, media, reported=True)
+
+        sent = await self._attempt(address, send_files)
+        # Recorded either way: Twilio may still refuse the file after accepting the call.
+        await self._record(address, reply, sent)
+        return sent.go_on
+
+    async def _attempt(self, address: str, send: Callable[[], Awaitable[str]]) -> Sent:
+        """Send, trying again on temporary errors; marks the identity when it is unreachable."""
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                if media is None:  # shelved once, however many tries the send takes
-                    media = await self.shelf.put(reply.attachments)
-                await self.outbound.send_reply(address, reply, media, locale=locale, reported=False)
-                return True
+                return Sent(await send())
             except RetryLater as error:
                 if attempt == ATTEMPTS:
                     log.error("reply to %s not sent after %d tries: %s", address, attempt, error)
-                    return False
+                    return Sent(error=str(error))
                 await asyncio.sleep(error.retry_after or attempt)
             except RecipientBlocked as error:
                 log.info("%s cannot receive our messages: %s", address, error)
                 async with self.engine.sessions() as session, session.begin():
-                    await mark_blocked(session, Channel.WHATSAPP, address)
-                return False
-            except Exception:
+                    await mark_blocked(session, Channel.WHATSAPP, address, error.status)
+                return Sent(error=str(error), go_on=False)
+            except Exception as error:
                 log.exception("reply to %s not sent", address)
-                return False
-        return False
+                return Sent(error=str(error) or type(error).__name__)
+        raise AssertionError("unreachable")
+
+    async def _record(self, address: str, reply: Reply, sent: Sent) -> None:
+        payload = {"text": reply.text, "files": [a.filename for a in reply.attachments]}
+        try:
+            async with self.engine.sessions() as session, session.begin():
+                await record_reply(
+                    session,
+                    Channel.WHATSAPP,
+                    address,
+                    payload,
+                    self.clock(),
+                    provider_id=sent.sid,
+                    error=sent.error,
+                )
+        except Exception:
+            log.exception("could not record a reply to %s", address)
+
+    async def _release(self, address: str) -> None:
+        """The person's message opened the window: what was held for them goes now."""
+        try:
+            async with self.engine.sessions() as session, session.begin():
+                identity_id = await session.scalar(
+                    select(ChannelIdentity.id).where(
+                        ChannelIdentity.channel == Channel.WHATSAPP,
+                        ChannelIdentity.address == address,
+                    )
+                )
+                if identity_id is not None:
+                    await release_held(session, identity_id, self.clock())
+        except Exception:
+            # Held messages stay held until the next message: nothing is lost.
+            log.exception("releasing held messages for %s failed", address)
 
     async def _locale(self, address: str) -> str:
         async with self.engine.sessions() as session:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.settings import SettingsError
+from bot.whatsapp.render import BODY_LIMIT, width
 from handlers.types import Reply
 from locales import gettext
 
@@ -50,35 +51,40 @@ class Menus:
 class Content:
     sid: str
     variables: dict[str, str]
+    lead: str | None = None
+    """Text sent as a plain message just before: a variable cannot hold several lines."""
 
 
-def width(text: str) -> int:
-    """The length as WhatsApp may count it: in UTF-16 units, where most emoji count twice.
-    The stricter reading: a label that fits by it fits however WhatsApp counts."""
-    return len(text.encode("utf-16-le")) // 2
+def one_line(text: str) -> bool:
+    """Whether a text may be a variable as it is: no newline, tab or run of 4+ spaces (63013)."""
+    return "\n" not in text and "\t" not in text and "\r" not in text and "    " not in text
 
 
 def as_content(reply: Reply, menus: Menus, locale: str) -> Content | None:
     """The reply as a quick reply (preferred: one tap) or a list picker, if a template for its
     number of options is configured and every text fits; else None."""
     options = reply.options()
-    if not options or reply.attachments or not reply.text.strip() or width(reply.text) > BODY:
+    text = reply.text.strip()
+    if not options or not text or width(text) > BODY_LIMIT:
         return None
-    if any(len(option.payload) > OPTION_ID for option in options):
+    if any(len(o.payload) > OPTION_ID or not one_line(o.label + o.payload) for o in options):
         return None
+    # A text of several lines goes just before, as it is; the template's body asks to choose.
+    lead = None if one_line(text) and width(text) <= BODY else text
+    body = gettext(locale, "whatsapp.choose") if lead else text
     labels = [option.label for option in options]
     quick_reply = menus.quick_replies.get(len(options))
     if quick_reply and all(width(label) <= QUICK_REPLY_TITLE for label in labels):
-        variables = {"1": reply.text}
+        variables = {"1": body}
         for k, option in enumerate(options, 1):
             variables[str(2 * k)] = option.label
             variables[str(2 * k + 1)] = option.payload
-        return Content(quick_reply, variables)
+        return Content(quick_reply, variables, lead)
     list_picker = menus.list_pickers.get(len(options))
     if list_picker and all(width(label) <= LIST_ITEM for label in labels):
-        variables = {"1": reply.text, "2": gettext(locale, "whatsapp.list_button")}
+        variables = {"1": body, "2": gettext(locale, "whatsapp.list_button")}
         for k, option in enumerate(options, 1):
             variables[str(2 * k + 1)] = option.label
             variables[str(2 * k + 2)] = option.payload
-        return Content(list_picker, variables)
+        return Content(list_picker, variables, lead)
     return None

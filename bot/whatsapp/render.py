@@ -5,7 +5,12 @@ from __future__ import annotations
 from handlers.types import Reply
 
 BODY_LIMIT = 1600
-"""Twilio refuses a WhatsApp body longer than this many characters."""
+"""Twilio refuses a WhatsApp body longer than this, counted in UTF-16 units."""
+
+
+def width(text: str) -> int:
+    """The length as Twilio counts it: in UTF-16 units, where most emoji count twice."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def render(reply: Reply) -> str:
@@ -14,18 +19,29 @@ def render(reply: Reply) -> str:
     return "\n\n".join([reply.text, "\n".join(options)]) if options else reply.text
 
 
+def _fitting(text: str, limit: int) -> int:
+    """How many characters of `text` fit in `limit` UTF-16 units."""
+    units = 0
+    for index, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > limit:
+            return index
+    return len(text)
+
+
 def split(text: str, limit: int = BODY_LIMIT) -> list[str]:
-    """Bodies of at most `limit` characters, cut at paragraph or line ends where possible."""
+    """Bodies of at most `limit` UTF-16 units, cut at paragraph or line ends where possible."""
     parts: list[str] = []
     rest = text.strip()
-    while len(rest) > limit:
-        cut = rest.rfind("\n\n", 0, limit + 1)
+    while width(rest) > limit:
+        room = _fitting(rest, limit)
+        cut = rest.rfind("\n\n", 0, room + 1)
         if cut <= 0:
-            cut = rest.rfind("\n", 0, limit + 1)
+            cut = rest.rfind("\n", 0, room + 1)
         if cut <= 0:
-            cut = rest.rfind(" ", 0, limit + 1)
+            cut = rest.rfind(" ", 0, room + 1)
         if cut <= 0:
-            cut = limit
+            cut = room
         parts.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if rest or not parts:

@@ -1,5 +1,8 @@
-"""The outbox's way out to WhatsApp: free-form inside the 24-hour window, the approved template
-outside it, Telegram when there is no template and the person is there too.
+"""The outbox's way out to WhatsApp: free-form inside the 24-hour window; outside it, the
+approved template for the message's purpose or a notice that a message waits (the message is
+held and sent in full the moment the person writes back); Telegram when no template is
+configured and the person is there too. Starting conversations outside the window counts
+against the number's messaging tier: past it, messages wait for a free slot.
 
 The dispatcher hands a sender only the address and the reply, not the row's kind, so consent is
 judged from the person's record: a proactive message goes to people who granted consent to a
@@ -12,29 +15,23 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.whatsapp.client import Outbound
 from bot.whatsapp.media import MediaShelf
-from bot.whatsapp.render import render
-from handlers.types import Reply, reply_to_payload
+from bot.whatsapp.templates import STANDS_ALONE, notice
+from handlers.types import Reply, TemplateUse, reply_to_payload
 from models.base import utcnow
-from models.outbox import Priority, enqueue
+from models.outbox import Priority, enqueue, noticed_since
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
 from models.subscriptions import has_consent
-from scheduler.sender import OutsideWindow, PermanentFailure
+from models.whatsapp_reach import ROLLING, reserve, window_open
+from scheduler.sender import Deferred, Held, OutsideWindow, PermanentFailure
 
-WINDOW = timedelta(hours=24)
 FALLBACK_KIND = "whatsapp_fallback"
-
-
-def window_open(identity: ChannelIdentity, now: datetime) -> bool:
-    """WhatsApp allows free-form messages for 24 hours after the person last wrote."""
-    last = identity.last_inbound_at
-    return last is not None and now - last < WINDOW
 
 
 class WhatsAppSender:
@@ -55,7 +52,7 @@ class WhatsAppSender:
         self.clock = clock
 
     async def send(self, address: str, reply: Reply) -> str | None:
-        """Deliver one queued reply, or raise why it could not go by WhatsApp."""
+        """Deliver one queued reply, or raise why it could not go (now) by WhatsApp."""
         async with self.sessions() as session:
             found = (
                 await session.execute(
@@ -72,22 +69,48 @@ class WhatsAppSender:
             identity, locale = found
             if not await has_consent(session, identity.person_id):
                 raise PermanentFailure("no recorded consent for proactive messages")
-            person_id, open_now = identity.person_id, window_open(identity, self.clock())
+            identity_id, person_id = identity.id, identity.person_id
+            open_now = window_open(identity.last_inbound_at, self.clock())
+        locale = locale or self.default_locale
         if open_now:
             media = await self.shelf.put(reply.attachments)
             return await self.outbound.send_reply(
-                address, reply, media, locale=locale or self.default_locale, reported=True
+                address, reply, media, locale=locale, reported=True
             )
-        return await self.outside_window(person_id, address, reply)
+        return await self.outside_window(identity_id, person_id, address, reply, locale)
 
-    async def outside_window(self, person_id: int, address: str, reply: Reply) -> str:
-        """The template if one is configured; else the reply is queued for the person's
-        Telegram chat if they have one. Without either it cannot go: OutsideWindow says why."""
-        if self.outbound.config.template_sid is not None:
-            return await self.outbound.send_template(address, render(reply))
+    async def outside_window(
+        self, identity_id: int, person_id: int, address: str, reply: Reply, locale: str
+    ) -> str:
+        """The purpose's template (a reminder says it all); else a notice, with the message
+        held (Held) until the person writes back; one notice a day however many wait. Without
+        templates the reply goes to the person's Telegram chat if they have one."""
+        templates = self.outbound.config.templates
+        use = reply.template
+        if use is not None and templates.sid(use.kind, locale) is not None:
+            sid = await self._start(identity_id, address, use, locale)
+            if use.kind in STANDS_ALONE:
+                return sid
+            raise Held(f"outside 24h window: {use.kind} template sent, message held", sid)
+        if templates.sid(notice(reply).kind, locale) is not None:
+            async with self.sessions() as session:
+                noticed = await noticed_since(session, identity_id, self.clock() - ROLLING)
+            if noticed:
+                raise Held("outside 24h window: held with an earlier notice")
+            sid = await self._start(identity_id, address, notice(reply), locale)
+            raise Held("outside 24h window: notice sent, message held", sid)
         if await self.send_by_telegram(person_id, reply):
             raise OutsideWindow("outside 24h window, no template: queued for Telegram")
         raise OutsideWindow("outside 24h window, no template")
+
+    async def _start(self, identity_id: int, address: str, use: TemplateUse, locale: str) -> str:
+        """Send a template, if the messaging tier has room for this person today."""
+        now = self.clock()
+        async with self.sessions() as session, session.begin():
+            free_at = await reserve(session, identity_id, now, self.outbound.config.tier)
+        if free_at is not None:
+            raise Deferred("messaging tier reached for today", free_at - now)
+        return await self.outbound.send_template(address, use, locale)
 
     async def send_by_telegram(self, person_id: int, reply: Reply) -> bool:
         """Queue the reply for the person's Telegram chat; False when they have none."""

@@ -2,9 +2,12 @@
 
 A message Twilio refuses as outside the 24-hour window (63016: the person's last message was
 longer ago than our record suggests) goes again at once by the template path, under the same
-row: the row keeps its history, takes the new message's sid and stays SENT; `last_error` says
-it was re-sent. A report that arrives before the dispatcher stored the message's sid is held
-and applied when it is (models/reports.py)."""
+row: the row keeps its history, takes the new message's sid and stays SENT (or HELD, when only
+a notice could go); `last_error` says it was re-sent. A failure saying the person blocked us or
+the number cannot receive WhatsApp (63014, 63024) marks the identity and skips what is queued
+for it; one saying the messaging tier is spent (63018) queues the row again for the next day.
+A report that arrives before the dispatcher stored the message's sid is held and applied when
+it is (models/reports.py)."""
 
 from __future__ import annotations
 
@@ -12,19 +15,21 @@ import logging
 from collections.abc import Iterable
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot.whatsapp.client import OUTSIDE_WINDOW, STATUS_PATH
+from bot.whatsapp.client import NEXT_DAY, OUTSIDE_WINDOW, STATUS_PATH, TIER_REACHED, UNREACHABLE
 from bot.whatsapp.inbound import acknowledge
 from bot.whatsapp.sender import WhatsAppSender
 from bot.whatsapp.signature import Signatures
 from handlers.types import reply_from_payload
-from models.outbox import OutboxMessage, OutboxStatus
-from models.people import ChannelIdentity
+from models.outbox import OutboxMessage, OutboxStatus, skip_pending
+from models.people import ChannelIdentity, Person
 from models.reports import Report, apply_early_reports, record_report
+from scheduler.sender import Deferred, Held
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +65,7 @@ class StatusReports:
         report = Report(sid, status, code, error)
         async with self.sessions() as session, session.begin():
             row_id = await record_report(session, report, self.sender.clock())
+            await self.consequences(session, report)
         if row_id is not None:
             moved = [(row_id, report)]
         else:
@@ -67,6 +73,39 @@ class StatusReports:
             moved = await self.apply_early([sid])
         refused = _refused(moved)
         return acknowledge(BackgroundTask(self.resend_all, refused)) if refused else acknowledge()
+
+    async def consequences(self, session: AsyncSession, report: Report) -> None:
+        """What a failure says about the person or our budget, beyond this one message."""
+        if report.status != OutboxStatus.FAILED or not (report.error_code or "").isdigit():
+            return
+        code = int(report.error_code or 0)
+        if code in UNREACHABLE:
+            identity_id = await session.scalar(
+                update(ChannelIdentity)
+                .where(
+                    ChannelIdentity.id
+                    == select(OutboxMessage.identity_id)
+                    .where(OutboxMessage.provider_id == report.provider_id)
+                    .limit(1)
+                    .scalar_subquery()
+                )
+                .values(status=UNREACHABLE[code])
+                .returning(ChannelIdentity.id)
+                .execution_options(synchronize_session=False)
+            )
+            if identity_id is not None:
+                await skip_pending(session, identity_id)
+        elif code == TIER_REACHED:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.provider_id == report.provider_id)
+                .values(
+                    status=OutboxStatus.PENDING,
+                    not_before=self.sender.clock() + NEXT_DAY,
+                    provider_id=None,
+                )
+                .execution_options(synchronize_session=False)
+            )
 
     async def catch_up(self, sids: list[str]) -> None:
         """The dispatcher has just stored these sids: apply any reports that came first."""
@@ -86,18 +125,35 @@ class StatusReports:
             row = (
                 await session.execute(
                     select(
-                        OutboxMessage.payload, ChannelIdentity.person_id, ChannelIdentity.address
+                        OutboxMessage.payload,
+                        OutboxMessage.identity_id,
+                        ChannelIdentity.person_id,
+                        ChannelIdentity.address,
+                        Person.locale,
                     )
                     .join(ChannelIdentity, ChannelIdentity.id == OutboxMessage.identity_id)
+                    .join(Person, Person.id == ChannelIdentity.person_id)
                     .where(OutboxMessage.id == row_id)
                 )
             ).one()
         reply = reply_from_payload(row.payload)
+        locale = row.locale or self.sender.default_locale
+        values: dict[str, object]
         try:
-            sid = await self.sender.outside_window(row.person_id, row.address, reply)
+            sid = await self.sender.outside_window(
+                row.identity_id, row.person_id, row.address, reply, locale
+            )
+        except Held as held:
+            reason = f"{OUTSIDE_WINDOW}: {held}"
+            values = {"status": OutboxStatus.HELD, "provider_id": held.provider_id}
+            values["last_error"] = reason
+        except Deferred as deferred:
+            reason = f"{OUTSIDE_WINDOW}: {deferred}"
+            later = self.sender.clock() + deferred.delay
+            values = {"status": OutboxStatus.PENDING, "not_before": later, "last_error": reason}
         except Exception as error:
             reason = f"{OUTSIDE_WINDOW}: {error}"
-            values: dict[str, object] = {"last_error": reason}
+            values = {"last_error": reason}
         else:
             reason = f"{OUTSIDE_WINDOW}: re-sent as template"
             values = {"status": OutboxStatus.SENT, "provider_id": sid, "last_error": reason}
@@ -106,7 +162,7 @@ class StatusReports:
             await session.execute(
                 update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)
             )
-        if "provider_id" in values:
+        if values.get("provider_id"):
             # The template's own reports may have come before its sid was stored.
             await self.apply_early([str(values["provider_id"])])
 

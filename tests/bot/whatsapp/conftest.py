@@ -22,11 +22,23 @@ from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.client import TwilioConfig
 from bot.whatsapp.menus import Menus
 from bot.whatsapp.signature import SIGNATURE_HEADER
+from bot.whatsapp.templates import Templates
 from handlers.engine import Engine
+from handlers.types import TemplateKind
 from tests.bot.whatsapp.standin import ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER, PATIENCE, Sent, StandIn
 
 NOA = "whatsapp:+972501234567"
 TEMPLATE = "HX00000000000000000000000000000000"
+"""The notice template ("you have a new message … reply to read it")."""
+REMINDER_TEMPLATE = "HX11111111111111111111111111111111"
+OFFER_TEMPLATE = "HX22222222222222222222222222222222"
+ALL_TEMPLATES = Templates(
+    {
+        TemplateKind.NOTICE: {"*": TEMPLATE},
+        TemplateKind.REMINDER: {"*": REMINDER_TEMPLATE},
+        TemplateKind.OFFER: {"*": OFFER_TEMPLATE},
+    }
+)
 T = TypeVar("T")
 _sids = itertools.count(1)
 
@@ -97,7 +109,7 @@ StartWhatsApp = Callable[..., AbstractAsyncContextManager[WhatsApp]]
 def start_whatsapp(standin: StandIn, engine: Engine) -> StartWhatsApp:
     @asynccontextmanager
     async def start(
-        template_sid: str | None = None, menus: Menus | None = None
+        templates: Templates | None = None, menus: Menus | None = None, tier: int = 250
     ) -> AsyncIterator[WhatsApp]:
         listener = socket.socket()
         listener.bind(("127.0.0.1", 0))
@@ -108,8 +120,9 @@ def start_whatsapp(standin: StandIn, engine: Engine) -> StartWhatsApp:
             OUR_NUMBER,
             url,
             standin.base_url,
-            template_sid,
-            menus or Menus(),
+            templates=templates or Templates(),
+            menus=menus or Menus(),
+            tier=tier,
         )
         channel = WhatsAppChannel(engine, config, engine.clock)
         app = create_app(engine.sessions, Metrics(), channel.routes())

@@ -11,7 +11,8 @@ import pytest
 
 from bot.settings import Settings, SettingsError
 from bot.whatsapp.client import TwilioConfig
-from bot.whatsapp.menus import LIST_BUTTON, Menus, width
+from bot.whatsapp.menus import LIST_BUTTON, Menus
+from bot.whatsapp.render import width
 from locales import SUPPORTED_LOCALES, gettext
 from tests.bot.whatsapp.conftest import StartWhatsApp
 from tests.bot.whatsapp.standin import ACCOUNT_SID, AUTH_TOKEN, Sent

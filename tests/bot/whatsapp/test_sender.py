@@ -3,8 +3,6 @@ Telegram when there is no template, and nothing at all without consent."""
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -15,7 +13,7 @@ from models.outbox import OutboxMessage, OutboxStatus, enqueue
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
 from models.subscriptions import Subscription, SubscriptionStatus, subscribe
 from scheduler.dispatcher import Dispatcher
-from tests.bot.whatsapp.conftest import NOA, TEMPLATE, StartWhatsApp, WhatsApp
+from tests.bot.whatsapp.conftest import NOA, WhatsApp
 from tests.support import Clock
 
 BULLETIN = Reply("עלון חדש: מפגש קהילה ביום שישי", [[Button("להרשמה", "x")]])
@@ -62,24 +60,6 @@ async def test_inside_the_window_the_bulletin_goes_as_text_with_its_options(
     sent = whatsapp.standin.to(NOA)[-1]
     assert sent.body == "עלון חדש: מפגש קהילה ביום שישי\n\n1. להרשמה"
     assert sent.get("StatusCallback") == whatsapp.url + "/whatsapp/status"
-    assert (row.status, row.provider_id) == (OutboxStatus.SENT, sent.sid)
-
-
-async def test_outside_the_window_the_approved_template_carries_the_message(
-    start_whatsapp: StartWhatsApp,
-    catalog: None,
-    sessions: async_sessionmaker[AsyncSession],
-    clock: Clock,
-) -> None:
-    async with start_whatsapp(template_sid=TEMPLATE) as whatsapp:
-        identity = await noa_writes(whatsapp, sessions)
-        clock.advance(hours=25)
-        row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
-        sent = whatsapp.standin.to(NOA)[-1]
-    assert sent.get("ContentSid") == TEMPLATE
-    assert sent.get("Body") is None
-    variables = json.loads(sent.get("ContentVariables") or "{}")
-    assert variables["1"].startswith("עלון חדש: מפגש קהילה ביום שישי")
     assert (row.status, row.provider_id) == (OutboxStatus.SENT, sent.sid)
 
 

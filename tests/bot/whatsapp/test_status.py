@@ -11,7 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from models.outbox import OutboxMessage, OutboxStatus
 from models.reports import EarlyReport
 from scheduler.housekeeping import forget_old_records
-from tests.bot.whatsapp.conftest import NOA, TEMPLATE, StartWhatsApp, WhatsApp, eventually
+from tests.bot.whatsapp.conftest import (
+    ALL_TEMPLATES,
+    NOA,
+    TEMPLATE,
+    StartWhatsApp,
+    WhatsApp,
+    eventually,
+)
 from tests.bot.whatsapp.test_sender import noa_writes, queue_and_dispatch
 from tests.scheduler.support import CONFIG, QUIET
 from tests.support import Clock
@@ -81,13 +88,13 @@ async def test_a_delivery_reported_before_twilio_answered_our_send_is_recorded(
         assert await session.scalar(select(func.count()).select_from(EarlyReport)) == 0
 
 
-async def test_an_early_window_refusal_still_re_sends_by_template(
+async def test_an_early_window_refusal_still_sends_the_notice_and_holds_the_message(
     start_whatsapp: StartWhatsApp,
     catalog: None,
     sessions: async_sessionmaker[AsyncSession],
     clock: Clock,
 ) -> None:
-    async with start_whatsapp(template_sid=TEMPLATE) as whatsapp:
+    async with start_whatsapp(templates=ALL_TEMPLATES) as whatsapp:
         identity = await noa_writes(whatsapp, sessions)
         whatsapp.standin.report_before_answering("failed", ErrorCode="63016")
         # The template is delivered, and that too is reported before Twilio answers.
@@ -95,17 +102,19 @@ async def test_an_early_window_refusal_still_re_sends_by_template(
         row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
         template = whatsapp.standin.to(NOA)[-1]
         assert template.get("ContentSid") == TEMPLATE
-        expected = (OutboxStatus.DELIVERED, template.sid, "63016: re-sent as template")
-        await eventually(lambda: row_state(sessions, row.id), expected)
+        held = "63016: outside 24h window: notice sent, message held"
+        await eventually(
+            lambda: row_state(sessions, row.id), (OutboxStatus.HELD, template.sid, held)
+        )
 
 
-async def test_a_window_refusal_re_sends_the_message_by_template(
+async def test_a_window_refusal_sends_the_notice_and_holds_the_message(
     start_whatsapp: StartWhatsApp,
     catalog: None,
     sessions: async_sessionmaker[AsyncSession],
     clock: Clock,
 ) -> None:
-    async with start_whatsapp(template_sid=TEMPLATE) as whatsapp:
+    async with start_whatsapp(templates=ALL_TEMPLATES) as whatsapp:
         row = await queue_and_dispatch(
             whatsapp, sessions, clock, await noa_writes(whatsapp, sessions)
         )
@@ -116,10 +125,13 @@ async def test_a_window_refusal_re_sends_the_message_by_template(
         template = whatsapp.standin.to(NOA)[-1]
         assert template.get("ContentSid") == TEMPLATE
         assert json.loads(template.get("ContentVariables") or "{}")["1"].startswith("עלון חדש")
-        expected = (OutboxStatus.SENT, template.sid, "63016: re-sent as template")
-        await eventually(lambda: row_state(sessions, row.id), expected)
+        held = "63016: outside 24h window: notice sent, message held"
+        await eventually(
+            lambda: row_state(sessions, row.id), (OutboxStatus.HELD, template.sid, held)
+        )
+        # The notice's own delivery does not count as the message's: it still waits for Noa.
         await report(whatsapp, template.sid, "delivered")
-        assert (await row_state(sessions, row.id))[0] == OutboxStatus.DELIVERED
+        assert (await row_state(sessions, row.id))[0] == OutboxStatus.HELD
 
 
 async def test_a_window_refusal_without_a_template_is_recorded(
