@@ -19,11 +19,16 @@ from tests.support import Clock
 BULLETIN = Reply("עלון חדש: מפגש קהילה ביום שישי", [[Button("להרשמה", "x")]])
 
 
-async def noa_writes(whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession]) -> int:
-    """Noa says hello over WhatsApp and joins a newsletter; returns her identity id."""
-    await whatsapp.say("/start")
+async def noa_writes(
+    whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession], address: str = NOA
+) -> int:
+    """Noa (or whoever writes from `address`) says hello over WhatsApp and joins a newsletter;
+    returns the identity id."""
+    await whatsapp.say("/start", address)
     async with sessions() as session, session.begin():
-        identity = await session.scalar(select(ChannelIdentity))
+        identity = await session.scalar(
+            select(ChannelIdentity).where(ChannelIdentity.address == address)
+        )
         topic = await session.scalar(select(Topic).order_by(Topic.id))
         assert identity is not None and topic is not None
         await subscribe(session, identity.person_id, topic.id, "whatsapp", identity.created_at)
