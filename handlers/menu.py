@@ -11,6 +11,13 @@ from handlers.types import Button, Reply
 
 MENU_ITEMS = ("tracks", "events", "subscribe", "my", "language", "help")
 """Each item opens the command of the same name, so the menu knows no feature's internals."""
+GREETINGS = frozenset(
+    {
+        "שלום", "היי", "הי", "הלו", "אהלן", "הללו", "בוקר טוב", "ערב טוב", "צהריים טובים",
+        "מה נשמע", "hi", "hello", "hey", "hiya", "shalom", "good morning", "good evening",
+    }
+)  # fmt: skip
+"""What people type to open a chat (WhatsApp users never type /start)."""
 
 
 @dataclass(frozen=True)
@@ -36,8 +43,17 @@ async def open_menu_item(ctx: Ctx, choice: MenuChoice) -> list[Reply]:
     return await handler(ctx)
 
 
+def is_greeting(text: str) -> bool:
+    """A greeting word, forgiving case, punctuation and emoji around it ("היי!", "Hi 👋")."""
+    words = "".join(ch if ch.isalnum() or ch.isspace() else " " for ch in text.casefold())
+    return " ".join(words.split()) in GREETINGS
+
+
 async def fallback(ctx: Ctx) -> list[Reply]:
-    """Text we cannot place: say so and offer the menu."""
+    """Text we cannot place: a first message or a greeting gets the welcome and the menu,
+    anything else is told we did not understand and offered the menu."""
+    if ctx.state.version == 0 or is_greeting(ctx.text):
+        return [main_menu(ctx, "start.welcome")]
     return [Reply(ctx.t("error.not_understood")), main_menu(ctx)]
 
 

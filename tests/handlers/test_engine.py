@@ -83,7 +83,24 @@ async def test_photos_and_voice_notes_are_answered_not_dropped(chat: Chat) -> No
     assert "טקסט ובכפתורים" in chat.text
 
 
+async def test_a_first_message_is_welcomed_with_the_menu(chat: Chat) -> None:
+    await chat.send("מישהו פה?")
+    assert "ברוכים הבאים" in chat.text and "לא הבנו" not in chat.text
+    assert len(chat.labels) == 6
+
+
+async def test_a_greeting_at_any_time_outside_a_flow_gets_the_welcome(chat: Chat) -> None:
+    await chat.send("/menu")
+    for greeting in ("שלום", "היי!", "Hello 👋", "בוקר טוב"):
+        await chat.send(greeting)
+        assert "ברוכים הבאים" in chat.text and "לא הבנו" not in chat.text
+        assert len(chat.labels) == 6
+    await chat.send("שלום, מה השעה?")
+    assert "לא הבנו" in chat.text
+
+
 async def test_a_five_thousand_character_message_gets_the_menu(chat: Chat) -> None:
+    await chat.send("/menu")
     await chat.send("שלום " * 1000 + "🌱")
     assert "לא הבנו" in chat.text
     assert len(chat.labels) == 6
