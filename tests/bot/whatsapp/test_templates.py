@@ -26,6 +26,7 @@ from tests.bot.whatsapp.conftest import (
     TEMPLATE,
     StartWhatsApp,
     WhatsApp,
+    eventually,
 )
 from tests.bot.whatsapp.standin import Sent
 from tests.bot.whatsapp.test_sender import noa_writes
@@ -57,6 +58,10 @@ async def row(sessions: async_sessionmaker[AsyncSession], row_id: int) -> Outbox
         found = await session.get(OutboxMessage, row_id)
         assert found is not None
         return found
+
+
+async def status(sessions: async_sessionmaker[AsyncSession], row_id: int) -> str:
+    return str((await row(sessions, row_id)).status)
 
 
 def acceptable(sent: Sent) -> None:
@@ -95,6 +100,7 @@ async def test_a_long_broadcast_outside_the_window_waits_behind_a_notice_until_n
         before = len(whatsapp.standin.to(NOA)) + 1
         [welcome] = await whatsapp.say("שלום")  # a greeting: the welcome and the menu
         assert "ברוכים הבאים" in welcome.body and "לא הבנו" not in welcome.body
+        await eventually(lambda: status(sessions, row_id), OutboxStatus.PENDING)
         await dispatch(whatsapp, sessions, clock)
         bodies = [sent.body for sent in whatsapp.standin.to(NOA)[before:]]
     assert all(width(body) <= BODY_LIMIT for body in bodies)
