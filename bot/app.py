@@ -31,6 +31,8 @@ def engine_config(settings: Settings) -> EngineConfig:
         default_locale=settings.default_locale,
         timezone=settings.timezone,
         whatsapp_number=settings.twilio_whatsapp_from,
+        public_base_url=settings.public_base_url,
+        whatsapp_tier=settings.whatsapp_tier if settings.twilio_whatsapp_from else None,
         admin_addresses=frozenset(admins),
         broadcast_approval_threshold=settings.broadcast_approval_threshold,
     )

@@ -24,9 +24,14 @@ class EngineConfig:
     timezone: str = DEFAULT_TIMEZONE
     bot_username: str | None = None
     whatsapp_number: str | None = None
+    public_base_url: str | None = None
+    """Where our own links point (calendar entries sent on WhatsApp)."""
     admin_addresses: frozenset[str] = field(default_factory=frozenset)
     broadcast_approval_threshold: int = 500
     """A national broadcast to more people than this waits for a second coordinator."""
+    whatsapp_tier: int | None = None
+    """The WhatsApp number's messaging tier (None without WhatsApp): the broadcast preview
+    says how many recipients must wait for a later day."""
 
 
 @dataclass

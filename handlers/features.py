@@ -18,6 +18,7 @@ import handlers.qr
 import handlers.registration
 import handlers.registrations_admin
 import handlers.stats
+import handlers.ticket
 import handlers.topic_link
 import handlers.tracks
 import handlers.waitlist  # noqa: F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.calendar import ics
+from handlers.calendar import calendar_reply
 from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.events import EventList, day, describe, title, when
@@ -96,10 +96,9 @@ async def show_registration(ctx: Ctx, choice: MyRegistration) -> list[Reply]:
 
 @router.callback(MyCalendar)
 async def send_calendar(ctx: Ctx, choice: MyCalendar) -> list[Reply]:
-    """The calendar file again."""
+    """The calendar entry again: the file, or links where the channel takes no .ics."""
     registration, event = await _mine(ctx, choice.registration_id)
-    attachment = ics(event, registration, ctx.locale, ctx.now)
-    return [Reply(ctx.t("my.calendar_sent", title=title(ctx, event)), attachments=[attachment])]
+    return [await calendar_reply(ctx, event, registration)]
 
 
 @router.callback(MyCancel)

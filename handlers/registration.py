@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from handlers.calendar import ticket
 from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.events import (
@@ -19,6 +18,7 @@ from handlers.events import (
     when,
 )
 from handlers.router import Stale, router
+from handlers.ticket import ticket
 from handlers.types import Button, Reply
 from models.catalog import Event, EventStatus
 from models.people import Channel, PhoneTaken, attach_phone, phone_taken
@@ -197,4 +197,4 @@ async def confirm(ctx: Ctx, choice: ConfirmRegistration) -> list[Reply]:
         position = await waitlist_position(ctx.session, registration)
         text = ctx.t("registration.waitlisted", title=title(ctx, event), position=position)
         return [Reply(text, buttons=back)]
-    return [ticket(ctx, event, registration, back)]
+    return await ticket(ctx, event, registration, back)

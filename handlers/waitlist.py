@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.calendar import ticket
 from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.events import EventList, card, title
 from handlers.router import Stale, router
+from handlers.ticket import ticket
 from handlers.types import Button, Reply, TemplateKind, TemplateUse, reply_to_payload
 from locales import DEFAULT_LOCALE, Translator
 from locales.dates import format_date_time
@@ -126,7 +126,7 @@ async def answer(ctx: Ctx, choice: OfferAnswer) -> list[Reply]:
         return [Reply(ctx.t("waitlist.declined", title=title(ctx, event)), buttons=back)]
     result = await accept(ctx.session, registration, ctx.now)
     if result is AcceptResult.CONFIRMED:
-        return [ticket(ctx, event, registration, back)]
+        return await ticket(ctx, event, registration, back)
     if result is AcceptResult.EXPIRED:
         await expire_offers(ctx.session, ctx.now)
         return [Reply(ctx.t("waitlist.expired")), await card(ctx, event)]

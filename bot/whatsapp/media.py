@@ -16,7 +16,27 @@ from starlette.routing import Route
 from handlers.types import Attachment
 from models.base import utcnow
 from models.shared_files import FileToShare, share, shared
+from scheduler.sender import PermanentFailure
 
+ACCEPTED = frozenset(
+    {
+        "image/jpeg", "image/png", "image/webp",
+        "audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg",
+        "video/mp4",
+        "application/pdf",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-powerpoint",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "text/vcard", "text/x-vcard",
+    }
+)  # fmt: skip
+"""The media types Twilio delivers on WhatsApp ("WhatsApp media messages"): not .ics, .csv or
+.json, which handlers send by link or in another format there."""
+IMAGE_LIMIT = 5 * 1024 * 1024
+TOTAL_LIMIT = 16 * 1024 * 1024
 MEDIA_PATH = "/whatsapp/media"
 KEEP = timedelta(hours=1)
 """Twilio fetches media within seconds of the send; an hour leaves room for its retries."""
@@ -34,9 +54,17 @@ class MediaShelf:
         self.clock = clock
 
     async def put(self, attachments: list[Attachment]) -> list[str]:
-        """Shelve the files; returns the URLs to give Twilio."""
+        """Shelve the files; returns the URLs to give Twilio. A file WhatsApp would refuse is
+        refused here, before Twilio is asked (PermanentFailure)."""
         if not attachments:
             return []
+        for attachment in attachments:
+            if attachment.mime not in ACCEPTED:
+                raise PermanentFailure(f"WhatsApp does not deliver {attachment.mime} files")
+            if attachment.mime.startswith("image/") and len(attachment.data) > IMAGE_LIMIT:
+                raise PermanentFailure("WhatsApp delivers images up to 5 MB")
+        if sum(len(attachment.data) for attachment in attachments) > TOTAL_LIMIT:
+            raise PermanentFailure("WhatsApp delivers up to 16 MB of media per message")
         urls = []
         async with self.sessions() as session, session.begin():
             for attachment in attachments:

@@ -39,16 +39,22 @@ async def test_a_newcomer_gives_name_phone_and_home_then_gets_ticket_and_calenda
     assert "אחד הכפתורים" in chat.text and "נועה כהן" in chat.text
     await chat.press("כן, לרשום")
     assert "נרשמתם" in chat.text and "קוד הצ'ק־אין" in chat.text
-    [attachment] = chat.replies[0].attachments
+    # The code stands alone in its own message; the calendar file and the PDF button follow.
+    confirmation, calendar = chat.replies
+    assert not confirmation.attachments
+    [attachment] = calendar.attachments
     assert attachment.mime == "text/calendar" and b"BEGIN:VEVENT" in attachment.data
+    assert [b.label for b in calendar.options()] == ["🎟️ כרטיס PDF"]
     async with sessions() as session:
         person = await session.scalar(select(Person).where(Person.name == "נועה כהן"))
         assert person is not None and person.phone == "+972501234567" and person.home == "יזרעאל"
         event = await session.scalar(select(Event).where(Event.slug == "forum-north-january"))
         assert event is not None and event.taken == 1
         registration = await session.scalar(select(Registration))
-        assert registration is not None and registration.checkin_code in chat.text
+        assert registration is not None and registration.checkin_code in confirmation.text
         assert registration.checkin_code.encode() in attachment.data
+    [ticket] = (await chat.press("כרטיס PDF"))[0].attachments
+    assert ticket.mime == "application/pdf" and ticket.data.startswith(b"%PDF")
 
 
 async def test_english_flow_with_a_shared_contact_and_a_double_tap(

@@ -49,7 +49,7 @@ async def test_the_offer_is_in_the_persons_language_and_accepting_gives_the_tick
     assert accept["label"] == "✅ Yes, I'm coming"
     await people[2].press_payload(accept["payload"])
     assert "You're registered for Trial seat" in people[2].text
-    assert people[2].replies[0].attachments
+    assert people[2].replies[1].attachments[0].mime == "text/calendar"
     await people[2].press_payload(accept["payload"])
     assert "no open offer" in people[2].text
     assert await _statuses(sessions) == ["cancelled", "confirmed", "confirmed", "waitlisted"]

@@ -1,6 +1,8 @@
 """A stand-in for Twilio's Messages API on 127.0.0.1: records every message the bot sends,
 answers with an injected error (63016, 21610, 429, 500) when a test asks it to, and can post a
-signed status report to the message's StatusCallback before answering, as Twilio may."""
+signed status report to the message's StatusCallback before answering, as Twilio may. Like
+Twilio it fetches every MediaUrl, records what was served, and refuses a message whose media
+WhatsApp does not accept (12300, "Invalid Content-Type")."""
 
 from __future__ import annotations
 
@@ -12,11 +14,34 @@ from dataclasses import dataclass, field
 from aiohttp import ClientSession, web
 from twilio.request_validator import RequestValidator
 
+WHATSAPP_MEDIA = {
+    "image/jpeg", "image/png", "image/webp",
+    "audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg",
+    "video/mp4", "application/pdf", "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "text/vcard", "text/x-vcard",
+}  # fmt: skip
+"""Twilio's list for WhatsApp ("WhatsApp media messages", Supported file types), kept here
+apart from the bot's own so that a test checks one against the other."""
 ACCOUNT_SID = "AC00000000000000000000000000000000"
 AUTH_TOKEN = "stand-in-auth-token"
 OUR_NUMBER = "whatsapp:+14155238886"
 PATIENCE = 30
 """Seconds a test waits for the bot before failing (never a timing assertion)."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A MediaUrl as the stand-in fetched it."""
+
+    url: str
+    status: int
+    content_type: str
+    data: bytes
 
 
 @dataclass
@@ -26,6 +51,7 @@ class Sent:
     form: dict[str, list[str]]
     sid: str
     accepted: bool
+    media: list[Fetched] = field(default_factory=list)
 
     def get(self, key: str) -> str | None:
         values = self.form.get(key)
@@ -45,6 +71,8 @@ class StandIn:
     requests: list[Sent] = field(default_factory=list)
     failures: list[tuple[int, int]] = field(default_factory=list)
     """(HTTP status, Twilio error code) answered to the next requests, first first."""
+    media_failures: list[tuple[int, int]] = field(default_factory=list)
+    """The same, for the next requests that carry media."""
     early_reports: list[list[dict[str, str]]] = field(default_factory=list)
     """Per next message, first first: status reports posted before its send is answered."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -69,6 +97,9 @@ class StandIn:
     def fail_next(self, status: int, code: int) -> None:
         self.failures.append((status, code))
 
+    def fail_next_media(self, status: int, code: int) -> None:
+        self.media_failures.append((status, code))
+
     def report_before_answering(self, *statuses: str, **fields: str) -> None:
         """Report these statuses on the next message not yet given reports, before answering."""
         self.early_reports.append([{"MessageStatus": status, **fields} for status in statuses])
@@ -90,9 +121,16 @@ class StandIn:
         for key, value in (await request.post()).items():
             form.setdefault(key, []).append(str(value))
         sid = f"SM{next(self._ids):032d}"
+        media = [await _fetch(url) for url in form.get("MediaUrl", [])]
         failure = self.failures.pop(0) if self.failures else None
+        if failure is None and media and self.media_failures:
+            failure = self.media_failures.pop(0)
+        if failure is None and any(
+            f.status != 200 or f.content_type not in WHATSAPP_MEDIA for f in media
+        ):
+            failure = (400, 12300)
         async with self._news:
-            self.requests.append(Sent(form, sid, accepted=failure is None))
+            self.requests.append(Sent(form, sid, accepted=failure is None, media=media))
             self._news.notify_all()
         if failure is not None:
             status, code = failure
@@ -105,6 +143,12 @@ class StandIn:
             await _post_signed(callback[0], {"MessageSid": sid, **report})
         answer = {"sid": sid, "status": "queued", "to": form["To"][0], "from": form["From"][0]}
         return web.json_response(answer, status=201)
+
+
+async def _fetch(url: str) -> Fetched:
+    async with ClientSession() as client, client.get(url) as response:
+        kind = response.headers.get("Content-Type", "").split(";")[0].strip()
+        return Fetched(url, response.status, kind, await response.read())
 
 
 async def _post_signed(url: str, params: dict[str, str]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -30,7 +32,7 @@ async def test_noa_registers_from_a_poster_link_over_whatsapp(
     assert "📞 +972501234567" in summary.body
     assert "1. ✅ כן, לרשום אותי" in summary.body
 
-    [done] = await whatsapp.say("✅ כן, לרשום אותי")
+    done, ticket = await whatsapp.say("✅ כן, לרשום אותי", count=2)
     async with sessions() as session:
         registration = await session.scalar(select(Registration))
         assert registration is not None
@@ -41,19 +43,23 @@ async def test_noa_registers_from_a_poster_link_over_whatsapp(
         assert identity is not None
         assert (identity.channel, identity.address) == (Channel.WHATSAPP, NOA)
         assert identity.display_name == "Noa"
+    # The code is a message of its own; the ticket, a PDF, comes in a call of its own after it.
     assert f"קוד הצ'ק־אין שלכם: {registration.checkin_code}" in done.body
     assert "1. 📅 חזרה לאירועים" in done.body
+    assert done.get("MediaUrl") is None
+    assert not ticket.body and [f.content_type for f in ticket.media] == ["application/pdf"]
 
-    # The calendar file goes as media: a short-lived URL on our server that Twilio fetches.
-    media_url = done.get("MediaUrl")
-    assert media_url is not None and media_url.startswith(whatsapp.url + "/whatsapp/media/")
+    # The calendar entry is a link to our own .ics, and Google Calendar's page.
+    [ics_url] = re.findall(r"https?://\S+\.ics", done.body)
+    assert ics_url.startswith(whatsapp.url + "/calendar/")
+    assert "https://calendar.google.com/calendar/render?action=TEMPLATE" in done.body
     async with httpx.AsyncClient() as client:
-        calendar = await client.get(media_url)
+        calendar = await client.get(ics_url)
+        guessed = await client.get(whatsapp.url + "/calendar/guess.ics")
     assert calendar.status_code == 200
     assert calendar.headers["content-type"].startswith("text/calendar")
     assert b"BEGIN:VCALENDAR" in calendar.content
-    async with httpx.AsyncClient() as client:
-        guessed = await client.get(whatsapp.url + "/whatsapp/media/guess/x.ics")
+    assert registration.checkin_code.encode() in calendar.content
     assert guessed.status_code == 404
 
 

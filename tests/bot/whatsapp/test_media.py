@@ -1,5 +1,5 @@
-"""The calendar file sent with a confirmation can be fetched from any of our instances for an
-hour, and is gone after that."""
+"""The ticket sent with a confirmation can be fetched from any of our instances for an hour,
+and is gone after that."""
 
 from __future__ import annotations
 
@@ -14,31 +14,31 @@ from tests.scheduler.support import CONFIG, QUIET
 from tests.support import Clock
 
 
-async def registered_with_calendar(whatsapp: WhatsApp) -> str:
-    """Noa registers for an event; returns the URL of the calendar file she was sent."""
+async def registered_with_ticket(whatsapp: WhatsApp) -> str:
+    """Noa registers for an event; returns the URL of the ticket she was sent."""
     await whatsapp.say("/start ev_forum-north-january")
     for answer in ("1", "נועה כהן", "יזרעאל"):
         await whatsapp.say(answer)
-    [done] = await whatsapp.say("1")
-    media_url = done.get("MediaUrl")
+    _, ticket = await whatsapp.say("1", count=2)
+    media_url = ticket.get("MediaUrl")
     assert media_url is not None
     return media_url
 
 
-async def test_another_instance_serves_the_calendar_file_until_it_expires(
+async def test_another_instance_serves_the_ticket_until_it_expires(
     start_whatsapp: StartWhatsApp,
     catalog: None,
     sessions: async_sessionmaker[AsyncSession],
     clock: Clock,
 ) -> None:
     async with start_whatsapp() as first, start_whatsapp() as second:
-        media_url = await registered_with_calendar(first)
+        media_url = await registered_with_ticket(first)
         # Twilio's fetch lands on the other instance behind the load balancer.
         path = media_url.removeprefix(first.url)
-        calendar = await second.client.get(path)
-        assert calendar.status_code == 200
-        assert calendar.headers["content-type"].startswith("text/calendar")
-        assert b"BEGIN:VCALENDAR" in calendar.content
+        ticket = await second.client.get(path)
+        assert ticket.status_code == 200
+        assert ticket.headers["content-type"] == "application/pdf"
+        assert ticket.content.startswith(b"%PDF")
 
         clock.advance(hours=1, seconds=1)
         assert (await second.client.get(path)).status_code == 404
