@@ -35,7 +35,7 @@ async def test_list_calendar_again_and_cancel_after_confirming(
     assert chat.text.index('נח"ל') < chat.text.index("פורום צפון")  # soonest first
     assert "קוד הצ'ק־אין" in chat.text
     await chat.press("פורום צפון")
-    await chat.press("קובץ יומן")
+    await chat.press("הוספה ליומן")
     [attachment] = chat.replies[0].attachments
     assert attachment.filename == "forum-north-january.ics"
     await chat.send("/my")
