@@ -1,5 +1,5 @@
-"""`hagshama export --event SLUG [--out FILE]`: an event's registrations as CSV, the same file
-coordinators get in the chat."""
+"""`hagshama export --event SLUG [--format xlsx|csv] [--out FILE]`: an event's registrations as
+an Excel workbook (the same file coordinators get in the chat) or as CSV."""
 
 from __future__ import annotations
 
@@ -12,14 +12,20 @@ from sqlalchemy import select
 from bot.app import open_app
 from bot.settings import load_settings
 from handlers.roster import entries, roster_csv
+from handlers.roster_xlsx import roster_xlsx
 from locales import SUPPORTED_LOCALES, Translator
 from models.audit import audit
 from models.catalog import Event
 
+FORMATS = {"xlsx": roster_xlsx, "csv": roster_csv}
+
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    export = commands.add_parser("export", help="an event's registrations as CSV (Excel-ready)")
+    export = commands.add_parser("export", help="an event's registrations as XLSX or CSV")
     export.add_argument("--event", required=True, metavar="SLUG", help="the event's slug")
+    export.add_argument(
+        "--format", choices=FORMATS, default="xlsx", help="xlsx (as in the chat) or csv"
+    )
     export.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
     export.add_argument(
         "--lang", choices=SUPPORTED_LOCALES, help="column headings' language (DEFAULT_LOCALE)"
@@ -27,7 +33,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 async def export(args: argparse.Namespace) -> int:
-    """Write the CSV and audit the export; an unknown slug is an error, not an empty file."""
+    """Write the file and audit the export; an unknown slug is an error, not an empty file."""
     settings = load_settings()
     async with open_app(settings) as app, app.sessions() as session, session.begin():
         event = await session.scalar(select(Event).where(Event.slug == args.event))
@@ -35,7 +41,8 @@ async def export(args: argparse.Namespace) -> int:
             print(f"hagshama: no event with the slug {args.event!r}", file=sys.stderr)
             return 1
         rows = await entries(session, event)
-        data = roster_csv(Translator(args.lang or settings.default_locale), settings.timezone, rows)
+        write = FORMATS[args.format]
+        data = write(Translator(args.lang or settings.default_locale), settings.timezone, rows)
         await audit(
             session,
             None,
@@ -43,6 +50,7 @@ async def export(args: argparse.Namespace) -> int:
             f"event:{event.slug}",
             rows=len(rows),
             source="cli",
+            format=args.format,
             out=str(args.out) if args.out else "stdout",
         )
     if args.out:

@@ -1,5 +1,5 @@
 """/registrations: a coordinator picks an event within reach, sees who is coming and who has
-arrived, page by page, and takes the list away as a CSV file."""
+arrived, page by page, and takes the list away as an Excel file."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from handlers import coordinator
 from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.events import day, title, when
-from handlers.roster import Counts, counts, csv_filename, entries, roster_csv, status_label
+from handlers.roster import Counts, counts, entries, export_filename, status_label
+from handlers.roster_xlsx import XLSX, roster_xlsx
 from handlers.router import Stale
 from handlers.types import Attachment, Button, Reply
 from locales.dates import local
@@ -139,10 +140,10 @@ def summary(ctx: Ctx, numbers: Counts) -> str:
 
 @coordinator.callback(RosterExport)
 async def export(ctx: Ctx, authority: Authority, choice: RosterExport) -> list[Reply]:
-    """Send the registrations as a CSV file; personal data leaving the bot is audited."""
+    """Send the registrations as an Excel file; personal data leaving the bot is audited."""
     event = await managed_event(ctx, authority, "registrations.export", choice.event_id)
     rows = await entries(ctx.session, event)
-    data = roster_csv(ctx.t, ctx.config.timezone, rows)
+    data = roster_xlsx(ctx.t, ctx.config.timezone, rows)
     await audit(
         ctx.session,
         authority.person_id,
@@ -151,7 +152,7 @@ async def export(ctx: Ctx, authority: Authority, choice: RosterExport) -> list[R
         rows=len(rows),
         source="chat",
     )
-    attachment = Attachment(csv_filename(event), "text/csv", data)
+    attachment = Attachment(export_filename(event, "xlsx"), XLSX, data)
     back = [[Button(ctx.t("roster.back_to_event"), RosterShow(event.id).pack())]]
     text = ctx.t("roster.exported", title=title(ctx, event), count=len(rows))
     return [Reply(text, buttons=back, attachments=[attachment])]

@@ -1,5 +1,5 @@
-"""An event's registrations for its coordinators: the counts, the list, and the CSV export that
-both the chat and `hagshama export` hand out."""
+"""An event's registrations for its coordinators: the counts, the list, and the rows the
+exports (XLSX, CSV) that both the chat and `hagshama export` hand out are made of."""
 
 from __future__ import annotations
 
@@ -75,8 +75,29 @@ def neutralise(cell: str) -> str:
     return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
 
 
-def _stamp(value: datetime | None, timezone: str) -> str:
-    return f"{local(value, timezone):%Y-%m-%d %H:%M}" if value else ""
+COLUMNS = ("name", "phone", "home", "status", "registered", "checked_in", "code")
+
+
+def cells(t: Translator, timezone: str, entry: Entry) -> tuple[object, ...]:
+    """One registration's cells, in COLUMNS order; times local, without a zone."""
+    registration, person = entry.registration, entry.person
+
+    def stamp(value: datetime | None) -> datetime | None:
+        return local(value, timezone).replace(tzinfo=None, microsecond=0) if value else None
+
+    return (
+        (person.name or "") if person else t("roster.deleted"),
+        (person.phone or "") if person else "",
+        (person.home or "") if person else "",
+        status_label(t, registration),
+        stamp(registration.created_at),
+        stamp(registration.checked_in_at),
+        registration.checkin_code,
+    )
+
+
+def headings(t: Translator) -> list[str]:
+    return [t(f"roster.csv.{column}") for column in COLUMNS]
 
 
 def roster_csv(t: Translator, timezone: str, rows: list[Entry]) -> bytes:
@@ -84,22 +105,13 @@ def roster_csv(t: Translator, timezone: str, rows: list[Entry]) -> bytes:
     quoted where needed, headings in the coordinator's language."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, dialect="excel")
-    columns = ("name", "phone", "home", "status", "registered", "checked_in", "code")
-    writer.writerow([t(f"roster.csv.{column}") for column in columns])
+    writer.writerow(headings(t))
     for entry in rows:
-        registration, person = entry.registration, entry.person
-        cells = (
-            (person.name or "") if person else t("roster.deleted"),
-            (person.phone or "") if person else "",
-            (person.home or "") if person else "",
-            status_label(t, registration),
-            _stamp(registration.created_at, timezone),
-            _stamp(registration.checked_in_at, timezone),
-            registration.checkin_code,
-        )
-        writer.writerow([neutralise(cell) for cell in cells])
+        values = cells(t, timezone, entry)
+        shown = [f"{v:%Y-%m-%d %H:%M}" if isinstance(v, datetime) else str(v or "") for v in values]
+        writer.writerow([neutralise(cell) for cell in shown])
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def csv_filename(event: Event) -> str:
-    return f"{event.slug}-registrations.csv"
+def export_filename(event: Event, extension: str) -> str:
+    return f"{event.slug}-registrations.{extension}"

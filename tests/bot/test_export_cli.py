@@ -1,4 +1,5 @@
-"""`hagshama export`: the registrations CSV from the command line, the same file as in the chat."""
+"""`hagshama export`: the registrations from the command line, the same workbook as in the chat,
+or CSV."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.engine import Engine
 from models.audit import AuditEntry
 from tests.handlers.attendees import sign_up
+from tests.handlers.test_registrations_admin import read_xlsx
 from tests.support import Chat, hagshama
 
 MINI = "workshop-mini-demo"
 
 
-async def test_the_cli_writes_the_same_csv_the_coordinator_gets_in_the_chat(
+async def test_the_cli_writes_the_same_workbook_the_coordinator_gets_in_the_chat_or_csv(
     catalog: None,
     coordinated: Engine,
     national: Chat,
@@ -32,16 +34,25 @@ async def test_the_cli_writes_the_same_csv_the_coordinator_gets_in_the_chat(
     await national.press("ייצוא")
     in_chat = national.replies[0].attachments[0].data
 
-    out = tmp_path / "registrations.csv"
-    written = hagshama("export", "--event", MINI, "--out", str(out), database_url=database_url)
+    book = tmp_path / "registrations.xlsx"
+    written = hagshama("export", "--event", MINI, "--out", str(book), database_url=database_url)
     assert written.returncode == 0, written.stderr
     assert "2 registrations written" in written.stderr
-    assert out.read_bytes() == in_chat
+    assert read_xlsx(book.read_bytes()) == read_xlsx(in_chat)
+    assert read_xlsx(in_chat)[1][:3] == ["נועה כהן", "+972501234567", "+מעגן מיכאל"]
+
+    out = tmp_path / "registrations.csv"
+    written = hagshama(
+        "export", "--event", MINI, "--format", "csv", "--out", str(out), database_url=database_url
+    )
+    assert written.returncode == 0, written.stderr
     rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"), newline="")))
     assert rows[0][0] == "שם" and rows[1][:3] == ["נועה כהן", "'+972501234567", "'+מעגן מיכאל"]
     assert rows[2][0] == "'@דנה לוי"
 
-    english = hagshama("export", "--event", MINI, "--lang", "en", database_url=database_url)
+    english = hagshama(
+        "export", "--event", MINI, "--format", "csv", "--lang", "en", database_url=database_url
+    )
     assert english.returncode == 0, english.stderr
     assert english.stdout.startswith("\ufeffName,Phone,Kibbutz / town,Status")
     assert "\nנועה כהן,'+972501234567" in english.stdout.replace("\r\n", "\n")
@@ -54,8 +65,9 @@ async def test_the_cli_writes_the_same_csv_the_coordinator_gets_in_the_chat(
                 .order_by(AuditEntry.id)
             )
         )
-    assert [e.details["source"] for e in exports] == ["chat", "cli", "cli"]
-    assert exports[1].details["out"] == str(out) and exports[2].details["out"] == "stdout"
+    assert [e.details["source"] for e in exports] == ["chat", "cli", "cli", "cli"]
+    assert [e.details.get("format") for e in exports] == [None, "xlsx", "csv", "csv"]
+    assert exports[2].details["out"] == str(out) and exports[3].details["out"] == "stdout"
 
 
 async def test_an_unknown_event_is_an_error_not_an_empty_file(

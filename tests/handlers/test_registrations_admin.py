@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import io
+from datetime import datetime
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.engine import Engine
 from handlers.registrations_admin import RosterExport, RosterShow
+from handlers.roster_xlsx import XLSX
 from models.audit import AuditEntry
 from models.catalog import Event
 from models.people import Person
@@ -36,12 +38,13 @@ async def _audited(sessions: async_sessionmaker[AsyncSession], action: str) -> l
         return list(rows)
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
-    """Read the file as Excel does: the BOM says UTF-8, rows end with CRLF."""
-    assert data.startswith(b"\xef\xbb\xbf")
-    text = data.decode("utf-8-sig")
-    assert text.count("\r\n") == text.count("\n")
-    return list(csv.reader(io.StringIO(text, newline="")))
+def read_xlsx(data: bytes, rtl: bool = True) -> list[list[object]]:
+    """Open the workbook as Excel does; its one sheet reads right to left in Hebrew."""
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None and sheet.sheet_view.rightToLeft is rtl
+    for row in sheet.iter_rows(min_row=2):
+        assert row[1].data_type == "s" and row[6].data_type == "s"  # phone, code: text
+    return [[cell if cell is not None else "" for cell in row] for row in sheet.values]
 
 
 async def test_a_coordinator_sees_counts_and_names_then_exports_a_csv_excel_opens(
@@ -69,19 +72,20 @@ async def test_a_coordinator_sees_counts_and_names_then_exports_a_csv_excel_open
 
     await national.press("ייצוא")
     [attachment] = national.replies[0].attachments
-    assert attachment.mime == "text/csv" and attachment.filename == f"{MINI}-registrations.csv"
+    assert attachment.mime == XLSX and attachment.filename == f"{MINI}-registrations.xlsx"
     assert "3 שורות" in national.text
-    header, *rows = _read_csv(attachment.data)
+    header, *rows = read_xlsx(attachment.data)
     assert header == ["שם", "טלפון", "קיבוץ / יישוב", "סטטוס", "מועד ההרשמה", "מועד ההגעה",
                       "קוד צ'ק־אין"]  # fmt: skip
+    # Text cells as typed: the would-be formula is text, not run; the phone keeps its "+".
     assert [row[0] for row in rows] == [
         "נועה כהן",
-        '\'=HYPERLINK("http://evil.example","לחצו") דנה',
+        '=HYPERLINK("http://evil.example","לחצו") דנה',
         'Yossi, "the" Levi',
     ]
-    assert rows[0][1] == "'+972501234567" and rows[0][3] == "מאושרת" and rows[0][5]
+    assert rows[0][1] == "+972501234567" and rows[0][3] == "מאושרת"
+    assert isinstance(rows[0][5], datetime)
     assert rows[2][2] == "תל אביב" and rows[2][3] == "ברשימת המתנה" and rows[2][5] == ""
-    assert b'"Yossi, ""the"" Levi"' in attachment.data
 
     [export] = await _audited(sessions, "registrations.export")
     assert export.target == f"event:{MINI}" and export.details["rows"] == 3
@@ -97,7 +101,7 @@ async def test_columns_follow_the_coordinators_language(
     await national.press("Trial seat")
     assert "Confirmed: 1" in national.text and "Seats left: 1" in national.text
     await national.press("Export")
-    header, row = _read_csv(national.replies[0].attachments[0].data)
+    header, row = read_xlsx(national.replies[0].attachments[0].data, rtl=False)
     assert header[:4] == ["Name", "Phone", "Kibbutz / town", "Status"]
     assert row[0] == "נועה כהן" and row[3] == "confirmed"
 
