@@ -16,15 +16,12 @@ from handlers.types import Attachment, Reply
 from models.calendar_links import calendar_token
 from models.catalog import Event
 from models.localized import localized
-from models.people import Channel
 from models.registrations import Registration
 
 DEFAULT_LENGTH = timedelta(hours=2)
 """Calendars need an end; events without one are assumed to last this long."""
 CALENDAR_PATH = "/calendar"
 GOOGLE = "https://calendar.google.com/calendar/render"
-FILES_BY_LINK = frozenset({Channel.WHATSAPP})
-"""Channels that cannot deliver an .ics file (WhatsApp accepts no text/calendar media)."""
 
 
 def _end(event: Event) -> datetime:
@@ -67,7 +64,7 @@ def google_link(event: Event, registration: Registration, locale: str) -> str:
 
 def by_link(ctx: Ctx) -> bool:
     """Whether this chat gets the calendar entry as links rather than a file."""
-    return ctx.incoming.channel in FILES_BY_LINK and ctx.config.public_base_url is not None
+    return not ctx.takes_any_file and ctx.config.public_base_url is not None
 
 
 async def calendar_links(ctx: Ctx, event: Event, registration: Registration) -> str:

@@ -13,7 +13,7 @@ from handlers.types import Incoming
 from locales import DEFAULT_LOCALE, Translator
 from locales.dates import DEFAULT_TIMEZONE
 from models.conversation import ConversationState
-from models.people import ChannelIdentity, Person
+from models.people import Channel, ChannelIdentity, Person
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,12 @@ class Ctx:
     @property
     def person(self) -> Person:
         return self.identity.person
+
+    @property
+    def takes_any_file(self) -> bool:
+        """False on WhatsApp, which delivers images, PDF and office files but no .ics, .csv or
+        .json: features send those another way there."""
+        return self.incoming.channel != Channel.WHATSAPP
 
     @property
     def locale(self) -> str:

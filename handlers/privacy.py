@@ -1,4 +1,5 @@
-"""/privacy: see everything we hold about me (text and a JSON file), or delete me."""
+"""/privacy: see everything we hold about me (text, a PDF anyone can open, and on channels that
+deliver any file the JSON too), or delete me."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.menu import main_menu
+from handlers.pdf import Page
 from handlers.router import Stale, router
 from handlers.types import Attachment, Button, Reply
 from handlers.waitlist import leave_waiting_lists
@@ -64,16 +66,33 @@ async def privacy(ctx: Ctx) -> list[Reply]:
 
 @router.callback(PrivacyExport)
 async def show(ctx: Ctx, _: PrivacyExport) -> list[Reply]:
-    """Show what we hold, readably, with the full export attached as JSON."""
+    """Show what we hold, readably, with the full export attached as a PDF (and JSON)."""
     data = await export(ctx.session, ctx.person, ctx.locale)
     await audit(ctx.session, ctx.person.id, "privacy.export", f"person:{ctx.person.id}")
-    text = await _readable(ctx, data)
+    full = await _readable(ctx, data)
     footer = ctx.t("privacy.footer")
+    text = full
     if len(text) + len(footer) > MAX_TEXT:
         text = text[: MAX_TEXT - len(footer) - 2] + "…"
-    attachment = Attachment("hagshama-my-data.json", "application/json", as_json(data))
+    files = [_pdf(ctx, full)]
+    if ctx.takes_any_file:
+        files.append(Attachment("hagshama-my-data.json", "application/json", as_json(data)))
     buttons = [[Button(ctx.t("privacy.delete"), PrivacyDelete().pack())]]
-    return [Reply(f"{text}\n\n{footer}", buttons=buttons, attachments=[attachment])]
+    return [Reply(f"{text}\n\n{footer}", buttons=buttons, attachments=files)]
+
+
+def _pdf(ctx: Ctx, readable: str) -> Attachment:
+    """Everything we hold, as the readable text shows it, uncut, on as many pages as it takes."""
+    page = Page(ctx.t.rtl)
+    title, _, rest = readable.partition("\n\n")
+    page.line(title, 15, bold=True, gap=3)
+    for block in rest.split("\n\n"):
+        heading, *lines = block.split("\n")
+        page.line(heading, 12, bold=True)
+        for line in lines:
+            page.line(line, 10, gap=0.8)
+        page.line("", 4)
+    return Attachment("hagshama-my-data.pdf", "application/pdf", page.output())
 
 
 @router.callback(PrivacyDelete)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -74,8 +76,12 @@ async def test_the_export_reads_well_and_the_json_holds_everything(
     assert 'עדכוני מסלול הנח"ל הקיבוצי — פעיל' in text
     assert 'הסכמה ניתנה — עדכוני מסלול הנח"ל הקיבוצי (console, 2026-11-v1)' in text
     assert '🙋 התעניינות במסלולים\n• מסלול הנח"ל הקיבוצי' in text
-    (attachment,) = chat.replies[0].attachments
+    pdf, attachment = chat.replies[0].attachments
     assert attachment.mime == "application/json"
+    assert pdf.mime == "application/pdf"
+    written = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    for line in ("נועה כהן", "חקלאות", "לפני הגיוס", "פרופיל"):
+        assert line in written, line
     data = json.loads(attachment.data)
     assert data["profile"]["phone"] == "+972501234567"
     assert data["profile"]["interests"] == ["agriculture"]
@@ -92,7 +98,7 @@ async def test_a_new_person_sees_an_almost_empty_export_in_english(chat: Chat) -
     await chat.press("Show my data")
     assert "Language: English" in chat.text
     assert "🎟️ Event registrations\n• nothing" in chat.text
-    assert "attached as a JSON file" in chat.text
+    assert "attached as a file" in chat.text
 
 
 async def test_deleting_needs_confirmation_and_anonymises_what_counts_must_keep(
