@@ -16,10 +16,11 @@ from handlers.coordinator import require_event, require_reach
 from handlers.router import Stale
 from handlers.types import Button, Reply
 from locales import SUPPORTED_LOCALES
-from models.broadcast_audience import count_recipients, reach_of
+from models.broadcast_audience import count_recipients, reach_of, recipients
 from models.broadcasts import AudienceKind, Broadcast, BroadcastStatus
 from models.catalog import Event, Topic
 from models.roles import Authority
+from models.whatsapp_reach import beyond_tier
 
 MAX_TEXT = 3500
 """Leaves room for the link and the opt-out line within Telegram's 4,096 characters."""
@@ -221,6 +222,12 @@ async def preview(ctx: Ctx, draft: Broadcast) -> list[Reply]:
         count=count,
         note=ctx.t(f"broadcast.note.{_note(draft)}"),
     )
+    if ctx.config.whatsapp_tier is not None:
+        tier = ctx.config.whatsapp_tier
+        if waiting := await beyond_tier(ctx.session, recipients(draft), ctx.now, tier):
+            summary = summary.replace(
+                "\n\n", "\n" + ctx.t("broadcast.tier_wait", count=waiting) + "\n\n", 1
+            )
     buttons = (
         [[Button(ctx.t("broadcast.send", count=count), BroadcastAct(draft.id, Act.SEND).pack())]]
         if count

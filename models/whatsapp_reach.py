@@ -66,7 +66,7 @@ async def reserve(
 
 
 async def beyond_tier(
-    session: AsyncSession, identities: Select[tuple[int]], now: datetime, tier: int
+    session: AsyncSession, identities: Select[int], now: datetime, tier: int
 ) -> int:
     """Of these identity ids, how many WhatsApp ones must wait for a later day: outside their
     window, not reached lately, and more than the slots left in the tier."""

@@ -4,6 +4,7 @@ second national coordinator, stale and forged buttons."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -281,3 +282,30 @@ async def test_a_coordinator_demoted_after_the_preview_cannot_send_the_old_draft
     broadcast = await _draft(sessions)
     assert broadcast.status == BroadcastStatus.DRAFT
     assert broadcast.reach == {"regions": ["north"], "tracks": []}
+
+
+async def test_the_preview_says_how_many_on_whatsapp_wait_for_the_next_day(
+    catalog: None, sessions: Sessions, clock: Clock
+) -> None:
+    async with sessions() as session, session.begin():
+        topic = await session.scalar(select(Topic).where(Topic.slug == "coop-bulletin"))
+        assert topic is not None
+        for n, days in enumerate((0, 2, 3, 9)):
+            identity = await identify(
+                session, Channel.WHATSAPP, f"whatsapp:+97250000000{n}", None, NOW
+            )
+            identity.last_inbound_at = NOW - timedelta(days=days, minutes=1)
+            await subscribe(session, identity.person_id, topic.id, Channel.WHATSAPP, NOW)
+    # A tier of two new conversations a day: of the three outside their window, one waits.
+    config = EngineConfig(admin_addresses=frozenset({NATIONAL_ID}), whatsapp_tier=2)
+    national = Chat(Engine(sessions, config, clock=clock), NATIONAL_ID, Channel.TELEGRAM)
+    await _compose(national)
+    await national.press("לכל המנויים")
+    assert "נמענים: 4" in national.text
+    assert "בוואטסאפ 1 מהנמענים ימתינו ליום הבא" in national.text
+
+    unlimited = EngineConfig(admin_addresses=frozenset({NATIONAL_ID}), whatsapp_tier=10)
+    national.engine = Engine(sessions, unlimited, clock=clock)
+    await national.press("לשנות את הקהל")
+    await national.press("לכל המנויים")
+    assert "נמענים: 4" in national.text and "ימתינו" not in national.text
