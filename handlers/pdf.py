@@ -17,6 +17,11 @@ MARGIN = 12.0
 FONT = "dejavu"
 
 
+def printable(text: str) -> str:
+    """The text without emoji, which DejaVu Sans lacks: the chat's 👤 would print as a gap."""
+    return "".join(ch for ch in text if ord(ch) <= 0xFFFF and ch != "\ufe0f").strip()
+
+
 @cache
 def _font_dir() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -44,7 +49,9 @@ class Page:
 
     def centred(self, text: str, size: float, *, bold: bool = False) -> None:
         self.pdf.set_font(FONT, "B" if bold else "", size)
-        self.pdf.multi_cell(0, size * 0.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(
+            0, size * 0.5, printable(text), align="C", new_x="LMARGIN", new_y="NEXT"
+        )
 
     def image(self, png: bytes, width: float) -> None:
         """A centred image (a QR code) `width` millimetres wide."""

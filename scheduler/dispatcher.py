@@ -180,7 +180,8 @@ class Dispatcher:
                 claim.attempts + 1,
                 provider_id=error.provider_id,
                 last_error=str(error),
-                sent_at=self.clock(),
+                # The notice's time: one notice a day however many messages it announces.
+                sent_at=self.clock() if error.provider_id else None,
             )
             return Outcome(claim.channel, held)
         except (OutsideWindow, PermanentFailure) as error:

@@ -34,6 +34,9 @@ def test_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
         ("ADMIN_TELEGRAM_IDS", "12,abc"),
         ("ADMIN_PHONES", "0501234567"),
         ("PUBLIC_BASE_URL", "bot.example.org"),
+        ("TWILIO_TEMPLATE_NOTICE", "fr=HX" + "0" * 32),
+        ("TWILIO_TEMPLATE_REMINDER", "he=HX123"),
+        ("WHATSAPP_TIER", "0"),
     ],
 )
 def test_malformed_value_names_the_key(
@@ -58,3 +61,15 @@ def test_whatsapp_rate_must_be_positive(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("WHATSAPP_MESSAGES_PER_SECOND", "0")
     with pytest.raises(SettingsError, match=r"^WHATSAPP_MESSAGES_PER_SECOND:"):
         load_settings()
+
+
+def test_templates_are_set_per_language_or_once_for_both(monkeypatch: pytest.MonkeyPatch) -> None:
+    hebrew, english = "HX" + "1" * 32, "HX" + "2" * 32
+    monkeypatch.setenv("TWILIO_TEMPLATE_REMINDER", f"he={hebrew}, en={english}")
+    monkeypatch.setenv("TWILIO_TEMPLATE_NOTICE", hebrew)
+    monkeypatch.setenv("WHATSAPP_TIER", "1000")
+    settings = load_settings()
+    assert settings.twilio_template_reminder == {"he": hebrew, "en": english}
+    assert settings.twilio_template_notice == {"*": hebrew}
+    assert settings.twilio_template_offer == {}
+    assert settings.whatsapp_tier == 1000

@@ -73,6 +73,8 @@ class StandIn:
     """(HTTP status, Twilio error code) answered to the next requests, first first."""
     media_failures: list[tuple[int, int]] = field(default_factory=list)
     """The same, for the next requests that carry media."""
+    content_failures: list[tuple[int, int]] = field(default_factory=list)
+    """The same, for the next requests that send a template (ContentSid)."""
     early_reports: list[list[dict[str, str]]] = field(default_factory=list)
     """Per next message, first first: status reports posted before its send is answered."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -100,6 +102,9 @@ class StandIn:
     def fail_next_media(self, status: int, code: int) -> None:
         self.media_failures.append((status, code))
 
+    def fail_next_content(self, status: int, code: int) -> None:
+        self.content_failures.append((status, code))
+
     def report_before_answering(self, *statuses: str, **fields: str) -> None:
         """Report these statuses on the next message not yet given reports, before answering."""
         self.early_reports.append([{"MessageStatus": status, **fields} for status in statuses])
@@ -125,6 +130,8 @@ class StandIn:
         failure = self.failures.pop(0) if self.failures else None
         if failure is None and media and self.media_failures:
             failure = self.media_failures.pop(0)
+        if failure is None and "ContentSid" in form and self.content_failures:
+            failure = self.content_failures.pop(0)
         if failure is None and any(
             f.status != 200 or f.content_type not in WHATSAPP_MEDIA for f in media
         ):
