@@ -1,30 +1,25 @@
-"""One-page PDFs people open on any phone (WhatsApp delivers PDF, not .ics or .json): Hebrew
-right to left through fpdf2's text shaping (HarfBuzz), with the DejaVu Sans font that
-matplotlib already ships, which has Hebrew letters."""
+"""PDFs people open on any phone (WhatsApp delivers PDF, not .ics or .json): Hebrew right to
+left through fpdf2's text shaping (HarfBuzz), in DejaVu Sans cut down to Latin and Hebrew
+(handlers/fonts/README.md): they are made inside a conversation's transaction, so they must
+be quick."""
 
 from __future__ import annotations
 
 import io
-from functools import cache
 from pathlib import Path
 
-import matplotlib
 from fpdf import FPDF
 
 PAGE = (148.0, 210.0)
 """A5 in millimetres: reads well on a phone's screen, prints on half a sheet."""
 MARGIN = 12.0
 FONT = "dejavu"
+FONTS = Path(__file__).parent / "fonts"
 
 
 def printable(text: str) -> str:
-    """The text without emoji, which DejaVu Sans lacks: the chat's 👤 would print as a gap."""
+    """The text without emoji, which the font lacks: the chat's 👤 would print as a gap."""
     return "".join(ch for ch in text if ord(ch) <= 0xFFFF and ch != "\ufe0f").strip()
-
-
-@cache
-def _font_dir() -> Path:
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
 class Page:
@@ -34,8 +29,8 @@ class Page:
         self.pdf = FPDF(format=PAGE)
         self.pdf.set_margins(MARGIN, MARGIN, MARGIN)
         self.pdf.set_auto_page_break(True, MARGIN)
-        self.pdf.add_font(FONT, "", str(_font_dir() / "DejaVuSans.ttf"))
-        self.pdf.add_font(FONT, "B", str(_font_dir() / "DejaVuSans-Bold.ttf"))
+        self.pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+        self.pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
         # Shaping applies the Unicode bidirectional algorithm: Hebrew with numbers, codes and
         # English words in one line reads in the right order.
         self.pdf.set_text_shaping(use_shaping_engine=True)

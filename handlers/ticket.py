@@ -44,7 +44,12 @@ def ticket_link(ctx: Ctx, code: str) -> str:
 
 
 def _qr(data: str) -> bytes:
-    image = qrcode.make(data, error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    # A fixed mask: choosing the best of eight takes most of the time and any mask scans.
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, mask_pattern=0
+    )
+    code.add_data(data)
+    image = code.make_image()
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
