@@ -151,7 +151,8 @@ async def test_a_reminder_outside_the_window_is_its_template_with_event_time_and
     assert (await row(sessions, reminder_row)).status == OutboxStatus.SENT
     assert offered.get("ContentSid") == OFFER_TEMPLATE
     acceptable(offered)
-    assert (await row(sessions, offer_row)).status == OutboxStatus.HELD
+    held = await row(sessions, offer_row)
+    assert held.status == OutboxStatus.HELD, held.last_error
 
 
 def test_every_template_body_fits_and_is_approvable_and_the_readme_has_its_exact_text() -> None:
