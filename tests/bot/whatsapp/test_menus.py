@@ -77,6 +77,9 @@ async def test_the_main_menu_is_a_list_picker_while_its_labels_fit(
         [menu] = await whatsapp.say("/menu")
         assert menu.get("ContentSid") is None
         assert "1. 🧭 Discover fulfilment tracks" in menu.body
+        for sent in whatsapp.standin.requests:  # no variable WhatsApp would refuse (63013)
+            for value in variables(sent).values():
+                assert "\n" not in value and "\t" not in value and "    " not in value
 
 
 async def test_a_template_twilio_refuses_gives_way_to_numbered_text(

@@ -103,6 +103,8 @@ async def test_a_long_broadcast_outside_the_window_waits_behind_a_notice_until_n
         await eventually(lambda: status(sessions, row_id), OutboxStatus.PENDING)
         await dispatch(whatsapp, sessions, clock)
         bodies = [sent.body for sent in whatsapp.standin.to(NOA)[before:]]
+        for sent in whatsapp.standin.requests:
+            acceptable(sent)
     assert all(width(body) <= BODY_LIMIT for body in bodies)
     delivered = "\n\n".join(bodies)
     for paragraph in text.split("\n\n"):
