@@ -15,7 +15,7 @@ from handlers.engine import Engine
 from models.db import create_engine, sessionmaker
 from models.people import Channel, person_at
 from models.roles import RoleScope, grant
-from tests.databases import Templates, fresh_database
+from tests.databases import Databases
 from tests.support import Chat, Clock
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -28,31 +28,31 @@ def _kind(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
-    """Migrated databases, with and without the demo catalogue, built once per test session and
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    """Migrated templates, with and without the demo catalogue, built once per test session and
     copied for every test: migrating and importing for each test would cost a second apiece."""
-    made = Templates(tmp_path_factory.mktemp("templates"), PG_URL)
+    made = Databases(tmp_path_factory.mktemp("templates"), PG_URL)
     yield made
-    made.drop()
+    made.close()
 
 
 @pytest_asyncio.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+async def blank_database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, databases: Databases
+) -> AsyncIterator[str]:
     """A fresh, empty database: a SQLite file, or a new PostgreSQL database dropped afterwards."""
-    kind = _kind(request)
-    async with fresh_database(kind, tmp_path, PG_URL, template=None) as url:
+    async with databases.fresh(_kind(request), tmp_path, with_catalog=None) as url:
         yield url
 
 
 @pytest_asyncio.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 async def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, templates: Templates
+    request: pytest.FixtureRequest, tmp_path: Path, databases: Databases
 ) -> AsyncIterator[str]:
     """A fresh database at the latest schema, holding the demo catalogue when the test asks for
     `catalog`: a copy of the session's template, dropped afterwards."""
-    kind = _kind(request)
-    template = await templates.get(kind, with_catalog="catalog" in request.fixturenames)
-    async with fresh_database(kind, tmp_path, PG_URL, template=template) as url:
+    with_catalog = "catalog" in request.fixturenames
+    async with databases.fresh(_kind(request), tmp_path, with_catalog=with_catalog) as url:
         yield url
 
 

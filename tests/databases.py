@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import queue
 import shutil
 import sqlite3
+import threading
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -34,6 +36,10 @@ async def _pg_admin(base: str, *statements: str) -> None:
         await admin.dispose()
 
 
+def _drop(name: str) -> str:
+    return f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+
+
 async def _build(url: str, with_catalog: bool) -> None:
     """Bring a database to the latest schema, with the demo catalogue if asked."""
     engine = create_engine(url)
@@ -51,55 +57,67 @@ async def _build(url: str, with_catalog: bool) -> None:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-class Templates:
-    """Templates made on first use: a SQLite file, or a PostgreSQL database to copy from."""
+class Databases:
+    """Fresh databases for tests, copied from templates made on first use (a SQLite file, or a
+    PostgreSQL database); PostgreSQL's are dropped by a thread of their own, since a DROP
+    DATABASE takes about a second that the next test need not wait for."""
 
     def __init__(self, folder: Path, pg_url: str | None) -> None:
         self.folder = folder
         self.pg_url = pg_url
-        self._made: dict[tuple[str, bool], str] = {}
+        self._templates: dict[tuple[str, bool], str] = {}
+        self._doomed: queue.Queue[str | None] = queue.Queue()
+        self._dropper = threading.Thread(target=self._drop_doomed, name="drop-test-databases")
+        self._dropper.start()
 
-    async def get(self, kind: str, *, with_catalog: bool) -> str:
+    @asynccontextmanager
+    async def fresh(
+        self, kind: str, folder: Path, *, with_catalog: bool | None
+    ) -> AsyncIterator[str]:
+        """A database of the test's own: empty (`with_catalog` None), or a copy of the template
+        at the latest schema, holding the demo catalogue or not."""
+        template = None if with_catalog is None else await self._template(kind, with_catalog)
+        if kind == "sqlite":
+            path = folder / "hagshama.db"
+            if template is not None:
+                shutil.copyfile(template, path)
+            yield f"sqlite:///{path}"
+            return
+        assert self.pg_url is not None
+        name = f"{PREFIX}{uuid.uuid4().hex[:12]}"
+        copy = f' TEMPLATE "{template}"' if template is not None else ""
+        await _pg_admin(self.pg_url, f'CREATE DATABASE "{name}"{copy}')
+        try:
+            yield _pg_url(self.pg_url, name)
+        finally:
+            self._doomed.put(name)
+
+    async def _template(self, kind: str, with_catalog: bool) -> str:
         """The template's file path (SQLite) or database name (PostgreSQL)."""
         key = (kind, with_catalog)
-        if key not in self._made:
+        if key not in self._templates:
             suffix = "catalog" if with_catalog else "schema"
             if kind == "sqlite":
                 path = self.folder / f"{suffix}.db"
                 await _build(f"sqlite:///{path}", with_catalog)
-                self._made[key] = str(path)
+                self._templates[key] = str(path)
             else:
                 assert self.pg_url is not None
                 name = f"{PREFIX}template_{suffix}_{uuid.uuid4().hex[:8]}"
                 await _pg_admin(self.pg_url, f'CREATE DATABASE "{name}"')
-                self._made[key] = name  # dropped at the end even if building fails
+                self._templates[key] = name  # dropped at the end even if building fails
                 await _build(_pg_url(self.pg_url, name), with_catalog)
-        return self._made[key]
+        return self._templates[key]
 
-    def drop(self) -> None:
-        """Drop the PostgreSQL templates (SQLite's live in pytest's temporary folder)."""
-        names = [name for (kind, _), name in self._made.items() if kind != "sqlite"]
+    def _drop_doomed(self) -> None:
+        while (name := self._doomed.get()) is not None:
+            assert self.pg_url is not None
+            asyncio.run(_pg_admin(self.pg_url, _drop(name)))
+
+    def close(self) -> None:
+        """Wait for the tests' databases to be dropped, then drop the templates."""
+        self._doomed.put(None)
+        self._dropper.join()
+        names = [name for (kind, _), name in self._templates.items() if kind != "sqlite"]
         if names and self.pg_url is not None:
-            drops = [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names]
-            asyncio.run(_pg_admin(self.pg_url, *drops))
-
-
-@asynccontextmanager
-async def fresh_database(
-    kind: str, folder: Path, pg_url: str | None, template: str | None
-) -> AsyncIterator[str]:
-    """A database of the test's own: a copy of `template`, or empty without one."""
-    if kind == "sqlite":
-        path = folder / "hagshama.db"
-        if template is not None:
-            shutil.copyfile(template, path)
-        yield f"sqlite:///{path}"
-        return
-    assert pg_url is not None
-    name = f"{PREFIX}{uuid.uuid4().hex[:12]}"
-    copy = f' TEMPLATE "{template}"' if template is not None else ""
-    await _pg_admin(pg_url, f'CREATE DATABASE "{name}"{copy}')
-    try:
-        yield _pg_url(pg_url, name)
-    finally:
-        await _pg_admin(pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            asyncio.run(_pg_admin(self.pg_url, *map(_drop, names)))
