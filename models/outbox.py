@@ -51,8 +51,6 @@ class OutboxStatus(StrEnum):
     HELD = "held"
 
 
-REPLY_KIND = "reply"
-"""A reply sent in a conversation, recorded after the fact (`record_reply`), never queued."""
 WAITING = (OutboxStatus.PENDING, OutboxStatus.HELD)
 """Queued and not yet sent in full: what a block, a cancellation or a withdrawal skips."""
 
@@ -290,67 +288,3 @@ async def skip_pending(session: AsyncSession, identity_id: int) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-async def release_held(session: AsyncSession, identity_id: int, now: datetime) -> int:
-    """The person wrote back: what was held for them is due now; returns how many."""
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.identity_id == identity_id,
-            OutboxMessage.status == OutboxStatus.HELD,
-        )
-        .values(status=OutboxStatus.PENDING, not_before=now)
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-async def noticed_since(session: AsyncSession, identity_id: int, since: datetime) -> bool:
-    """Whether a message held for this identity was announced (a notice sent) since then."""
-    found = await session.scalar(
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.identity_id == identity_id,
-            OutboxMessage.status == OutboxStatus.HELD,
-            OutboxMessage.sent_at > since,
-        )
-        .limit(1)
-    )
-    return found is not None
-
-
-async def record_reply(
-    session: AsyncSession,
-    channel: Channel,
-    address: str,
-    payload: dict[str, Any],
-    now: datetime,
-    *,
-    provider_id: str | None = None,
-    error: str | None = None,
-) -> None:
-    """Note a reply sent in a conversation rather than through the queue — a file, or a send
-    that failed — so the failure, or the provider's later report on it, is on record."""
-    identity_id = await session.scalar(
-        select(ChannelIdentity.id).where(
-            ChannelIdentity.channel == channel, ChannelIdentity.address == address
-        )
-    )
-    if identity_id is None:
-        return
-    session.add(
-        OutboxMessage(
-            identity_id=identity_id,
-            kind=REPLY_KIND,
-            priority=Priority.INTERACTIVE,
-            payload=payload,
-            not_before=now,
-            status=OutboxStatus.FAILED if error else OutboxStatus.SENT,
-            attempts=1,
-            provider_id=provider_id,
-            last_error=error,
-            created_at=now,
-            sent_at=None if error else now,
-        )
-    )

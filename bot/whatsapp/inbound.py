@@ -23,9 +23,10 @@ from handlers.engine import Engine
 from handlers.types import Incoming, Reply
 from locales import gettext
 from models.base import utcnow
-from models.outbox import record_reply, release_held
+from models.held_messages import release_held
 from models.people import Channel, ChannelIdentity, Person, mark_blocked
 from models.receipts import first_receipt
+from models.reply_records import record_reply
 from scheduler.sender import RecipientBlocked, RetryLater
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,8 @@ from bot.whatsapp.media import MediaShelf
 from bot.whatsapp.templates import STANDS_ALONE, notice
 from handlers.types import Reply, TemplateUse, reply_to_payload
 from models.base import utcnow
-from models.outbox import Priority, enqueue, noticed_since
+from models.held_messages import noticed_since
+from models.outbox import Priority, enqueue
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
 from models.subscriptions import has_consent
 from models.whatsapp_reach import ROLLING, reserve, window_open

@@ -12,9 +12,10 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models.outbox import REPLY_KIND, OutboxMessage, OutboxStatus
+from models.outbox import OutboxMessage, OutboxStatus
 from models.people import ChannelIdentity, Person
 from models.registrations import Registration
+from models.reply_records import REPLY_KIND
 from models.roles import RoleScope, grant
 from tests.bot.whatsapp.conftest import NOA, WhatsApp, eventually
 from tests.bot.whatsapp.standin import Sent
