@@ -89,9 +89,10 @@ async def ticket(
         # The file alone, with no words of its own: on WhatsApp words go as a separate message.
         pdf = ticket_pdf(ctx, event, registration)
         return [Reply(text, buttons=buttons), Reply("", attachments=[pdf])]
+    # The PDF is offered with the confirmation: one message's options, numbered once.
+    offer = [Button(ctx.t("ticket.get_pdf"), TicketPdf(registration.id).pack())]
     calendar = await calendar_reply(ctx, event, registration)
-    calendar.buttons = [[Button(ctx.t("ticket.get_pdf"), TicketPdf(registration.id).pack())]]
-    return [Reply(text, buttons=buttons), calendar]
+    return [Reply(text, buttons=[offer, *buttons]), calendar]
 
 
 @router.callback(TicketPdf)

@@ -39,12 +39,12 @@ async def test_a_newcomer_gives_name_phone_and_home_then_gets_ticket_and_calenda
     assert "אחד הכפתורים" in chat.text and "נועה כהן" in chat.text
     await chat.press("כן, לרשום")
     assert "נרשמתם" in chat.text and "קוד הצ'ק־אין" in chat.text
-    # The code stands alone in its own message; the calendar file and the PDF button follow.
+    # The code stands alone in its own message, offering the PDF; the calendar file follows.
     confirmation, calendar = chat.replies
     assert not confirmation.attachments
     [attachment] = calendar.attachments
     assert attachment.mime == "text/calendar" and b"BEGIN:VEVENT" in attachment.data
-    assert [b.label for b in calendar.options()] == ["🎟️ כרטיס PDF"]
+    assert [b.label for b in confirmation.options()] == ["🎟️ כרטיס PDF", "📅 חזרה לאירועים"]
     async with sessions() as session:
         person = await session.scalar(select(Person).where(Person.name == "נועה כהן"))
         assert person is not None and person.phone == "+972501234567" and person.home == "יזרעאל"
