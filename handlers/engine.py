@@ -16,6 +16,7 @@ from handlers.context import Ctx, EngineConfig, clean_text
 from handlers.menu import fallback, stale
 from handlers.optout import is_opt_out, opt_out
 from handlers.router import Handler, Refused, Stale, router
+from handlers.typed_choice import choose
 from handlers.types import Incoming, Reply
 from locales import Translator, supported
 from models.base import utcnow
@@ -117,13 +118,7 @@ class Engine:
     @staticmethod
     def _chosen(ctx: Ctx, text: str) -> str | None:
         """Map a typed option number or label to the payload of the buttons last offered."""
-        if not text or not ctx.state.menu:
-            return None
-        if text.isdigit():
-            index = int(text) - 1
-            return ctx.state.menu[index][1] if 0 <= index < len(ctx.state.menu) else None
-        folded = text.casefold()
-        return next((p for label, p in ctx.state.menu if label.casefold() == folded), None)
+        return choose(text, ctx.state.menu or [])
 
     async def _button(self, ctx: Ctx, payload: str) -> list[Reply]:
         try:

@@ -40,6 +40,18 @@ class Chat:
     async def send(self, text: str, **extra: str) -> list[Reply]:
         return await self._deliver(Incoming(self.channel, self.address, text=text, **extra))
 
+    async def says(self, typed: str, *wanted: str, absent: tuple[str, ...] = ()) -> list[Reply]:
+        """One turn of a conversation: type `typed`; the answer must contain every `wanted`
+        text and none of the `absent` ones."""
+        replies = await self.send(typed)
+        shown = self.shown
+        missing = [text for text in wanted if text not in shown]
+        present = [text for text in absent if text in shown]
+        assert not missing and not present, (
+            f"after typing {typed!r}: missing {missing}, unwanted {present} in:\n{shown}"
+        )
+        return replies
+
     async def send_media(self, kind: str) -> list[Reply]:
         return await self._deliver(Incoming(self.channel, self.address, media=kind))
 
@@ -66,6 +78,12 @@ class Chat:
     def text(self) -> str:
         """Everything the last answer said, as one string."""
         return "\n".join(r.text for r in self.replies)
+
+    @property
+    def shown(self) -> str:
+        """The last answer as a text-only channel shows it: text, then the numbered options."""
+        options = [f"{n}. {label}" for n, label in enumerate(self.labels, 1)]
+        return "\n".join([self.text, *options])
 
     async def _deliver(self, incoming: Incoming) -> list[Reply]:
         self.replies = await self.engine.handle(incoming)

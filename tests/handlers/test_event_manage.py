@@ -65,7 +65,7 @@ async def test_moving_an_event_tells_every_registrant_in_their_language_and_move
     assert "רשומים: 2" in national.text
     await national.press("שינוי המועד")
     await national.send("לא יודעים")
-    assert "לא הצלחנו לקרוא את התאריך" in national.text
+    assert "לא הצלחנו לקרוא את המועד" in national.text
     await national.send("26.1.2027 18:00")
     assert "הודעה על השינוי נשלחת אל 2 רשומים" in national.text
     assert "יום שלישי, 26 בינואר 2027, 18:00–21:00" in national.text  # the length is kept
