@@ -243,14 +243,16 @@ async def _results(ctx: Ctx, questions: list[Question], answers: dict[str, Answe
     rows = []
     for n, match in enumerate(matches, 1):
         title = localized(match.track.content, "title", ctx.locale)
-        blocks.append(
-            ctx.t(
-                "discovery.result",
-                n=n,
-                title=title,
-                summary=localized(match.track.content, "summary", ctx.locale),
-                reasons=", ".join(reason_labels(questions, match, ctx.locale)),
-            )
+        block = ctx.t(
+            "discovery.result",
+            n=n,
+            title=title,
+            summary=localized(match.track.content, "summary", ctx.locale),
+            reasons=", ".join(reason_labels(questions, match.reasons, ctx.locale)),
         )
+        if match.misfits:
+            misfits = ", ".join(reason_labels(questions, match.misfits, ctx.locale))
+            block += "\n" + ctx.t("discovery.misfits", misfits=misfits)
+        blocks.append(block)
         rows.append([Button(title, TrackOpen(match.track.id).pack())])
     return [Reply("\n\n".join(blocks), buttons=[*rows, restart_row])]
