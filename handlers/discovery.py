@@ -146,11 +146,19 @@ async def back(ctx: Ctx, choice: DiscoveryBack) -> list[Reply]:
 @router.step(DiscoveryStep.ANSWER)
 async def typed(ctx: Ctx) -> list[Reply]:
     """Typed text where an option was expected: explain and show the question again."""
+    if ctx.data.get("question") is None:
+        return await _begin(ctx)
+    return [Reply(ctx.t("discovery.use_buttons")), *await ask_again(ctx)]
+
+
+@router.reask(DiscoveryStep.ANSWER)
+async def ask_again(ctx: Ctx) -> list[Reply]:
+    """The question on screen again, as it is now (after a change of language)."""
     questions = await questionnaire(ctx.session)
     question = next((q for q in questions if q.id == ctx.data.get("question")), None)
     if question is None:
         return await _begin(ctx)
-    return [Reply(ctx.t("discovery.use_buttons")), _question(ctx, questions, question)]
+    return [_question(ctx, questions, question)]
 
 
 async def _begin(ctx: Ctx) -> list[Reply]:

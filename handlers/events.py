@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from handlers.callback import CallbackData
 from handlers.context import Ctx
+from handlers.menu import language_button
 from handlers.router import Stale, router
 from handlers.types import Button, Reply
+from locales import supported
 from locales.dates import format_span, local
 from models.catalog import Event, EventStatus, Track
 from models.localized import localized
@@ -42,6 +44,14 @@ class EventFilter(CallbackData, prefix="evf"):
 @dataclass(frozen=True)
 class EventCard(CallbackData, prefix="evc"):
     event_id: int
+
+
+@dataclass(frozen=True)
+class EventCardIn(CallbackData, prefix="evi"):
+    """The card of an event opened from outside, shown again in another language."""
+
+    event_id: int
+    locale: str
 
 
 @dataclass(frozen=True)
@@ -154,11 +164,28 @@ async def show_card(ctx: Ctx, choice: EventCard) -> list[Reply]:
 
 @router.deep_link("ev_")
 async def open_link(ctx: Ctx, slug: str) -> list[Reply]:
-    """Open the event a poster or QR code points at."""
+    """Open the event a poster or QR code points at, offering the other language: people
+    arrive from Hebrew posters whatever language they read."""
     event = await ctx.session.scalar(select(Event).where(Event.slug == slug))
     if event is None or event.status == EventStatus.DRAFT:
         return [Reply(ctx.t("events.not_found"))] + await show_list(ctx, EventList())
-    return [await card(ctx, event)]
+    return [await outside_card(ctx, event)]
+
+
+@router.callback(EventCardIn)
+async def show_card_in(ctx: Ctx, choice: EventCardIn) -> list[Reply]:
+    """Switch language from a linked event's card and show the card again in it."""
+    event = await ctx.session.get(Event, choice.event_id)
+    if event is None or event.status == EventStatus.DRAFT or not supported(choice.locale):
+        raise Stale(choice.event_id)
+    ctx.set_locale(choice.locale)
+    return [await outside_card(ctx, event)]
+
+
+async def outside_card(ctx: Ctx, event: Event) -> Reply:
+    reply = await card(ctx, event)
+    reply.buttons.append([language_button(ctx, lambda code: EventCardIn(event.id, code))])
+    return reply
 
 
 async def my_registration(ctx: Ctx, event: Event) -> Registration | None:

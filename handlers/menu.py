@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.router import router
 from handlers.types import Button, Reply
+from locales import SUPPORTED_LOCALES
 
 MENU_ITEMS = ("tracks", "events", "subscribe", "my", "language", "help")
 """Each item opens the command of the same name, so the menu knows no feature's internals."""
@@ -16,6 +18,12 @@ MENU_ITEMS = ("tracks", "events", "subscribe", "my", "language", "help")
 @dataclass(frozen=True)
 class MenuChoice(CallbackData, prefix="m"):
     command: str
+
+
+def language_button(ctx: Ctx, payload: Callable[[str], CallbackData]) -> Button:
+    """A button that switches to the other language; `payload` says what then shows again."""
+    other = next(code for code in SUPPORTED_LOCALES if code != ctx.locale)
+    return Button(ctx.t(f"language.switch.{other}"), payload(other).pack())
 
 
 def main_menu(ctx: Ctx, intro_key: str = "menu.title") -> Reply:

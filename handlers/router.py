@@ -32,6 +32,8 @@ class Router:
         self.deep_links: dict[str, DeepLinkHandler] = {}
         self.contact: Handler | None = None
         """Answers a shared phone number when no step is waiting for one."""
+        self.reasks: dict[str, Handler] = {}
+        """Shows a step's question again, as after a change of language mid-flow."""
 
     def command(self, *names: str) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
@@ -51,6 +53,14 @@ class Router:
     def step(self, step: StrEnum) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.steps[step.value] = handler
+            return handler
+
+        return register
+
+    def reask(self, *steps: StrEnum) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            for step in steps:
+                self.reasks[step.value] = handler
             return handler
 
         return register
