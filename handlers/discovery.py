@@ -201,7 +201,8 @@ def _ask(ctx: Ctx, questions: list[Question], question: Question) -> Reply:
 
 
 def _question(ctx: Ctx, questions: list[Question], question: Question, edit: bool = False) -> Reply:
-    """The question with its options, a keep button when the profile knows, skip, back, restart."""
+    """The question with its options, then skip, back, restart, and last a keep button when the
+    profile knows the answer: keep comes and goes, so it never shifts the others' numbers."""
     lines = [
         ctx.t("discovery.progress", n=questions.index(question) + 1, total=len(questions)),
         localized(question.content, "prompt", ctx.locale),
@@ -218,6 +219,11 @@ def _question(ctx: Ctx, questions: list[Question], question: Question, edit: boo
     if question.multiple:
         lines.append(ctx.t("discovery.multiple_hint"))
         rows.append([Button(ctx.t("discovery.done"), DiscoveryDone(question.id).pack())])
+    nav = [Button(ctx.t("discovery.skip"), DiscoverySkip(question.id).pack())]
+    if ctx.data.get("history"):
+        nav.append(Button(ctx.t("discovery.back"), DiscoveryBack(question.id).pack()))
+        nav.append(Button(ctx.t("discovery.restart"), DiscoveryRestart().pack()))
+    rows.append(nav)
     known = profile_answer(ctx.person, question)
     if known is not None:
         shown = ", ".join(
@@ -226,11 +232,6 @@ def _question(ctx: Ctx, questions: list[Question], question: Question, edit: boo
         )
         lines.append(ctx.t("discovery.known", answer=shown))
         rows.append([Button(ctx.t("discovery.keep"), DiscoveryKeep(question.id).pack())])
-    nav = [Button(ctx.t("discovery.skip"), DiscoverySkip(question.id).pack())]
-    if ctx.data.get("history"):
-        nav.append(Button(ctx.t("discovery.back"), DiscoveryBack(question.id).pack()))
-        nav.append(Button(ctx.t("discovery.restart"), DiscoveryRestart().pack()))
-    rows.append(nav)
     return Reply("\n".join(lines), buttons=rows, edit=edit)
 
 

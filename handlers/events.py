@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
 from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.menu import language_button
+from handlers.pages import navigation, page_of
 from handlers.router import Stale, router
 from handlers.types import Button, Reply
 from locales import supported
@@ -106,13 +107,13 @@ async def events_command(ctx: Ctx) -> list[Reply]:
 async def show_list(ctx: Ctx, choice: EventList) -> list[Reply]:
     """List one page of upcoming events matching the chosen filters, with the filter buttons."""
     found = await upcoming(ctx, choice)
-    start = choice.page * PAGE_SIZE
-    page = found[start : start + PAGE_SIZE]
-    buttons = [[Button(f"{title(ctx, e)} · {day(ctx, e)}", EventCard(e.id).pack())] for e in page]
+    page = page_of(found, choice.page, PAGE_SIZE)
+    buttons = [
+        [Button(f"{title(ctx, e)} · {day(ctx, e)}", EventCard(e.id).pack())] for e in page.items
+    ]
     filters = {"region": choice.region, "kind": choice.kind, "track": choice.track}
-    if start + PAGE_SIZE < len(found):
-        more = EventList(choice.region, choice.kind, choice.track, choice.page + 1)
-        buttons.append([Button(ctx.t("events.more"), more.pack())])
+    if nav := navigation(ctx, page, lambda n: replace(choice, page=n)):
+        buttons.append(nav)
     buttons.append(
         [
             Button(
@@ -124,8 +125,10 @@ async def show_list(ctx: Ctx, choice: EventList) -> list[Reply]:
     )
     if any(filters.values()):
         buttons.append([Button(ctx.t("events.filter.clear"), EventList().pack())])
-    key = "events.list" if found else "events.none"
-    return [Reply(ctx.t(key, count=len(found)), buttons=buttons)]
+    text = ctx.t("events.list" if found else "events.none", count=len(found))
+    if page.count > 1:
+        text += "\n" + ctx.t("pages.of", page=page.number + 1, pages=page.count)
+    return [Reply(text, buttons=buttons)]
 
 
 @router.callback(EventFilter)

@@ -244,3 +244,13 @@ async def test_reasons_also_say_what_did_not_fit(chat: Chat) -> None:
     await chat.says("In a city", "interests you")
     await chat.says("Leadership", "✅ Leadership")
     await chat.says("Done", "Cooperative young leadership course", "✗ Fits less: In a city")
+
+
+async def test_skip_keeps_its_number_when_a_previous_answer_can_be_kept(chat: Chat) -> None:
+    await chat.says("/tracks", "שאלה 1 מתוך 6", "6. ⏭️ לדלג", absent=("להשאיר",))
+    await chat.says("6", "שאלה 2 מתוך 6")
+    await chat.says("שני", "שאלה 2 מתוך 6")  # a single word that starts no option
+    await chat.says("אחרי השחרור", "שאלה 3 מתוך 6")
+    await chat.says("/tracks", "שאלה 1 מתוך 6", "6. ⏭️ לדלג")
+    await chat.says("6", "שאלה 2 מתוך 6", "6. ⏭️ לדלג", "9. 👍 להשאיר את התשובה הקודמת")
+    await chat.says("6", "שאלה 3 מתוך 6")
