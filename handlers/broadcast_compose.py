@@ -24,7 +24,8 @@ from models.roles import Authority
 MAX_TEXT = 3500
 """Leaves room for the link and the opt-out line within Telegram's 4,096 characters."""
 MAX_LINK = 500
-LINK = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+LINK = re.compile(r"^https://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+"""Only https: the message says so, and a plain-http link would be flagged by the apps."""
 SLUG = re.compile(r"^[a-z0-9_-]{1,40}$")
 
 

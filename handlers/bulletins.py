@@ -180,13 +180,13 @@ async def preview(ctx: Ctx, bulletin: Bulletin, topic: Topic) -> list[Reply]:
     """The bulletin exactly as subscribers get it in each language, their number, and what next."""
     ctx.end()
     readers = await count_topic_readers(ctx.session, topic.id)
-    replies = [Reply(ctx.t("bulletins.preview", count=readers, topic=topic_title(ctx, topic)))]
+    replies = [Reply(ctx.t.n("bulletins.preview", readers, topic=topic_title(ctx, topic)))]
     for locale in SUPPORTED_LOCALES:
         message = bulletin_message(bulletin, topic, locale)
         shown = [ctx.t("bulletins.preview_button", label=b.label) for b in message.options()]
         replies.append(Reply("\n".join([message.text, *shown])))
     actions = [
-        [Button(ctx.t("bulletins.send_now", count=readers), BulletinSend(bulletin.id).pack())],
+        [Button(ctx.t.n("bulletins.send_now", readers), BulletinSend(bulletin.id).pack())],
         [Button(ctx.t("bulletins.schedule"), BulletinWhen(bulletin.id).pack())],
         [Button(ctx.t("bulletins.discard"), BulletinCancel(bulletin.id).pack())],
     ]
@@ -209,4 +209,4 @@ async def send_now(ctx: Ctx, authority: Authority, choice: BulletinSend) -> list
         topic=found[1].slug,
         readers=readers,
     )
-    return [Reply(ctx.t("bulletins.sending", count=readers))]
+    return [Reply(ctx.t.n("bulletins.sending", readers))]

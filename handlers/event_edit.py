@@ -101,7 +101,7 @@ async def _moved(
         told=told,
     )
     ctx.end()
-    return [await overview(ctx, event, ctx.t("manage_event.moved", count=told))]
+    return [await overview(ctx, event, ctx.t.n("manage_event.moved", told))]
 
 
 @coordinator.step(ManageStep.CAPACITY)

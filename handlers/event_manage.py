@@ -152,7 +152,7 @@ async def act(ctx: Ctx, authority: Authority, choice: Manage) -> list[Reply]:
         buttons = [[Button(ctx.t("manage_event.back"), ManageList().pack())]]
         return [
             Reply(
-                ctx.t("manage_event.cancelled", title=title(ctx, event), count=told),
+                ctx.t.n("manage_event.cancelled", told, title=title(ctx, event)),
                 buttons=buttons,
             )
         ]

@@ -229,7 +229,7 @@ def seats(ctx: Ctx, event: Event) -> str:
     if event.capacity is None:
         return ctx.t("events.card.open")
     left = event.capacity - event.taken
-    return ctx.t("events.card.seats", left=left) if left > 0 else ctx.t("events.card.full")
+    return ctx.t.n("events.card.seats", left) if left > 0 else ctx.t("events.card.full")
 
 
 def closed_text(ctx: Ctx, event: Event, state: Availability) -> str:

@@ -44,6 +44,17 @@ async def open_menu_item(ctx: Ctx, choice: MenuChoice) -> list[Reply]:
     return await handler(ctx)
 
 
+def media_answer(ctx: Ctx, kind: str) -> Reply:
+    """What we say to a picture, file, location or voice note, naming what was sent."""
+    if kind == "location":
+        return Reply(ctx.t("error.media.location"))
+    if kind == "voice" or kind.startswith("audio"):
+        return Reply(ctx.t("error.media.voice"))
+    if kind == "sticker":
+        return Reply(ctx.t("error.media.sticker"))
+    return Reply(ctx.t("error.media"))
+
+
 async def fallback(ctx: Ctx) -> list[Reply]:
     """Text we cannot place: say so and offer the menu."""
     return [Reply(ctx.t("error.not_understood")), main_menu(ctx)]

@@ -83,7 +83,7 @@ async def confirm_delete(ctx: Ctx, _: PrivacyDelete) -> list[Reply]:
     return [_confirmation(ctx)]
 
 
-@router.step(PrivacyStep.CONFIRM_DELETE)
+@router.step(PrivacyStep.CONFIRM_DELETE, whole_labels=True)
 async def typed(ctx: Ctx) -> list[Reply]:
     """Typed text at the deletion question: deleting needs the button, so ask again."""
     return [Reply(ctx.t("privacy.use_buttons")), _confirmation(ctx)]

@@ -19,8 +19,9 @@ def fold(text: str) -> str:
     return " ".join(kept.casefold().split())
 
 
-def choose(text: str, menu: Sequence[Sequence[str]]) -> str | None:
-    """The payload of the option `text` names in `menu` ([label, payload] pairs), if exactly one."""
+def choose(text: str, menu: Sequence[Sequence[str]], starts: bool = True) -> str | None:
+    """The payload of the option `text` names in `menu` ([label, payload] pairs), if exactly one;
+    the start of a label counts when `starts`."""
     if not text or not menu:
         return None
     if text.isdigit():
@@ -33,7 +34,7 @@ def choose(text: str, menu: Sequence[Sequence[str]]) -> str | None:
     exact = {payload for label, payload in labels if label == typed}
     if len(exact) == 1:
         return exact.pop()
-    if len(typed) < MIN_PREFIX:
+    if not starts or len(typed) < MIN_PREFIX:
         return None
     starting = {payload for label, payload in labels if label.startswith(typed)}
     return starting.pop() if len(starting) == 1 else None

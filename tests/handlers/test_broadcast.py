@@ -187,7 +187,7 @@ async def test_a_large_national_broadcast_waits_for_a_second_coordinator(
             )
         ).all()
     asked = reply_from_payload(request.payload)
-    assert "כנס גזברים" in asked.text and "2 נמענים" in asked.text
+    assert "כנס גזברים" in asked.text and "(שני נמענים)" in asked.text
     approve = asked.buttons[0][0].payload
 
     await author.press_payload(approve)
@@ -252,7 +252,7 @@ async def test_stale_and_forged_buttons_lose_nothing(
     assert "לרכזים בלבד" in member.text
     assert (await _draft(sessions)).status == BroadcastStatus.DRAFT
     await national.press_payload(send)
-    assert "בדרך אל 1" in national.text
+    assert "בדרך אל נמען אחד" in national.text
     await national.press_payload(send)  # a double tap
     assert "כבר לא בתוקף" in national.text
     assert (await _draft(sessions)).status == BroadcastStatus.APPROVED

@@ -67,7 +67,7 @@ async def test_moving_an_event_tells_every_registrant_in_their_language_and_move
     await national.send("לא יודעים")
     assert "לא הצלחנו לקרוא את המועד" in national.text
     await national.send("26.1.2027 18:00")
-    assert "הודעה על השינוי נשלחת אל 2 רשומים" in national.text
+    assert "הודעה על השינוי נשלחת לשני נרשמים" in national.text
     assert "יום שלישי, 26 בינואר 2027, 18:00–21:00" in national.text  # the length is kept
 
     hebrew, english = await outbox(sessions, "event_changed")
@@ -97,7 +97,7 @@ async def test_a_new_place_is_told_and_the_same_time_again_tells_nobody(
     assert "📍 קיבוץ גבע" in hebrew.payload["text"] and "📍 קיבוץ גבע" in english.payload["text"]
     await national.press("שינוי המועד")
     await national.send("19.1.2027 18:00")
-    assert "אל 0 רשומים" in national.text
+    assert "אל 0 נרשמים" in national.text
     assert len(await outbox(sessions, "event_changed")) == 2
 
 
