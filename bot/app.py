@@ -30,6 +30,7 @@ def engine_config(settings: Settings) -> EngineConfig:
     return EngineConfig(
         default_locale=settings.default_locale,
         timezone=settings.timezone,
+        bot_username=(settings.telegram_bot_username or "").removeprefix("@") or None,
         whatsapp_number=settings.twilio_whatsapp_from,
         admin_addresses=frozenset(admins),
         broadcast_approval_threshold=settings.broadcast_approval_threshold,

@@ -158,6 +158,7 @@ LENGTH = re.compile(r"(\d{1,3}(?:[.,]\d{1,2})?)\s*([^\d\s].*)?")
 UNITS = {
     **dict.fromkeys(("שעות", "שעה", "ש", "ש׳", "h", "hr", "hrs", "hour", "hours"), 60),
     **dict.fromkeys(("דקות", "דקה", "דק", "דק׳", "m", "min", "mins", "minute", "minutes"), 1),
+    **dict.fromkeys(("ימים", "יום", "d", "day", "days"), 24 * 60),
 }
 WORDS = {"שעה": 60, "שעתיים": 120, "שעה וחצי": 90, "חצי שעה": 30, "an hour": 60}
 """Lengths people write without a number."""

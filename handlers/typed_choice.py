@@ -19,6 +19,12 @@ def fold(text: str) -> str:
     return " ".join(kept.casefold().split())
 
 
+def _names(label: str) -> list[str]:
+    """A label, and for "➕ להצטרף: עלון המעגל" also what follows the colon: the thing itself."""
+    _, colon, thing = label.partition(":")
+    return [label, thing] if colon and thing.strip() else [label]
+
+
 def choose(text: str, menu: Sequence[Sequence[str]], starts: bool = True) -> str | None:
     """The payload of the option `text` names in `menu` ([label, payload] pairs), if exactly one;
     the start of a label counts when `starts`."""
@@ -30,7 +36,7 @@ def choose(text: str, menu: Sequence[Sequence[str]], starts: bool = True) -> str
     typed = fold(text)
     if not typed:
         return None
-    labels = [(fold(label), payload) for label, payload in menu]
+    labels = [(fold(name), payload) for label, payload in menu for name in _names(label)]
     exact = {payload for label, payload in labels if label == typed}
     if len(exact) == 1:
         return exact.pop()

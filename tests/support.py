@@ -94,10 +94,11 @@ SCRIPTS = Path(__file__).parent / "scripts"
 
 
 def hagshama(
-    *args: str, database_url: str, timeout: float = 120
+    *args: str, database_url: str, timeout: float = 120, **settings: str
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real `hagshama` command line in a child process against `database_url`."""
-    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONIOENCODING": "utf-8"}
+    """Run the real `hagshama` command line in a child process against `database_url`, with
+    any other `settings` (environment variables) given."""
+    env = {**os.environ, **settings, "DATABASE_URL": database_url, "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         env=env,

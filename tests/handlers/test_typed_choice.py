@@ -62,3 +62,10 @@ async def test_the_questionnaire_takes_done_as_typed_in_its_hint(chat: Chat) -> 
     for _ in range(4):
         await chat.send("keep")
     await chat.says("Done", "suit you best")
+
+
+def test_an_action_label_is_also_chosen_by_what_it_acts_on() -> None:
+    topics = [["➕ להצטרף: עלון המעגל השיתופי", "coop"], ["➕ להצטרף: חדשות אזור הצפון", "north"]]
+    assert choose("עלון המעגל", topics) == "coop"
+    assert choose("חדשות אזור הצפון", topics) == "north"
+    assert choose("להצטרף", topics) is None
