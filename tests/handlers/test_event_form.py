@@ -195,3 +195,33 @@ async def test_a_regional_coordinator_creates_only_in_their_region(
     ]
     await regional.press_payload(FormChoice("region", "north").pack())
     assert "מסלול" in regional.text
+
+
+async def _up_to_the_start(national: Chat) -> None:
+    await national.says("/newevent", "מה שם האירוע בעברית")
+    await national.says("ערב שירה", "השם באנגלית")
+    await national.says("בלי שם באנגלית", "איזה סוג אירוע")
+    await national.says("אחר", "באיזה אזור")
+    await national.says("מרכז", "שייך למסלול")
+    await national.says("בלי מסלול", "מתי מתחילים?")
+
+
+async def test_dates_are_read_the_way_people_type_them(catalog: None, national: Chat) -> None:
+    """NOW is 23 November 2026: a year-less January date is the coming one."""
+    await _up_to_the_start(national)
+    await national.says("12.1 18:30", "מתי הוא נגמר?", absent=("כבר עבר",))
+    await national.says("30", "שעות או דקות?")
+    await national.says("30 דקות", "איפה?")
+    await national.says("בלי מקום", "כמה מקומות")
+    await national.says("0", "כך יראו את האירוע", "יום שלישי, 12 בינואר 2027, 18:30–19:00")
+    await national.send("/cancel")
+    await _up_to_the_start(national)
+    await national.says("5.1.2027 25:00", "השעה 25 לא קיימת", absent=("31.2", "לוח השנה"))
+    await national.says("2027-01-12 18:30", "מתי הוא נגמר?")
+    await national.says("שעתיים", "איפה?")
+    await national.send("/cancel")
+    await _up_to_the_start(national)
+    await national.says("ב-12.1.2027 בשעה 18:30", "מתי הוא נגמר?")
+    await national.says("30 שעות", "איפה?")
+    await national.says("בית העם", "כמה מקומות")
+    await national.says("0", "יום שלישי, 12 בינואר 2027, 18:30 – יום חמישי, 14 בינואר 2027, 00:30")
