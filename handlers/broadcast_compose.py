@@ -77,6 +77,14 @@ async def start(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("broadcast.ask_text", limit=MAX_TEXT))]
 
 
+@coordinator.reask(BroadcastStep.COMPOSE, BroadcastStep.LINK)
+async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Ask for the text, or the link, again (after a change of language)."""
+    if ctx.state.step == BroadcastStep.LINK:
+        return [_ask_link(ctx)]
+    return [Reply(ctx.t("broadcast.ask_text", limit=MAX_TEXT))]
+
+
 @coordinator.step(BroadcastStep.COMPOSE)
 async def compose(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Keep the text if it fits, then ask for an optional link."""

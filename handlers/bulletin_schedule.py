@@ -43,6 +43,12 @@ async def ask_when(ctx: Ctx, authority: Authority, choice: BulletinWhen) -> list
     return [Reply(ctx.t("bulletins.ask_when", example=example(ctx)))]
 
 
+@coordinator.reask(BulletinStep.WHEN)
+async def ask_when_again(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Ask when to publish again (after a change of language)."""
+    return [Reply(ctx.t("bulletins.ask_when", example=example(ctx)))]
+
+
 @coordinator.step(BulletinStep.WHEN)
 async def got_when(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Schedule the draft for the typed date and time, which must be in the future."""

@@ -135,6 +135,19 @@ def skip_english(ctx: Ctx, bulletin_id: int) -> list[list[Button]]:
     return [[Button(ctx.t("bulletins.skip_english"), BulletinPreview(bulletin_id).pack())]]
 
 
+@coordinator.reask(BulletinStep.HEBREW, BulletinStep.ENGLISH)
+async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Ask for the Hebrew or the English text again (after a change of language)."""
+    if ctx.state.step == BulletinStep.ENGLISH:
+        text = ctx.t("bulletins.ask_english", limit=MAX_TEXT)
+        return [Reply(text, buttons=skip_english(ctx, int(ctx.data["bulletin_id"])))]
+    topic = await ctx.session.get(Topic, int(ctx.data["topic_id"]))
+    if topic is None:
+        ctx.end()
+        return [Reply(ctx.t("bulletins.gone"))]
+    return [Reply(ctx.t("bulletins.ask_hebrew", topic=topic_title(ctx, topic), limit=MAX_TEXT))]
+
+
 @coordinator.step(BulletinStep.HEBREW)
 async def got_hebrew(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Save the Hebrew text as a draft and ask for an optional English version."""

@@ -71,4 +71,6 @@ async def choose_language(ctx: Ctx, choice: LanguageChoice) -> list[Reply]:
     again = router.reasks.get(ctx.state.step or "")
     if again is not None:
         return [Reply(ctx.t("language.changed_mid_flow")), *await again(ctx)]
+    if ctx.state.step is not None:
+        return [Reply(ctx.t("language.changed_keep_answering"))]
     return [main_menu(ctx, "language.changed")]

@@ -45,3 +45,11 @@ async def test_the_questionnaire_is_asked_again_in_the_new_language(chat: Chat) 
     await chat.says("אחר", "שאלה 2 מתוך 6")
     await chat.says("/language en", "Question 2 of 6", "Recently discharged")
     await chat.says("Recently discharged", "Question 3 of 6")
+
+
+async def test_a_coordinator_switching_language_mid_bulletin_is_asked_again(national: Chat) -> None:
+    await national.says("/bulletin", "לאיזה נושא")
+    await national.says("עלון המעגל השיתופי", "הגיליון הבא של עלון המעגל השיתופי")
+    await national.says("/language en", "The Cooperative Circle Bulletin", absent=("Main menu",))
+    await national.says("/checkin", "check-in code")
+    await national.says("/language he", "קוד הצ'ק־אין")
