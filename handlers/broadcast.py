@@ -110,9 +110,7 @@ async def _ask_approval(ctx: Ctx, broadcast: Broadcast, count: int) -> list[Repl
     """Send a large national broadcast to every other national coordinator for approval."""
     others = await reviewers(ctx.session, ctx.config.admin_addresses, ctx.person.id)
     if not others:
-        return [
-            Reply(ctx.t("broadcast.no_reviewer", threshold=ctx.config.broadcast_approval_threshold))
-        ]
+        return [Reply(ctx.t.n("broadcast.no_reviewer", ctx.config.broadcast_approval_threshold))]
     waiting = BroadcastStatus.AWAITING_APPROVAL
     if not await move(ctx.session, broadcast, BroadcastStatus.DRAFT, waiting):
         raise Stale(broadcast.id)

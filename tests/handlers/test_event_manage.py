@@ -113,7 +113,7 @@ async def test_more_seats_go_to_the_waiting_list_and_fewer_than_taken_is_refused
     await _open(national, TRIAL_SEAT)
     await national.press("שינוי מספר המקומות")
     await national.send("1")
-    assert "2 מקומות כבר תפוסים" in national.text
+    assert "שני מקומות כבר תפוסים" in national.text
     await national.send("3")
     assert "מקומות שהוצעו עכשיו לרשימת ההמתנה: 1" in national.text
     assert await _statuses(sessions, "workshop-mini-demo") == ["confirmed", "confirmed", "offered"]

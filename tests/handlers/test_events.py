@@ -46,7 +46,7 @@ async def test_card_shows_hebrew_date_place_and_seats(catalog: None, chat: Chat)
     assert "בית התנועה הקיבוצית, תל אביב" in chat.text and "נשארו 220 מקומות" in chat.text
     await chat.send("/language en")
     await chat.send("/start ev_study-day-participatory-management")
-    assert "Tuesday, 12 January 2027, 09:30–15:30" in chat.text and "Seats left: 220" in chat.text
+    assert "Tuesday, 12 January 2027, 09:30–15:30" in chat.text and "220 seats left" in chat.text
 
 
 async def test_typing_in_the_list_is_not_understood_but_harmless(catalog: None, chat: Chat) -> None:

@@ -17,8 +17,9 @@ from tests.bot.whatsapp.conftest import StartWhatsApp
 from tests.bot.whatsapp.standin import ACCOUNT_SID, AUTH_TOKEN, Sent
 
 TWO_BUTTONS = "HX" + "2" * 32
+THREE_BUTTONS = "HX" + "3" * 32
 SIX_ITEMS = "HX" + "6" * 32
-MENUS = Menus(quick_replies={2: TWO_BUTTONS}, list_pickers={6: SIX_ITEMS})
+MENUS = Menus(quick_replies={2: TWO_BUTTONS, 3: THREE_BUTTONS}, list_pickers={6: SIX_ITEMS})
 
 
 def variables(sent: Sent) -> dict[str, str]:
@@ -30,11 +31,15 @@ async def test_an_event_card_has_buttons_and_a_tap_registers(
 ) -> None:
     async with start_whatsapp(menus=MENUS) as whatsapp:
         [card] = await whatsapp.say("/start ev_forum-north-january")
-        assert card.get("ContentSid") == TWO_BUTTONS
+        assert card.get("ContentSid") == THREE_BUTTONS
         assert card.get("Body") is None
         shown = variables(card)
         assert "פורום צפון לחשיבה שיתופית" in shown["1"]
-        assert (shown["2"], shown["4"]) == ("✅ להרשמה", "📅 חזרה לאירועים")
+        assert (shown["2"], shown["4"], shown["6"]) == (
+            "✅ להרשמה",
+            "📅 חזרה לאירועים",
+            "🌐 English",
+        )
 
         [ask_name] = await whatsapp.say(
             "✅ להרשמה", ButtonPayload=shown["3"], ButtonText="✅ להרשמה"
@@ -47,7 +52,7 @@ async def test_typing_the_number_still_works_after_buttons(
 ) -> None:
     async with start_whatsapp(menus=MENUS) as whatsapp:
         [card] = await whatsapp.say("/start ev_forum-north-january")
-        assert card.get("ContentSid") == TWO_BUTTONS
+        assert card.get("ContentSid") == THREE_BUTTONS
         [ask_name] = await whatsapp.say("1")
         assert "השם המלא" in ask_name.body
 
