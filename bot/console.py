@@ -68,14 +68,14 @@ class Console:
         self,
         engine: Engine,
         address: str,
-        out: TextIO = sys.stdout,
+        out: TextIO | None = None,
         attachments_dir: Path | None = None,
         later: Later | None = None,
         clock: ConsoleClock | None = None,
     ) -> None:
         self.engine = engine
         self.address = address
-        self.out = out
+        self.out = out or sys.stdout  # looked up now: the stream may have been redirected
         self.attachments_dir = attachments_dir
         self.later = later
         self.clock = clock
