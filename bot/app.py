@@ -30,6 +30,7 @@ def engine_config(settings: Settings) -> EngineConfig:
     return EngineConfig(
         default_locale=settings.default_locale,
         timezone=settings.timezone,
+        bot_username=(settings.telegram_bot_username or "").removeprefix("@") or None,
         whatsapp_number=settings.twilio_whatsapp_from,
         public_base_url=settings.public_base_url,
         whatsapp_tier=settings.whatsapp_tier if settings.twilio_whatsapp_from else None,

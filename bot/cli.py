@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.app import ensure_demo_catalog, open_app
-from bot.console import Console
+from bot.console import converse
 from bot.coordinators import add_parser as add_admin_parser
 from bot.coordinators import admin
 from bot.events_cli import add_parser as add_event_parser
@@ -53,11 +53,8 @@ async def chat(args: argparse.Namespace) -> int:
     async with open_app(load_settings()) as app:
         if await ensure_demo_catalog(app):
             logging.getLogger("hagshama").info("loaded the demo catalogue")
-        console = Console(app.engine, f"console:{args.user}", attachments_dir=args.save_attachments)
-        if args.script:
-            await console.play(args.script.read_text(encoding="utf-8").splitlines())
-        else:
-            await console.interact()
+        script = args.script.read_text(encoding="utf-8").splitlines() if args.script else None
+        await converse(app, f"console:{args.user}", script, args.save_attachments)
     return 0
 
 

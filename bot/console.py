@@ -1,20 +1,35 @@
-"""The console channel: replies as text with numbered options, for people and for scripts."""
+"""The console channel: replies as text with numbered options, for people and for scripts.
+
+A line ending in `\\` goes on on the next line, so one message can hold several (a bulletin's
+title and body). `/clock +2h` (console only) moves the console's clock forward; what the bot
+sends on its own when something falls due is printed too, marked as such (bot/console_later.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from bot.app import App
+from bot.console_later import ConsoleClock, Later
+from handlers.date_input import read_length, read_moment
 from handlers.engine import Engine
 from handlers.types import Incoming, Reply
+from locales.dates import local
 from models.people import Channel
 
 MEDIA = re.compile(r"^<(photo|voice|video|document|sticker|location)>$")
 CONTACT = re.compile(r"^<contact\s+(\+?[\d\s-]+)>$")
+CLOCK = re.compile(r"^/clock(?:\s+\+\s*(?P<ahead>.+)|\s+(?P<moment>.+))?$", re.IGNORECASE)
+CONTINUED = "\\"
+IDLE_CHECK = 5.0
+"""Seconds between looks for something due while waiting for the person to type."""
 
 
 def render(reply: Reply) -> str:
@@ -34,6 +49,20 @@ def incoming(line: str, address: str) -> Incoming:
     return Incoming(Channel.CONSOLE, address, text=line)
 
 
+def messages(lines: Iterable[str]) -> Iterator[str]:
+    """Lines joined into messages: a line ending in `\\` continues on the next one."""
+    parts: list[str] = []
+    for line in lines:
+        line = line.rstrip("\n")
+        if line.endswith(CONTINUED):
+            parts.append(line[: -len(CONTINUED)])
+            continue
+        yield "\n".join([*parts, line])
+        parts = []
+    if parts:
+        yield "\n".join(parts)
+
+
 class Console:
     def __init__(
         self,
@@ -41,39 +70,89 @@ class Console:
         address: str,
         out: TextIO | None = None,
         attachments_dir: Path | None = None,
+        later: Later | None = None,
+        clock: ConsoleClock | None = None,
     ) -> None:
         self.engine = engine
         self.address = address
         self.out = out or sys.stdout  # looked up now: the stream may have been redirected
         self.attachments_dir = attachments_dir
+        self.later = later
+        self.clock = clock
+        self._turn = asyncio.Lock()
 
     async def say(self, line: str) -> list[Reply]:
-        """Send one line and print the replies."""
-        replies = await self.engine.handle(incoming(line, self.address))
-        for reply in replies:
-            print(render(reply), file=self.out)
-            self._save(reply)
-        print(file=self.out)
-        return replies
+        """Send one message and print the replies, then whatever has fallen due."""
+        async with self._turn:
+            if (moved := CLOCK.match(line.strip())) and self.clock is not None:
+                self._move_clock(moved["ahead"], moved["moment"])
+                replies = []
+            else:
+                replies = await self.engine.handle(incoming(line, self.address))
+                for reply in replies:
+                    print(render(reply), file=self.out)
+                    self._save(reply)
+                print(file=self.out, flush=True)
+            if self.later is not None:
+                await self.later.due()
+            return replies
 
     async def play(self, lines: Iterable[str]) -> None:
-        """Play a script: every non-empty line that is not a `#` comment, echoed with `» `."""
-        for line in lines:
-            if not line.strip() or line.lstrip().startswith("#"):
+        """Play a script: every message that is not empty or a `#` comment, echoed with `» `."""
+        for message in messages(lines):
+            if not message.strip() or message.lstrip().startswith("#"):
                 continue
-            print(f"» {line.rstrip()}", file=self.out)
-            await self.say(line.rstrip("\n"))
+            print(f"» {message.rstrip()}", file=self.out)
+            await self.say(message)
 
     async def interact(self) -> None:
-        """Read lines from the terminal until end of input."""
-        await self.say("/start")
-        while True:
-            try:
-                line = await asyncio.to_thread(input, "» ")
-            except EOFError:
-                return
-            if line.strip():
-                await self.say(line)
+        """Read messages from the terminal until end of input, printing what falls due."""
+        watcher = asyncio.create_task(self._watch())
+        try:
+            await self.say("/start")
+            while True:
+                try:
+                    message = await self._read()
+                except EOFError:
+                    return
+                if message.strip():
+                    await self.say(message)
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+
+    async def _read(self) -> str:
+        parts = [await asyncio.to_thread(input, "» ")]
+        while parts[-1].endswith(CONTINUED):
+            parts[-1] = parts[-1][: -len(CONTINUED)]
+            parts.append(await asyncio.to_thread(input, "… "))
+        return "\n".join(parts)
+
+    async def _watch(self) -> None:
+        while self.later is not None:
+            await asyncio.sleep(IDLE_CHECK)
+            async with self._turn:
+                await self.later.due()
+
+    def _move_clock(self, ahead: str | None, moment: str | None) -> None:
+        """`/clock` shows the console's time; `/clock +2h` (or +90m, +1d) moves it forward, and
+        `/clock 14.1.2030 10:00` moves it to that moment (never back)."""
+        assert self.clock is not None
+        now, timezone = self.clock(), self.engine.config.timezone
+        length = read_length(ahead) if ahead else None
+        target = read_moment(moment, now, timezone) if moment else None
+        if isinstance(length, timedelta) and length > timedelta(0):
+            self.clock.ahead += length
+        elif isinstance(target, datetime) and target > now:
+            self.clock.ahead += target - now
+        elif ahead or moment:
+            print("/clock +2h · /clock +1d · /clock 14.1.2030 10:00 (ahead only)", file=self.out)
+        when = local(self.clock(), self.engine.config.timezone)
+        hours, minutes = divmod(int(self.clock.ahead.total_seconds()) // 60, 60)
+        print(
+            f"🕒 {when:%a %d.%m.%Y %H:%M} (console clock +{hours}:{minutes:02d})\n", file=self.out
+        )
 
     def _save(self, reply: Reply) -> None:
         if self.attachments_dir is None:
@@ -81,3 +160,22 @@ class Console:
         self.attachments_dir.mkdir(parents=True, exist_ok=True)
         for attachment in reply.attachments:
             (self.attachments_dir / attachment.filename).write_bytes(attachment.data)
+
+
+async def converse(
+    app: App, address: str, script: list[str] | None, attachments_dir: Path | None
+) -> None:
+    """Talk to the bot as `address`, from a script's lines or the terminal, with the dispatcher
+    and the scheduler running on the console's own clock."""
+    clock = ConsoleClock()
+    engine = Engine(app.sessions, app.engine.config, clock=clock)
+    later = Later(app, clock, sys.stdout, render)
+    await later.start()
+    console = Console(engine, address, sys.stdout, attachments_dir, later, clock)
+    try:
+        if script is not None:
+            await console.play(script)
+        else:
+            await console.interact()
+    finally:
+        await later.stop()

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_webhook_secret: SecretStr | None = None
+    telegram_bot_username: str | None = None
+    """The bot's @username for links and posters before (or without) asking Telegram."""
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_whatsapp_from: str | None = None

@@ -103,16 +103,14 @@ async def act_on(ctx: Ctx, authority: Authority, act: BroadcastAct) -> list[Repl
         audience=broadcast.audience,
         recipients=count,
     )
-    return [Reply(ctx.t("broadcast.confirmed", count=count))]
+    return [Reply(ctx.t.n("broadcast.confirmed", count))]
 
 
 async def _ask_approval(ctx: Ctx, broadcast: Broadcast, count: int) -> list[Reply]:
     """Send a large national broadcast to every other national coordinator for approval."""
     others = await reviewers(ctx.session, ctx.config.admin_addresses, ctx.person.id)
     if not others:
-        return [
-            Reply(ctx.t("broadcast.no_reviewer", threshold=ctx.config.broadcast_approval_threshold))
-        ]
+        return [Reply(ctx.t.n("broadcast.no_reviewer", ctx.config.broadcast_approval_threshold))]
     waiting = BroadcastStatus.AWAITING_APPROVAL
     if not await move(ctx.session, broadcast, BroadcastStatus.DRAFT, waiting):
         raise Stale(broadcast.id)
@@ -120,11 +118,11 @@ async def _ask_approval(ctx: Ctx, broadcast: Broadcast, count: int) -> list[Repl
     await audit(ctx.session, ctx.person.id, "broadcast.submit", target, recipients=count)
     for person_id, identity_id, locale in others:
         t = Translator(locale or ctx.config.default_locale)
-        request = t(
+        request = t.n(
             "broadcast.review.request",
-            author=_who(ctx),
+            count,
+            author=_who(ctx, t),
             audience=await describe(ctx.session, t, broadcast),
-            count=count,
             sample=message(t.locale, broadcast).text,
         )
         buttons = [
@@ -141,12 +139,17 @@ async def _ask_approval(ctx: Ctx, broadcast: Broadcast, count: int) -> list[Repl
             not_before=ctx.now,
         )
     threshold = ctx.config.broadcast_approval_threshold
-    return [Reply(ctx.t("broadcast.awaiting", count=count, threshold=threshold))]
+    return [Reply(ctx.t.n("broadcast.awaiting", count, threshold=threshold))]
 
 
-def _who(ctx: Ctx) -> str:
-    """How another coordinator knows this one: their name, else their chat's name."""
-    return ctx.person.name or ctx.identity.display_name or ctx.identity.address
+def _who(ctx: Ctx, t: Translator) -> str:
+    """How another coordinator knows this one: their name, else their chat's name, else their
+    number here; never a channel address (a phone, or `console:boss`)."""
+    return (
+        ctx.person.name
+        or ctx.identity.display_name
+        or t("broadcast.review.unnamed", id=ctx.person.id)
+    )
 
 
 async def _stop(ctx: Ctx, broadcast: Broadcast) -> list[Reply]:
@@ -185,7 +188,7 @@ async def review(ctx: Ctx, authority: Authority, choice: BroadcastReview) -> lis
     if broadcast.author_identity_id is not None:
         author = await ctx.session.get(Person, broadcast.author_id) if broadcast.author_id else None
         t = Translator((author.locale if author else None) or ctx.config.default_locale)
-        note = t(f"broadcast.review.told_{verdict}", reviewer=_who(ctx))
+        note = t(f"broadcast.review.told_{verdict}", reviewer=_who(ctx, t))
         await enqueue(
             ctx.session,
             broadcast.author_identity_id,

@@ -25,7 +25,8 @@ from models.whatsapp_reach import beyond_tier
 MAX_TEXT = 3500
 """Leaves room for the link and the opt-out line within Telegram's 4,096 characters."""
 MAX_LINK = 500
-LINK = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+LINK = re.compile(r"^https://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+"""Only https: the message says so, and a plain-http link would be flagged by the apps."""
 SLUG = re.compile(r"^[a-z0-9_-]{1,40}$")
 
 
@@ -74,6 +75,14 @@ async def start(ctx: Ctx) -> list[Reply]:
     """Ask for the text of a new broadcast."""
     ctx.end()
     ctx.goto(BroadcastStep.COMPOSE)
+    return [Reply(ctx.t("broadcast.ask_text", limit=MAX_TEXT))]
+
+
+@coordinator.reask(BroadcastStep.COMPOSE, BroadcastStep.LINK)
+async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Ask for the text, or the link, again (after a change of language)."""
+    if ctx.state.step == BroadcastStep.LINK:
+        return [_ask_link(ctx)]
     return [Reply(ctx.t("broadcast.ask_text", limit=MAX_TEXT))]
 
 

@@ -14,7 +14,7 @@ from handlers.bulletins import (
     topic_title,
 )
 from handlers.context import Ctx
-from handlers.date_input import parse_local
+from handlers.date_input import Problem, read_moment
 from handlers.types import Button, Reply
 from locales.dates import format_date_time, local
 from models.audit import audit
@@ -43,6 +43,12 @@ async def ask_when(ctx: Ctx, authority: Authority, choice: BulletinWhen) -> list
     return [Reply(ctx.t("bulletins.ask_when", example=example(ctx)))]
 
 
+@coordinator.reask(BulletinStep.WHEN)
+async def ask_when_again(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Ask when to publish again (after a change of language)."""
+    return [Reply(ctx.t("bulletins.ask_when", example=example(ctx)))]
+
+
 @coordinator.step(BulletinStep.WHEN)
 async def got_when(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Schedule the draft for the typed date and time, which must be in the future."""
@@ -51,9 +57,10 @@ async def got_when(ctx: Ctx, authority: Authority) -> list[Reply]:
     if found is None or found[0].status != BulletinStatus.DRAFT:
         ctx.end()
         return [Reply(ctx.t("bulletins.too_late"))]
-    at = parse_local(ctx.text[:40], ctx.now, ctx.config.timezone)
-    if at is None:
-        return [Reply(ctx.t("bulletins.bad_when", example=example(ctx)))]
+    at = read_moment(ctx.text, ctx.now, ctx.config.timezone)
+    if isinstance(at, Problem):
+        problem = ctx.t(at.key, **at.values)
+        return [Reply(ctx.t("bulletins.bad_when", problem=problem, example=example(ctx)))]
     when = format_date_time(at, ctx.locale, ctx.config.timezone)
     if at <= ctx.now:
         return [Reply(ctx.t("bulletins.past_when", when=when, example=example(ctx)))]

@@ -135,6 +135,19 @@ def skip_english(ctx: Ctx, bulletin_id: int) -> list[list[Button]]:
     return [[Button(ctx.t("bulletins.skip_english"), BulletinPreview(bulletin_id).pack())]]
 
 
+@coordinator.reask(BulletinStep.HEBREW, BulletinStep.ENGLISH)
+async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Ask for the Hebrew or the English text again (after a change of language)."""
+    if ctx.state.step == BulletinStep.ENGLISH:
+        text = ctx.t("bulletins.ask_english", limit=MAX_TEXT)
+        return [Reply(text, buttons=skip_english(ctx, int(ctx.data["bulletin_id"])))]
+    topic = await ctx.session.get(Topic, int(ctx.data["topic_id"]))
+    if topic is None:
+        ctx.end()
+        return [Reply(ctx.t("bulletins.gone"))]
+    return [Reply(ctx.t("bulletins.ask_hebrew", topic=topic_title(ctx, topic), limit=MAX_TEXT))]
+
+
 @coordinator.step(BulletinStep.HEBREW)
 async def got_hebrew(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Save the Hebrew text as a draft and ask for an optional English version."""
@@ -180,13 +193,13 @@ async def preview(ctx: Ctx, bulletin: Bulletin, topic: Topic) -> list[Reply]:
     """The bulletin exactly as subscribers get it in each language, their number, and what next."""
     ctx.end()
     readers = await count_topic_readers(ctx.session, topic.id)
-    replies = [Reply(ctx.t("bulletins.preview", count=readers, topic=topic_title(ctx, topic)))]
+    replies = [Reply(ctx.t.n("bulletins.preview", readers, topic=topic_title(ctx, topic)))]
     for locale in SUPPORTED_LOCALES:
         message = bulletin_message(bulletin, topic, locale)
         shown = [ctx.t("bulletins.preview_button", label=b.label) for b in message.options()]
         replies.append(Reply("\n".join([message.text, *shown])))
     actions = [
-        [Button(ctx.t("bulletins.send_now", count=readers), BulletinSend(bulletin.id).pack())],
+        [Button(ctx.t.n("bulletins.send_now", readers), BulletinSend(bulletin.id).pack())],
         [Button(ctx.t("bulletins.schedule"), BulletinWhen(bulletin.id).pack())],
         [Button(ctx.t("bulletins.discard"), BulletinCancel(bulletin.id).pack())],
     ]
@@ -209,4 +222,4 @@ async def send_now(ctx: Ctx, authority: Authority, choice: BulletinSend) -> list
         topic=found[1].slug,
         readers=readers,
     )
-    return [Reply(ctx.t("bulletins.sending", count=readers))]
+    return [Reply(ctx.t.n("bulletins.sending", readers))]

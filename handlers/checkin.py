@@ -45,6 +45,12 @@ async def checkin_command(ctx: Ctx, authority: Authority) -> list[Reply]:
     return await check_in(ctx, authority, ctx.args)
 
 
+@coordinator.reask(CheckinStep.ASK_CODE)
+async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Ask for the next code (after a change of language)."""
+    return [Reply(ctx.t("checkin.ask"))]
+
+
 @coordinator.step(CheckinStep.ASK_CODE)
 async def got_code(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Check in the typed code and wait for the next one."""

@@ -63,8 +63,14 @@ async def language(ctx: Ctx) -> list[Reply]:
 
 @router.callback(LanguageChoice)
 async def choose_language(ctx: Ctx, choice: LanguageChoice) -> list[Reply]:
-    """Remember the chosen language and answer in it from now on."""
+    """Remember the chosen language and answer in it from now on, asking the question of a
+    flow in progress again in the new language."""
     if choice.locale not in SUPPORTED_LOCALES:
         raise Stale(choice.locale)
     ctx.set_locale(choice.locale)
+    again = router.reasks.get(ctx.state.step or "")
+    if again is not None:
+        return [Reply(ctx.t("language.changed_mid_flow")), *await again(ctx)]
+    if ctx.state.step is not None:
+        return [Reply(ctx.t("language.changed_keep_answering"))]
     return [main_menu(ctx, "language.changed")]

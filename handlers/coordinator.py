@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from handlers.callback import CallbackData
 from handlers.context import Ctx
-from handlers.router import Refused, Stale, router
+from handlers.router import Handler, Refused, Stale, router
 from handlers.types import Button, Reply
 from models.audit import audit
 from models.catalog import Event
@@ -103,18 +103,33 @@ def step(name: StrEnum) -> Callable[[CoordinatorHandler], CoordinatorHandler]:
     """Register a coordinator free-text step; a revoked role ends the flow at the next step."""
 
     def register(handler: CoordinatorHandler) -> CoordinatorHandler:
-        async def guarded(ctx: Ctx) -> list[Reply]:
-            try:
-                authority = await require_coordinator(ctx, name.value)
-            except Refused:
-                ctx.end()
-                raise
-            return await handler(ctx, authority)
-
-        router.step(name)(guarded)
+        router.step(name)(_guarded(name, handler))
         return handler
 
     return register
+
+
+def reask(*names: StrEnum) -> Callable[[CoordinatorHandler], CoordinatorHandler]:
+    """Register what asks coordinator steps' question again (after a change of language)."""
+
+    def register(handler: CoordinatorHandler) -> CoordinatorHandler:
+        for name in names:
+            router.reask(name)(_guarded(name, handler))
+        return handler
+
+    return register
+
+
+def _guarded(name: StrEnum, handler: CoordinatorHandler) -> Handler:
+    async def guarded(ctx: Ctx) -> list[Reply]:
+        try:
+            authority = await require_coordinator(ctx, name.value)
+        except Refused:
+            ctx.end()
+            raise
+        return await handler(ctx, authority)
+
+    return guarded
 
 
 @command("admin", menu=False)

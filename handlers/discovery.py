@@ -146,11 +146,19 @@ async def back(ctx: Ctx, choice: DiscoveryBack) -> list[Reply]:
 @router.step(DiscoveryStep.ANSWER)
 async def typed(ctx: Ctx) -> list[Reply]:
     """Typed text where an option was expected: explain and show the question again."""
+    if ctx.data.get("question") is None:
+        return await _begin(ctx)
+    return [Reply(ctx.t("discovery.use_buttons")), *await ask_again(ctx)]
+
+
+@router.reask(DiscoveryStep.ANSWER)
+async def ask_again(ctx: Ctx) -> list[Reply]:
+    """The question on screen again, as it is now (after a change of language)."""
     questions = await questionnaire(ctx.session)
     question = next((q for q in questions if q.id == ctx.data.get("question")), None)
     if question is None:
         return await _begin(ctx)
-    return [Reply(ctx.t("discovery.use_buttons")), _question(ctx, questions, question)]
+    return [_question(ctx, questions, question)]
 
 
 async def _begin(ctx: Ctx) -> list[Reply]:
@@ -193,7 +201,8 @@ def _ask(ctx: Ctx, questions: list[Question], question: Question) -> Reply:
 
 
 def _question(ctx: Ctx, questions: list[Question], question: Question, edit: bool = False) -> Reply:
-    """The question with its options, a keep button when the profile knows, skip, back, restart."""
+    """The question with its options, then skip, back, restart, and last a keep button when the
+    profile knows the answer: keep comes and goes, so it never shifts the others' numbers."""
     lines = [
         ctx.t("discovery.progress", n=questions.index(question) + 1, total=len(questions)),
         localized(question.content, "prompt", ctx.locale),
@@ -210,6 +219,11 @@ def _question(ctx: Ctx, questions: list[Question], question: Question, edit: boo
     if question.multiple:
         lines.append(ctx.t("discovery.multiple_hint"))
         rows.append([Button(ctx.t("discovery.done"), DiscoveryDone(question.id).pack())])
+    nav = [Button(ctx.t("discovery.skip"), DiscoverySkip(question.id).pack())]
+    if ctx.data.get("history"):
+        nav.append(Button(ctx.t("discovery.back"), DiscoveryBack(question.id).pack()))
+        nav.append(Button(ctx.t("discovery.restart"), DiscoveryRestart().pack()))
+    rows.append(nav)
     known = profile_answer(ctx.person, question)
     if known is not None:
         shown = ", ".join(
@@ -218,11 +232,6 @@ def _question(ctx: Ctx, questions: list[Question], question: Question, edit: boo
         )
         lines.append(ctx.t("discovery.known", answer=shown))
         rows.append([Button(ctx.t("discovery.keep"), DiscoveryKeep(question.id).pack())])
-    nav = [Button(ctx.t("discovery.skip"), DiscoverySkip(question.id).pack())]
-    if ctx.data.get("history"):
-        nav.append(Button(ctx.t("discovery.back"), DiscoveryBack(question.id).pack()))
-        nav.append(Button(ctx.t("discovery.restart"), DiscoveryRestart().pack()))
-    rows.append(nav)
     return Reply("\n".join(lines), buttons=rows, edit=edit)
 
 
@@ -243,14 +252,16 @@ async def _results(ctx: Ctx, questions: list[Question], answers: dict[str, Answe
     rows = []
     for n, match in enumerate(matches, 1):
         title = localized(match.track.content, "title", ctx.locale)
-        blocks.append(
-            ctx.t(
-                "discovery.result",
-                n=n,
-                title=title,
-                summary=localized(match.track.content, "summary", ctx.locale),
-                reasons=", ".join(reason_labels(questions, match, ctx.locale)),
-            )
+        block = ctx.t(
+            "discovery.result",
+            n=n,
+            title=title,
+            summary=localized(match.track.content, "summary", ctx.locale),
+            reasons=", ".join(reason_labels(questions, match.reasons, ctx.locale)),
         )
+        if match.misfits:
+            misfits = ", ".join(reason_labels(questions, match.misfits, ctx.locale))
+            block += "\n" + ctx.t("discovery.misfits", misfits=misfits)
+        blocks.append(block)
         rows.append([Button(title, TrackOpen(match.track.id).pack())])
     return [Reply("\n\n".join(blocks), buttons=[*rows, restart_row])]

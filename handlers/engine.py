@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import handlers.features  # noqa: F401  (registers every command, button and step)
 from handlers.callback import InvalidPayload, unpack
 from handlers.context import Ctx, EngineConfig, clean_text
-from handlers.menu import fallback, stale
+from handlers.menu import fallback, media_answer, stale
 from handlers.optout import is_opt_out, opt_out
 from handlers.router import Handler, Refused, Stale, router
+from handlers.typed_choice import choose
 from handlers.types import Incoming, Reply
 from locales import Translator, supported
 from models.base import utcnow
@@ -98,7 +99,7 @@ class Engine:
         if payload:
             return await self._button(ctx, payload)
         if ctx.incoming.media and not text:
-            return [Reply(ctx.t("error.media"))]
+            return [media_answer(ctx, ctx.incoming.media)]
         step = router.steps.get(ctx.state.step or "")
         if step is not None and (text or ctx.incoming.contact_phone):
             return await step(ctx)
@@ -117,13 +118,8 @@ class Engine:
     @staticmethod
     def _chosen(ctx: Ctx, text: str) -> str | None:
         """Map a typed option number or label to the payload of the buttons last offered."""
-        if not text or not ctx.state.menu:
-            return None
-        if text.isdigit():
-            index = int(text) - 1
-            return ctx.state.menu[index][1] if 0 <= index < len(ctx.state.menu) else None
-        folded = text.casefold()
-        return next((p for label, p in ctx.state.menu if label.casefold() == folded), None)
+        starts = (ctx.state.step or "") not in router.whole_labels
+        return choose(text, ctx.state.menu or [], starts=starts)
 
     async def _button(self, ctx: Ctx, payload: str) -> list[Reply]:
         try:

@@ -101,7 +101,7 @@ async def _moved(
         told=told,
     )
     ctx.end()
-    return [await overview(ctx, event, ctx.t("manage_event.moved", count=told))]
+    return [await overview(ctx, event, ctx.t.n("manage_event.moved", told))]
 
 
 @coordinator.step(ManageStep.CAPACITY)
@@ -127,7 +127,7 @@ async def _set_capacity(ctx: Ctx, authority: Authority, event: Event, new: int |
     )
     await ctx.session.refresh(event)
     if not result.rowcount:  # type: ignore[attr-defined]
-        return Reply(ctx.t("manage_event.below_taken", taken=event.taken))
+        return Reply(ctx.t.n("manage_event.below_taken", event.taken))
     ctx.end()
     offered = 0
     held = (await counts(ctx.session, event)).offered  # seats kept for people deciding

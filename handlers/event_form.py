@@ -87,6 +87,12 @@ async def new_event(ctx: Ctx, authority: Authority) -> list[Reply]:
     return await next_question(ctx, authority)
 
 
+@coordinator.reask(*NewEventStep)
+async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """The form's current question, or its preview, again (after a change of language)."""
+    return await next_question(ctx, authority)
+
+
 async def next_question(
     ctx: Ctx, authority: Authority, problem: Problem | None = None
 ) -> list[Reply]:

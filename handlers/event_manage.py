@@ -16,6 +16,7 @@ from handlers.context import Ctx
 from handlers.coordinator import require_event
 from handlers.event_notices import cancel_event
 from handlers.events import card, day, title, when
+from handlers.pages import navigation, page_of
 from handlers.roster import counts
 from handlers.router import Stale
 from handlers.types import Button, Reply
@@ -76,14 +77,14 @@ async def show_list(ctx: Ctx, authority: Authority, choice: ManageList) -> list[
         for event in await ctx.session.scalars(query.order_by(Event.starts_at, Event.id))
         if await authority.covers_event(ctx.session, event)
     ]
-    start = choice.page * PAGE_SIZE
+    page = page_of(found, choice.page, PAGE_SIZE)
     buttons = []
-    for event in found[start : start + PAGE_SIZE]:
+    for event in page.items:
         draft = ctx.t("manage_event.draft_mark") if event.status == EventStatus.DRAFT else ""
         label = f"{draft}{title(ctx, event)} · {day(ctx, event)}"
         buttons.append([Button(label, Manage(event.id).pack())])
-    if start + PAGE_SIZE < len(found):
-        buttons.append([Button(ctx.t("events.more"), ManageList(choice.page + 1).pack())])
+    if nav := navigation(ctx, page, ManageList):
+        buttons.append(nav)
     key = "manage_event.list" if found else "manage_event.none"
     return [Reply(ctx.t(key, count=len(found)), buttons=buttons)]
 
@@ -151,7 +152,7 @@ async def act(ctx: Ctx, authority: Authority, choice: Manage) -> list[Reply]:
         buttons = [[Button(ctx.t("manage_event.back"), ManageList().pack())]]
         return [
             Reply(
-                ctx.t("manage_event.cancelled", title=title(ctx, event), count=told),
+                ctx.t.n("manage_event.cancelled", told, title=title(ctx, event)),
                 buttons=buttons,
             )
         ]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
 from handlers.callback import CallbackData
 from handlers.context import Ctx
+from handlers.menu import language_button
+from handlers.pages import navigation, page_of
 from handlers.router import Stale, router
 from handlers.types import Button, Reply
+from locales import supported
 from locales.dates import format_span, local
 from models.catalog import Event, EventStatus, Track
 from models.localized import localized
@@ -42,6 +45,14 @@ class EventFilter(CallbackData, prefix="evf"):
 @dataclass(frozen=True)
 class EventCard(CallbackData, prefix="evc"):
     event_id: int
+
+
+@dataclass(frozen=True)
+class EventCardIn(CallbackData, prefix="evi"):
+    """The card of an event opened from outside, shown again in another language."""
+
+    event_id: int
+    locale: str
 
 
 @dataclass(frozen=True)
@@ -96,13 +107,13 @@ async def events_command(ctx: Ctx) -> list[Reply]:
 async def show_list(ctx: Ctx, choice: EventList) -> list[Reply]:
     """List one page of upcoming events matching the chosen filters, with the filter buttons."""
     found = await upcoming(ctx, choice)
-    start = choice.page * PAGE_SIZE
-    page = found[start : start + PAGE_SIZE]
-    buttons = [[Button(f"{title(ctx, e)} · {day(ctx, e)}", EventCard(e.id).pack())] for e in page]
+    page = page_of(found, choice.page, PAGE_SIZE)
+    buttons = [
+        [Button(f"{title(ctx, e)} · {day(ctx, e)}", EventCard(e.id).pack())] for e in page.items
+    ]
     filters = {"region": choice.region, "kind": choice.kind, "track": choice.track}
-    if start + PAGE_SIZE < len(found):
-        more = EventList(choice.region, choice.kind, choice.track, choice.page + 1)
-        buttons.append([Button(ctx.t("events.more"), more.pack())])
+    if nav := navigation(ctx, page, lambda n: replace(choice, page=n)):
+        buttons.append(nav)
     buttons.append(
         [
             Button(
@@ -114,8 +125,10 @@ async def show_list(ctx: Ctx, choice: EventList) -> list[Reply]:
     )
     if any(filters.values()):
         buttons.append([Button(ctx.t("events.filter.clear"), EventList().pack())])
-    key = "events.list" if found else "events.none"
-    return [Reply(ctx.t(key, count=len(found)), buttons=buttons)]
+    text = ctx.t("events.list" if found else "events.none", count=len(found))
+    if page.count > 1:
+        text += "\n" + ctx.t("pages.of", page=page.number + 1, pages=page.count)
+    return [Reply(text, buttons=buttons)]
 
 
 @router.callback(EventFilter)
@@ -154,11 +167,28 @@ async def show_card(ctx: Ctx, choice: EventCard) -> list[Reply]:
 
 @router.deep_link("ev_")
 async def open_link(ctx: Ctx, slug: str) -> list[Reply]:
-    """Open the event a poster or QR code points at."""
+    """Open the event a poster or QR code points at, offering the other language: people
+    arrive from Hebrew posters whatever language they read."""
     event = await ctx.session.scalar(select(Event).where(Event.slug == slug))
     if event is None or event.status == EventStatus.DRAFT:
         return [Reply(ctx.t("events.not_found"))] + await show_list(ctx, EventList())
-    return [await card(ctx, event)]
+    return [await outside_card(ctx, event)]
+
+
+@router.callback(EventCardIn)
+async def show_card_in(ctx: Ctx, choice: EventCardIn) -> list[Reply]:
+    """Switch language from a linked event's card and show the card again in it."""
+    event = await ctx.session.get(Event, choice.event_id)
+    if event is None or event.status == EventStatus.DRAFT or not supported(choice.locale):
+        raise Stale(choice.event_id)
+    ctx.set_locale(choice.locale)
+    return [await outside_card(ctx, event)]
+
+
+async def outside_card(ctx: Ctx, event: Event) -> Reply:
+    reply = await card(ctx, event)
+    reply.buttons.append([language_button(ctx, lambda code: EventCardIn(event.id, code))])
+    return reply
 
 
 async def my_registration(ctx: Ctx, event: Event) -> Registration | None:
@@ -199,7 +229,7 @@ def seats(ctx: Ctx, event: Event) -> str:
     if event.capacity is None:
         return ctx.t("events.card.open")
     left = event.capacity - event.taken
-    return ctx.t("events.card.seats", left=left) if left > 0 else ctx.t("events.card.full")
+    return ctx.t.n("events.card.seats", left) if left > 0 else ctx.t("events.card.full")
 
 
 def closed_text(ctx: Ctx, event: Event, state: Availability) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.router import router
 from handlers.types import Button, Reply
+from locales import SUPPORTED_LOCALES
 
 MENU_ITEMS = ("tracks", "events", "subscribe", "my", "language", "help")
 """Each item opens the command of the same name, so the menu knows no feature's internals."""
@@ -23,6 +25,12 @@ GREETINGS = frozenset(
 @dataclass(frozen=True)
 class MenuChoice(CallbackData, prefix="m"):
     command: str
+
+
+def language_button(ctx: Ctx, payload: Callable[[str], CallbackData]) -> Button:
+    """A button that switches to the other language; `payload` says what then shows again."""
+    other = next(code for code in SUPPORTED_LOCALES if code != ctx.locale)
+    return Button(ctx.t(f"language.switch.{other}"), payload(other).pack())
 
 
 def main_menu(ctx: Ctx, intro_key: str = "menu.title") -> Reply:
@@ -47,6 +55,17 @@ def is_greeting(text: str) -> bool:
     """A greeting word, forgiving case, punctuation and emoji around it ("היי!", "Hi 👋")."""
     words = "".join(ch if ch.isalnum() or ch.isspace() else " " for ch in text.casefold())
     return " ".join(words.split()) in GREETINGS
+
+
+def media_answer(ctx: Ctx, kind: str) -> Reply:
+    """What we say to a picture, file, location or voice note, naming what was sent."""
+    if kind == "location":
+        return Reply(ctx.t("error.media.location"))
+    if kind == "voice" or kind.startswith("audio"):
+        return Reply(ctx.t("error.media.voice"))
+    if kind == "sticker":
+        return Reply(ctx.t("error.media.sticker"))
+    return Reply(ctx.t("error.media"))
 
 
 async def fallback(ctx: Ctx) -> list[Reply]:

@@ -127,11 +127,18 @@ async def decline(ctx: Ctx, _: ConsentDecline) -> list[Reply]:
 @router.step(NewsletterStep.CONSENT)
 async def typed(ctx: Ctx) -> list[Reply]:
     """Typed text at the consent question: only the buttons count as an answer, so ask again."""
+    again = await ask_again(ctx)
+    return again if ctx.state.step is None else [Reply(ctx.t("newsletter.use_buttons")), *again]
+
+
+@router.reask(NewsletterStep.CONSENT)
+async def ask_again(ctx: Ctx) -> list[Reply]:
+    """The consent question again; a topic closed meanwhile ends the flow."""
     topic = await ctx.session.get(Topic, ctx.data.get("topic", 0))
     if topic is None or not topic.active:
         ctx.end()
         return [Reply(ctx.t("error.stale_button")), main_menu(ctx)]
-    return [Reply(ctx.t("newsletter.use_buttons")), _consent(ctx, topic)]
+    return [_consent(ctx, topic)]
 
 
 @router.command("unsubscribe")

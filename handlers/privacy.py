@@ -102,7 +102,13 @@ async def confirm_delete(ctx: Ctx, _: PrivacyDelete) -> list[Reply]:
     return [_confirmation(ctx)]
 
 
-@router.step(PrivacyStep.CONFIRM_DELETE)
+@router.reask(PrivacyStep.CONFIRM_DELETE)
+async def ask_again(ctx: Ctx) -> list[Reply]:
+    """The deletion question again (after a change of language)."""
+    return [_confirmation(ctx)]
+
+
+@router.step(PrivacyStep.CONFIRM_DELETE, whole_labels=True)
 async def typed(ctx: Ctx) -> list[Reply]:
     """Typed text at the deletion question: deleting needs the button, so ask again."""
     return [Reply(ctx.t("privacy.use_buttons")), _confirmation(ctx)]

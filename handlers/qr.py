@@ -11,6 +11,7 @@ from handlers import coordinator
 from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.events import day, title
+from handlers.pages import navigation, page_of
 from handlers.posters import EVENT_LINK, TOPIC_LINK, BadPayload, links, payload, poster
 from handlers.registrations_admin import events_within_reach, managed_event
 from handlers.router import Stale
@@ -71,11 +72,10 @@ async def choose(ctx: Ctx, authority: Authority, choice: QrList) -> list[Reply]:
                 options.append((label, QrEvent(event.id).pack()))
     if not options:
         return [Reply(ctx.t("qr.nothing"))]
-    start = choice.page * PAGE_SIZE
-    buttons = [[Button(label, data)] for label, data in options[start : start + PAGE_SIZE]]
-    if start + PAGE_SIZE < len(options):
-        more = QrList(choice.topics, choice.page + 1)
-        buttons.append([Button(ctx.t("qr.more"), more.pack())])
+    page = page_of(options, choice.page, PAGE_SIZE)
+    buttons = [[Button(label, data)] for label, data in page.items]
+    if nav := navigation(ctx, page, lambda n: QrList(choice.topics, n)):
+        buttons.append(nav)
     return [Reply(ctx.t("qr.pick"), buttons=buttons)]
 
 

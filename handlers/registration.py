@@ -80,6 +80,7 @@ async def start(ctx: Ctx, choice: RegisterStart) -> list[Reply]:
     return await next_question(ctx)
 
 
+@router.reask(*RegistrationStep)
 async def next_question(ctx: Ctx) -> list[Reply]:
     """Ask for the first missing detail, or show the summary when nothing is missing."""
     data = ctx.data

@@ -84,7 +84,7 @@ async def pick_event(ctx: Ctx, authority: Authority, choice: RosterEvents) -> li
     ]
     if start + EVENTS_PAGE < len(found):
         buttons.append([Button(ctx.t("roster.more"), RosterEvents(choice.page + 1).pack())])
-    return [Reply(ctx.t("roster.pick_event", count=len(found)), buttons=buttons)]
+    return [Reply(ctx.t.n("roster.pick_event", len(found)), buttons=buttons)]
 
 
 @coordinator.callback(RosterShow)
@@ -154,5 +154,5 @@ async def export(ctx: Ctx, authority: Authority, choice: RosterExport) -> list[R
     )
     attachment = Attachment(export_filename(event, "xlsx"), XLSX, data)
     back = [[Button(ctx.t("roster.back_to_event"), RosterShow(event.id).pack())]]
-    text = ctx.t("roster.exported", title=title(ctx, event), count=len(rows))
+    text = ctx.t.n("roster.exported", len(rows), title=title(ctx, event))
     return [Reply(text, buttons=back, attachments=[attachment])]

@@ -32,6 +32,11 @@ class Router:
         self.deep_links: dict[str, DeepLinkHandler] = {}
         self.contact: Handler | None = None
         """Answers a shared phone number when no step is waiting for one."""
+        self.whole_labels: set[str] = set()
+        """Steps where only a whole label (or its number) stands for a button, never the start
+        of one: a typed "כן" must not confirm "כן, למחוק הכול"."""
+        self.reasks: dict[str, Handler] = {}
+        """Shows a step's question again, as after a change of language mid-flow."""
 
     def command(self, *names: str) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
@@ -48,9 +53,19 @@ class Router:
 
         return register
 
-    def step(self, step: StrEnum) -> Callable[[Handler], Handler]:
+    def step(self, step: StrEnum, whole_labels: bool = False) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.steps[step.value] = handler
+            if whole_labels:
+                self.whole_labels.add(step.value)
+            return handler
+
+        return register
+
+    def reask(self, *steps: StrEnum) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            for step in steps:
+                self.reasks[step.value] = handler
             return handler
 
         return register

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from handlers.commands import LanguageChoice
 from handlers.context import Ctx
+from handlers.menu import language_button
 from handlers.newsletter import offer, topics
 from handlers.posters import TOPIC_LINK
 from handlers.router import router
@@ -18,4 +20,6 @@ async def open_topic(ctx: Ctx, slug: str) -> list[Reply]:
     topic = await ctx.session.scalar(select(Topic).where(Topic.slug == slug))
     if topic is None or not topic.active:
         return [Reply(ctx.t("topic_link.not_found")), *await topics(ctx)]
-    return await offer(ctx, topic)
+    replies = await offer(ctx, topic)
+    replies[-1].buttons.append([language_button(ctx, LanguageChoice)])
+    return replies

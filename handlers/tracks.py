@@ -72,6 +72,7 @@ async def events(ctx: Ctx, choice: TrackEvents) -> list[Reply]:
     coming = await upcoming_events(ctx.session, track.id, ctx.now)
     buttons = [
         [Button(ctx.t("menu.events"), MenuChoice("events").pack())],
+        [Button(ctx.t("tracks.follow"), TrackFollow(track.id).pack())],
         [Button(ctx.t("tracks.back", title=title), TrackOpen(track.id).pack())],
     ]
     if not coming:

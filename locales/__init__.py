@@ -1,15 +1,20 @@
 """Gettext catalogues (Hebrew first, English) read straight from the .po files.
 
 Each feature keeps its own domain file (`<locale>/LC_MESSAGES/<feature>.po`); message ids are
-stable keys such as ``menu.title`` and every locale must translate every key.
+stable keys such as ``menu.title`` and every locale must translate every key. A message where a
+number meets a noun is a gettext plural (``msgid_plural`` with one ``msgstr[i]`` per form of the
+language, chosen by Babel's plural rule for it) and is read with `ngettext`.
 """
 
 from __future__ import annotations
 
+import gettext as stdlib_gettext
 import string
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 HERE = Path(__file__).parent
@@ -31,6 +36,36 @@ def catalogue(locale: str) -> dict[str, str]:
                 if message.id and isinstance(message.id, str) and message.string:
                     messages[message.id] = str(message.string)
     return messages
+
+
+@cache
+def plural_catalogue(locale: str) -> dict[str, tuple[str, ...]]:
+    """Every plural message of `locale`: its forms in the order of the language's plural rule."""
+    messages: dict[str, tuple[str, ...]] = {}
+    for po in sorted((HERE / locale / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as fh:
+            for message in read_po(fh, locale=locale):
+                if isinstance(message.id, tuple) and isinstance(message.string, tuple):
+                    messages[str(message.id[0])] = tuple(str(form) for form in message.string)
+    return messages
+
+
+@cache
+def plural_rule(locale: str) -> Callable[[int], int]:
+    """Which form of a plural message `n` takes in `locale` (Babel's CLDR-derived rule)."""
+    return stdlib_gettext.c2py(get_plural(locale).plural_expr)
+
+
+def ngettext(locale: str, key: str, count: int, /, **values: object) -> str:
+    """The plural message `key` in `locale` in the form for `count`, formatted with `count`
+    and `values` (falling back to Hebrew)."""
+    if key not in plural_catalogue(locale):
+        locale = DEFAULT_LOCALE
+    forms = plural_catalogue(locale).get(key)
+    if not forms:
+        raise MissingMessage(key)
+    form = forms[min(plural_rule(locale)(count), len(forms) - 1)]
+    return form.format(count=count, **values)
 
 
 def supported(locale: str | None) -> str | None:
@@ -61,6 +96,10 @@ class Translator:
 
     def __call__(self, key: str, /, **values: object) -> str:
         return gettext(self.locale, key, **values)
+
+    def n(self, key: str, count: int, /, **values: object) -> str:
+        """The plural message `key` in the form for `count`."""
+        return ngettext(self.locale, key, count, **values)
 
     @property
     def rtl(self) -> bool:

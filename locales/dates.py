@@ -27,8 +27,10 @@ def format_date_time(dt: datetime, locale: str, timezone: str = DEFAULT_TIMEZONE
 def format_span(
     start: datetime, end: datetime | None, locale: str, timezone: str = DEFAULT_TIMEZONE
 ) -> str:
-    """Start date and time, with the end time when the event ends the same day."""
+    """Start date and time, then the end: its time when the same day, else its date and time."""
     text = format_date_time(start, locale, timezone)
-    if end is not None and local(end, timezone).date() == local(start, timezone).date():
-        text += f"–{format_time(local(end, timezone), 'HH:mm', locale=locale)}"
-    return text
+    if end is None:
+        return text
+    if local(end, timezone).date() == local(start, timezone).date():
+        return f"{text}–{format_time(local(end, timezone), 'HH:mm', locale=locale)}"
+    return f"{text} – {format_date_time(end, locale, timezone)}"

@@ -33,6 +33,11 @@ class EventStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+NOT_FOR = "not_for"
+"""Key of a track's tags naming, per questionnaire field, the answers it is never for (a
+pre-army track and the discharged): the catalogue's `not_for:`, kept with the tags."""
+
+
 class Track(Base):
     __tablename__ = "tracks"
 

@@ -15,7 +15,16 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.catalog import Event, EventKind, EventStatus, Question, Topic, TopicKind, Track
+from models.catalog import (
+    NOT_FOR,
+    Event,
+    EventKind,
+    EventStatus,
+    Question,
+    Topic,
+    TopicKind,
+    Track,
+)
 from models.event_changes import Schedule
 
 DEMO_CATALOG = Path(__file__).with_name("data") / "demo_catalog.yaml"
@@ -110,7 +119,7 @@ async def import_catalog(session: AsyncSession, path: Path) -> ImportReport:
         slug = _slug("tracks", entry)
         track, created = await upsert(session, Track, slug)
         track.content = content("tracks", entry)
-        track.tags = {str(k): [str(v) for v in vs] for k, vs in (entry.get("tags") or {}).items()}
+        track.tags = {**_fields(entry.get("tags")), NOT_FOR: _fields(entry.get(NOT_FOR))}
         track.contact = entry.get("contact")
         track.active = bool(entry.get("active", True))
         tracks[slug] = track
@@ -181,6 +190,11 @@ def _enum(kind: type[E], entry: dict[str, Any], name: str, default: E) -> E:
     except ValueError as exc:
         allowed = ", ".join(kind)
         raise CatalogError(f"{entry.get('slug')}: {name} must be one of {allowed}") from exc
+
+
+def _fields(entry: Any) -> dict[str, list[str]]:
+    """Questionnaire field → values, as the catalogue lists them under `tags` or `not_for`."""
+    return {str(name): [str(value) for value in values] for name, values in (entry or {}).items()}
 
 
 async def _track(

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.catalog import Event, EventStatus, Question, Track
+from models.catalog import NOT_FOR, Event, EventStatus, Question, Track
 from models.people import Person
 from models.registrations import Lead
 
@@ -29,25 +29,42 @@ class Match:
     score: int
     reasons: tuple[tuple[str, str], ...]
     """(field, value) pairs of the answers this track suits, in questionnaire order."""
+    misfits: tuple[tuple[str, str], ...] = ()
+    """(field, value) pairs of single answers the track names other values for."""
 
 
 def rank(tracks: Iterable[Track], answers: Mapping[str, Answer], limit: int = TOP) -> list[Match]:
-    """The best-scoring active tracks with their reasons; ties go to the earlier slug."""
+    """The best-scoring active tracks with their reasons and misfits; ties go to the earlier
+    slug. A track whose `not_for` names one of the answers is never ranked."""
     matches = []
     for track in tracks:
-        if not track.active:
+        tags = track.tags or {}
+        if not track.active or _excluded(tags.get(NOT_FOR) or {}, answers):
             continue
         reasons = tuple(
             (name, value)
             for name, answer in answers.items()
             for value in _values(answer)
-            if value in (track.tags or {}).get(name, ())
+            if value in tags.get(name, ())
+        )
+        misfits = tuple(
+            (name, answer)
+            for name, answer in answers.items()
+            if isinstance(answer, str) and name in tags and answer not in tags[name]
         )
         score = sum(WEIGHTS.get(name, 1) for name, _ in reasons)
         if score:
-            matches.append(Match(track, score, reasons))
+            matches.append(Match(track, score, reasons, misfits))
     matches.sort(key=lambda m: (-m.score, m.track.slug))
     return matches[:limit]
+
+
+def _excluded(not_for: Mapping[str, Sequence[str]], answers: Mapping[str, Answer]) -> bool:
+    return any(
+        value in not_for.get(name, ())
+        for name, given in answers.items()
+        for value in _values(given)
+    )
 
 
 def _values(answer: Answer) -> list[str]:
@@ -66,8 +83,11 @@ def option_label(questions: Sequence[Question], name: str, value: str, locale: s
     return value
 
 
-def reason_labels(questions: Sequence[Question], match: Match, locale: str) -> list[str]:
-    return [option_label(questions, name, value, locale) for name, value in match.reasons]
+def reason_labels(
+    questions: Sequence[Question], pairs: Sequence[tuple[str, str]], locale: str
+) -> list[str]:
+    """The labels people saw for (field, value) pairs, such as a match's reasons or misfits."""
+    return [option_label(questions, name, value, locale) for name, value in pairs]
 
 
 def option_values(question: Question) -> list[str]:

@@ -45,6 +45,18 @@ class Chat:
     async def send(self, text: str, **extra: str) -> list[Reply]:
         return await self._deliver(Incoming(self.channel, self.address, text=text, **extra))
 
+    async def says(self, typed: str, *wanted: str, absent: tuple[str, ...] = ()) -> list[Reply]:
+        """One turn of a conversation: type `typed`; the answer must contain every `wanted`
+        text and none of the `absent` ones."""
+        replies = await self.send(typed)
+        shown = self.shown
+        missing = [text for text in wanted if text not in shown]
+        present = [text for text in absent if text in shown]
+        assert not missing and not present, (
+            f"after typing {typed!r}: missing {missing}, unwanted {present} in:\n{shown}"
+        )
+        return replies
+
     async def send_media(self, kind: str) -> list[Reply]:
         return await self._deliver(Incoming(self.channel, self.address, media=kind))
 
@@ -72,6 +84,12 @@ class Chat:
         """Everything the last answer said, as one string."""
         return "\n".join(r.text for r in self.replies)
 
+    @property
+    def shown(self) -> str:
+        """The last answer as a text-only channel shows it: text, then the numbered options."""
+        options = [f"{n}. {label}" for n, label in enumerate(self.labels, 1)]
+        return "\n".join([self.text, *options])
+
     async def _deliver(self, incoming: Incoming) -> list[Reply]:
         self.replies = await self.engine.handle(incoming)
         return self.replies
@@ -80,9 +98,10 @@ class Chat:
 SCRIPTS = Path(__file__).parent / "scripts"
 
 
-def hagshama(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
-    """Run the real `hagshama` command line against `database_url`, in this process: its own
-    thread and event loop, its own environment, its output captured."""
+def hagshama(*args: str, database_url: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    """Run the real `hagshama` command line against `database_url` and any other `settings`
+    (environment variables), in this process: its own thread and event loop, its own
+    environment, its output captured."""
     # Text streams over bytes, as a process has: commands may write bytes (`export` to stdout).
     stdout, stderr = _stream(), _stream()
     outcome: list[int] = []
@@ -94,7 +113,7 @@ def hagshama(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
             except SystemExit as exc:  # argparse refusing the arguments
                 outcome.append(exc.code if isinstance(exc.code, int) else 2)
 
-    with _environment(DATABASE_URL=database_url):
+    with _environment(**settings, DATABASE_URL=database_url):
         worker = threading.Thread(target=run, name="hagshama-cli")
         worker.start()
         worker.join()

@@ -86,6 +86,7 @@ async def test_bad_text_is_answered_and_the_draft_kept_until_a_good_one_comes(
     assert "קישור" in national.text
     await national.send("kibbutz dot org")
     assert "לא נראה כמו קישור" in national.text
+    await national.says("http://kibbutz.org.il/כנס", "להתחיל ב־https://")
     await national.send("https://kibbutz.org.il/כנס?x=1")
     await national.send("לכל המנויים")  # typed instead of pressed: an option's label works
     assert "נמענים: 1" in national.text
@@ -188,7 +189,8 @@ async def test_a_large_national_broadcast_waits_for_a_second_coordinator(
             )
         ).all()
     asked = reply_from_payload(request.payload)
-    assert "כנס גזברים" in asked.text and "2 נמענים" in asked.text
+    assert "כנס גזברים" in asked.text and "(שני נמענים)" in asked.text
+    assert "📣 רכז או רכזת (מס׳" in asked.text and NATIONAL_ID not in asked.text
     approve = asked.buttons[0][0].payload
 
     await author.press_payload(approve)
@@ -253,7 +255,7 @@ async def test_stale_and_forged_buttons_lose_nothing(
     assert "לרכזים בלבד" in member.text
     assert (await _draft(sessions)).status == BroadcastStatus.DRAFT
     await national.press_payload(send)
-    assert "בדרך אל 1" in national.text
+    assert "בדרך אל נמען אחד" in national.text
     await national.press_payload(send)  # a double tap
     assert "כבר לא בתוקף" in national.text
     assert (await _draft(sessions)).status == BroadcastStatus.APPROVED

@@ -75,9 +75,9 @@ async def test_write_preview_schedule_and_the_scheduler_sends_it_on_time(
 
     await national.press("לתזמן")
     await national.send("מחר בערב")
-    assert "לא הצלחתי לקרוא" in national.text
+    assert "לא הצלחנו לקרוא את המועד" in national.text
     await national.send("31/02/2027 10:00")
-    assert "לא הצלחתי לקרוא" in national.text
+    assert "בחודש 2 אין יום 31" in national.text
     await national.send("01/11/2026 10:00")
     assert "כבר עבר" in national.text
     await national.send(f"{RLM}24/11/2026 18:30")

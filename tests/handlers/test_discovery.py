@@ -206,3 +206,51 @@ async def test_forged_answers_are_stale(chat: Chat) -> None:
     assert STALE in chat.text
     await chat.press_payload("da:notanumber:x")
     assert STALE in chat.text
+
+
+async def test_tracks_are_never_offered_to_people_they_are_not_for(chat: Chat) -> None:
+    await chat.says("/tracks", "שאלה 1 מתוך 6")
+    await chat.says("אחר", "באיזה שלב")
+    await chat.says("אחרי השחרור", "טווח הגיל")
+    await chat.says("22–25", "באיזה אזור")
+    await chat.says("צפון", "איפה מתאים יותר")
+    await chat.says("בקיבוץ", "מה מעניין")
+    await chat.says("חיי קהילה", "✅ חיי קהילה")
+    await chat.says(
+        "סיימתי",
+        "קליטת צעירים בקיבוצים השיתופיים",
+        absent=("הנח״ל", 'הנח"ל', "שנת שירות", "המכינות"),
+    )
+
+
+async def test_a_skipped_answer_does_not_bring_back_a_pre_army_track(chat: Chat) -> None:
+    await chat.says("/tracks", "שאלה 1 מתוך 6")
+    await chat.says("שנת שירות", "באיזה שלב")
+    await chat.says("אחרי השחרור", "טווח הגיל")
+    await chat.says("22–25", "באיזה אזור")
+    await chat.says("לדלג", "איפה מתאים יותר")
+    await chat.says("לדלג", "מה מעניין")
+    await chat.says("חינוך", "✅ חינוך")
+    await chat.says("סיימתי", "המסלולים", absent=("1. שנת שירות", "המכינות", 'הנח"ל'))
+
+
+async def test_reasons_also_say_what_did_not_fit(chat: Chat) -> None:
+    await chat.send("/language en")
+    await chat.says("/tracks", "Question 1 of 6")
+    await chat.says("Other", "stage of life")
+    await chat.says("Working", "age range")
+    await chat.says("Over 30", "region")
+    await chat.says("North", "live and be active")
+    await chat.says("In a city", "interests you")
+    await chat.says("Leadership", "✅ Leadership")
+    await chat.says("Done", "Cooperative young leadership course", "✗ Fits less: In a city")
+
+
+async def test_skip_keeps_its_number_when_a_previous_answer_can_be_kept(chat: Chat) -> None:
+    await chat.says("/tracks", "שאלה 1 מתוך 6", "6. ⏭️ לדלג", absent=("להשאיר",))
+    await chat.says("6", "שאלה 2 מתוך 6")
+    await chat.says("שני", "שאלה 2 מתוך 6")  # a single word that starts no option
+    await chat.says("אחרי השחרור", "שאלה 3 מתוך 6")
+    await chat.says("/tracks", "שאלה 1 מתוך 6", "6. ⏭️ לדלג")
+    await chat.says("6", "שאלה 2 מתוך 6", "6. ⏭️ לדלג", "9. 👍 להשאיר את התשובה הקודמת")
+    await chat.says("6", "שאלה 3 מתוך 6")

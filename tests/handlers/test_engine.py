@@ -80,6 +80,8 @@ async def test_stale_and_forged_buttons_get_a_polite_answer(chat: Chat) -> None:
 
 async def test_photos_and_voice_notes_are_answered_not_dropped(chat: Chat) -> None:
     await chat.send_media("voice")
+    assert "אפשר לכתוב לנו" in chat.text
+    await chat.send_media("photo")
     assert "טקסט ובכפתורים" in chat.text
 
 

@@ -74,7 +74,7 @@ async def test_an_english_speaking_coordinator_keeps_a_national_track_event_as_a
     await national.press("National")
     await national.press("pre-military academies")
     await national.send("3/3/2027 9:00")
-    await national.send("7.5")
+    await national.send("7.5 hours")
     await national.press("No place")
     await national.send("0")
     assert "This is how people will see the event" in national.text
@@ -119,8 +119,8 @@ async def test_bad_answers_are_explained_and_nothing_is_lost(
     await national.send("1")  # the first region offered
     await national.press("בלי מסלול")
     for typed, answer in [
-        ("tomorrow evening", "לא הצלחנו לקרוא את התאריך"),
-        ("31.2.2027 10:00", "לא קיים בלוח השנה"),
+        ("tomorrow evening", "לא הצלחנו לקרוא את המועד"),
+        ("31.2.2027 10:00", "בחודש 2 אין יום 31"),
         ("1.11.2026 10:00", "כבר עבר"),
         ("1.1.2035 10:00", "יותר משלוש שנים"),
     ]:
@@ -130,6 +130,8 @@ async def test_bad_answers_are_explained_and_nothing_is_lost(
     await national.send("17:00")
     assert "אחרי שעת ההתחלה" in national.text
     await national.send("3")
+    assert "שעות או דקות?" in national.text
+    await national.send("3 שעות")
     await national.send("x" * 201)
     assert "עד 200" in national.text
     await national.send("בית העם")
@@ -157,7 +159,7 @@ async def test_a_form_left_open_past_its_start_asks_again_and_cancel_keeps_nothi
     await national.press("מרכז")
     await national.press("בלי מסלול")
     await national.send("24.11.2026 19:00")
-    await national.send("2")
+    await national.send("2 שעות")
     await national.press("בלי מקום")
     await national.send("0")
     assert "ללא הגבלה" not in national.text and "ההרשמה פתוחה" in national.text
@@ -165,7 +167,7 @@ async def test_a_form_left_open_past_its_start_asks_again_and_cancel_keeps_nothi
     await national.press("לפרסם")
     assert "המועד הזה כבר עבר" in national.text and "מתי מתחילים" in national.text
     await national.send("1.12.2026 19:00")
-    await national.send("2")
+    await national.send("שעתיים")
     assert "יום שלישי, 1 בדצמבר 2026, 19:00–21:00" in national.text
     await national.send("/cancel")
     await national.press_payload(FormSave(True).pack())
@@ -193,3 +195,33 @@ async def test_a_regional_coordinator_creates_only_in_their_region(
     ]
     await regional.press_payload(FormChoice("region", "north").pack())
     assert "מסלול" in regional.text
+
+
+async def _up_to_the_start(national: Chat) -> None:
+    await national.says("/newevent", "מה שם האירוע בעברית")
+    await national.says("ערב שירה", "השם באנגלית")
+    await national.says("בלי שם באנגלית", "איזה סוג אירוע")
+    await national.says("אחר", "באיזה אזור")
+    await national.says("מרכז", "שייך למסלול")
+    await national.says("בלי מסלול", "מתי מתחילים?")
+
+
+async def test_dates_are_read_the_way_people_type_them(catalog: None, national: Chat) -> None:
+    """NOW is 23 November 2026: a year-less January date is the coming one."""
+    await _up_to_the_start(national)
+    await national.says("12.1 18:30", "מתי הוא נגמר?", absent=("כבר עבר",))
+    await national.says("30", "שעות או דקות?")
+    await national.says("30 דקות", "איפה?")
+    await national.says("בלי מקום", "כמה מקומות")
+    await national.says("0", "כך יראו את האירוע", "יום שלישי, 12 בינואר 2027, 18:30–19:00")
+    await national.send("/cancel")
+    await _up_to_the_start(national)
+    await national.says("5.1.2027 25:00", "השעה 25 לא קיימת", absent=("31.2", "לוח השנה"))
+    await national.says("2027-01-12 18:30", "מתי הוא נגמר?")
+    await national.says("שעתיים", "איפה?")
+    await national.send("/cancel")
+    await _up_to_the_start(national)
+    await national.says("ב-12.1.2027 בשעה 18:30", "מתי הוא נגמר?")
+    await national.says("30 שעות", "איפה?")
+    await national.says("בית העם", "כמה מקומות")
+    await national.says("0", "יום שלישי, 12 בינואר 2027, 18:30 – יום חמישי, 14 בינואר 2027, 00:30")

@@ -10,8 +10,8 @@ async def test_the_menu_item_opens_the_list_with_filters(catalog: None, chat: Ch
     await chat.press("אירועים קרובים")
     assert "אירועים קרובים (16)" in chat.text
     assert chat.labels[0].startswith('ערב פתוח: מסלול הנח"ל') and "15.12" in chat.labels[0]
-    assert {"📍 אזור", "🏷️ סוג", "🧭 מסלול", "עוד אירועים ⬅️"} <= set(chat.labels)
-    await chat.press("עוד אירועים")
+    assert {"📍 אזור", "🏷️ סוג", "🧭 מסלול", "עוד ⬅️"} <= set(chat.labels)
+    await chat.press("עוד ⬅️")
     assert not any("ערב פתוח: מסלול הנח" in label for label in chat.labels)
 
 
@@ -46,7 +46,7 @@ async def test_card_shows_hebrew_date_place_and_seats(catalog: None, chat: Chat)
     assert "בית התנועה הקיבוצית, תל אביב" in chat.text and "נשארו 220 מקומות" in chat.text
     await chat.send("/language en")
     await chat.send("/start ev_study-day-participatory-management")
-    assert "Tuesday, 12 January 2027, 09:30–15:30" in chat.text and "Seats left: 220" in chat.text
+    assert "Tuesday, 12 January 2027, 09:30–15:30" in chat.text and "220 seats left" in chat.text
 
 
 async def test_typing_in_the_list_is_not_understood_but_harmless(catalog: None, chat: Chat) -> None:
@@ -55,3 +55,12 @@ async def test_typing_in_the_list_is_not_understood_but_harmless(catalog: None, 
     assert "לא הבנו" in chat.text
     await chat.send("2")  # the main menu it offered instead: its second item is the events
     assert "אירועים קרובים (16)" in chat.text
+
+
+async def test_list_navigation_keeps_its_numbers_on_every_page(catalog: None, chat: Chat) -> None:
+    await chat.says("/events", "עמוד 1 מתוך 3", "7. ➡️ הקודמים", "8. עוד ⬅️", "9. ")
+    first_filter = chat.labels[8]
+    await chat.says("8", "עמוד 2 מתוך 3", "7. ➡️ הקודמים", "8. עוד ⬅️", f"9. {first_filter}")
+    await chat.says("8", "עמוד 3 מתוך 3", "7. ➡️ הקודמים", "8. עוד ⬅️", f"9. {first_filter}")
+    assert len(chat.labels) == 11
+    await chat.says("7", "עמוד 2 מתוך 3")

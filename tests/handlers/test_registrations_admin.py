@@ -98,7 +98,7 @@ async def test_columns_follow_the_coordinators_language(
     await sign_up(coordinated, "p1", MINI, "נועה כהן", "050-1234567")
     await national.send("/language en")
     await national.send("/registrations")
-    await national.press("Trial seat")
+    await national.press("Trial session")
     assert "Confirmed: 1" in national.text and "Seats left: 1" in national.text
     await national.press("Export")
     header, row = read_xlsx(national.replies[0].attachments[0].data, rtl=False)

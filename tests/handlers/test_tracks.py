@@ -71,7 +71,11 @@ async def test_upcoming_events_are_listed_with_date_and_link(
     assert 'ערב פתוח: מסלול הנח"ל הקיבוצי' in chat.text
     assert "יום שלישי, 15 בדצמבר 2026, 18:30" in chat.text
     assert "/start ev_nahal-open-evening" in chat.text
-    assert chat.labels == ["📅 אירועים קרובים", '↩️ חזרה ל״מסלול הנח"ל הקיבוצי״']
+    assert chat.labels == [
+        "📅 אירועים קרובים",
+        "🔔 לקבל עדכונים מהמסלול",
+        '↩️ חזרה ל״מסלול הנח"ל הקיבוצי״',
+    ]
     await chat.press("חזרה")
     assert '🧭 מסלול הנח"ל הקיבוצי' in chat.text
 
@@ -150,3 +154,13 @@ async def test_buttons_of_a_retired_or_unknown_track_are_stale(
     assert STALE in chat.text
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Lead)) == 0
+
+
+async def test_a_track_without_events_offers_the_updates_it_mentions(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await open_card(chat, sessions, "army-accompaniment")
+    await chat.says(
+        "אירועים קרובים של המסלול", "אפשר לעקוב אחרי עדכוני המסלול", "2. 🔔 לקבל עדכונים"
+    )
+    await chat.says("2", "ניתנת הסכמה")

@@ -43,12 +43,12 @@ async def test_the_offer_is_in_the_persons_language_and_accepting_gives_the_tick
     people = await _full_workshop_with_a_cancellation(chat)
     [offer] = await _offers(sessions)
     assert offer.priority == Priority.NOTICE
-    assert "A seat has freed up at Trial seat" in offer.payload["text"]
+    assert "A seat has freed up at Trial session" in offer.payload["text"]
     assert "24 November 2026, 00:00" in offer.payload["text"]  # 12 hours from 10:00 UTC
     accept = offer.payload["buttons"][0][0]
     assert accept["label"] == "✅ Yes, I'm coming"
     await people[2].press_payload(accept["payload"])
-    assert "You're registered for Trial seat" in people[2].text
+    assert "You're registered for Trial session" in people[2].text
     assert people[2].replies[1].attachments[0].mime == "text/calendar"
     await people[2].press_payload(accept["payload"])
     assert "no open offer" in people[2].text

@@ -86,8 +86,8 @@ def test_inactive_and_unmatched_tracks_are_left_out() -> None:
 
 def test_reasons_read_as_the_option_labels_in_the_persons_language() -> None:
     match = Match(track("e"), 3, (("region", "north"), ("interests", "community")))
-    assert reason_labels([REGION, INTERESTS], match, "en") == ["North", "Community life"]
-    assert reason_labels([REGION, INTERESTS], match, "he") == ["צפון", "חיי קהילה"]
+    assert reason_labels([REGION, INTERESTS], match.reasons, "en") == ["North", "Community life"]
+    assert reason_labels([REGION, INTERESTS], match.reasons, "he") == ["צפון", "חיי קהילה"]
     assert option_label([REGION], "region", "mars", "en") == "mars"
 
 

@@ -129,7 +129,7 @@ async def test_cancelling_mid_way_skips_what_is_queued_and_the_bar_says_so(
 
     broadcast = await _broadcast(sessions)
     await national.press_payload(BroadcastAct(broadcast.id, Act.STOP).pack())
-    assert "2 הודעות לא ייצאו; 2 כבר נשלחו" in national.text
+    assert "לא ייצאו: 2 · כבר נשלחו: 2" in national.text
     await national.press_payload(BroadcastAct(broadcast.id, Act.STOP).pack())
     assert "כבר לא נשלחת" in national.text
 

@@ -18,8 +18,9 @@ from tests.bot.whatsapp.conftest import StartWhatsApp
 from tests.bot.whatsapp.standin import ACCOUNT_SID, AUTH_TOKEN, Sent
 
 TWO_BUTTONS = "HX" + "2" * 32
+THREE_BUTTONS = "HX" + "3" * 32
 SIX_ITEMS = "HX" + "6" * 32
-MENUS = Menus(quick_replies={2: TWO_BUTTONS}, list_pickers={6: SIX_ITEMS})
+MENUS = Menus(quick_replies={2: TWO_BUTTONS, 3: THREE_BUTTONS}, list_pickers={6: SIX_ITEMS})
 
 
 def variables(sent: Sent) -> dict[str, str]:
@@ -34,12 +35,16 @@ async def test_an_event_card_has_buttons_and_a_tap_registers(
         # come right after under a one-line question.
         text, card = await whatsapp.say("/start ev_forum-north-january", count=2)
         assert "פורום צפון לחשיבה שיתופית" in text.body and "\n" in text.body
-        assert card.get("ContentSid") == TWO_BUTTONS
+        assert card.get("ContentSid") == THREE_BUTTONS
         assert card.get("Body") is None
         shown = variables(card)
         assert shown["1"] == gettext("he", "whatsapp.choose")
         assert not any("\n" in value for value in shown.values())
-        assert (shown["2"], shown["4"]) == ("✅ להרשמה", "📅 חזרה לאירועים")
+        assert (shown["2"], shown["4"], shown["6"]) == (
+            "✅ להרשמה",
+            "📅 חזרה לאירועים",
+            "🌐 English",
+        )
 
         [ask_name] = await whatsapp.say(
             "✅ להרשמה", ButtonPayload=shown["3"], ButtonText="✅ להרשמה"
@@ -52,7 +57,7 @@ async def test_typing_the_number_still_works_after_buttons(
 ) -> None:
     async with start_whatsapp(menus=MENUS) as whatsapp:
         _, card = await whatsapp.say("/start ev_forum-north-january", count=2)
-        assert card.get("ContentSid") == TWO_BUTTONS
+        assert card.get("ContentSid") == THREE_BUTTONS
         [ask_name] = await whatsapp.say("1")
         assert "השם המלא" in ask_name.body
 
@@ -90,7 +95,7 @@ async def test_a_template_twilio_refuses_gives_way_to_numbered_text(
         text, options = await whatsapp.say("/start ev_forum-north-january", count=2)
         assert "פורום צפון לחשיבה שיתופית" in text.body
         assert options.get("ContentSid") is None
-        assert options.body == "1. ✅ להרשמה\n2. 📅 חזרה לאירועים"
+        assert options.body == "1. ✅ להרשמה\n2. 📅 חזרה לאירועים\n3. 🌐 English"
 
 
 def test_the_list_button_fits_whatsapps_limit_in_every_language() -> None:

@@ -1,0 +1,98 @@
+"""`hagshama chat`: what the bot sends later is printed when due, on a clock the console moves
+forward; one message may span lines; /qr draws a poster once a channel is configured."""
+
+from __future__ import annotations
+
+from tests.support import hagshama
+
+LATER = "the bot, later → local"
+
+
+def conversation(transcript: str) -> list[tuple[str, str]]:
+    """The transcript as (what was typed, everything printed until the next thing typed)."""
+    turns = []
+    for turn in transcript.split("» ")[1:]:
+        typed, _, answer = turn.partition("\n")
+        turns.append((typed, answer))
+    return turns
+
+
+def check(transcript: str, expected: list[tuple[str, list[str], list[str]]]) -> None:
+    """Every turn: what was typed, texts its answer must hold, texts it must not."""
+    turns = conversation(transcript)
+    assert [typed for typed, _ in turns] == [typed for typed, _, _ in expected]
+    for (typed, answer), (_, wanted, unwanted) in zip(turns, expected, strict=True):
+        assert [w for w in wanted if w not in answer] == [], (typed, answer)
+        assert [u for u in unwanted if u in answer] == [], (typed, answer)
+
+
+def test_a_scheduled_bulletin_is_printed_when_the_console_clock_reaches_it(
+    database_url: str, tmp_path: object
+) -> None:
+    granted = hagshama(
+        "admin", "grant", "--console", "local", "--national", database_url=database_url
+    )
+    assert granted.returncode == 0, granted.stderr
+    script = "\n".join(
+        [
+            "/subscribe",
+            "עלון המעגל",
+            "מאשרים",
+            "/bulletin",
+            "עלון המעגל השיתופי",
+            "כנס גזברים ביגור\\",
+            "נפגשים ביום שלישי הבא.",
+            "בלי אנגלית",
+            "לתזמן",
+            "14.1.2030 9:00",
+            "/clock +1h",
+            "/clock 14.1.2030 9:30",
+            "/menu",
+        ]
+    )
+    path = f"{tmp_path}/bulletin.txt"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(script)
+    result = hagshama("chat", "--script", path, database_url=database_url)
+    assert result.returncode == 0, result.stderr
+    check(
+        result.stdout,
+        [
+            ("/subscribe", ["עלון המעגל השיתופי"], []),
+            ("עלון המעגל", ["ניתנת הסכמה"], []),
+            ("מאשרים", ["נרשמתם"], []),
+            ("/bulletin", ["לאיזה נושא"], []),
+            ("עלון המעגל השיתופי", ["הגיליון הבא של עלון המעגל השיתופי"], []),
+            ("כנס גזברים ביגור", ["נוסח באנגלית"], ["צריך טקסט"]),
+            ("בלי אנגלית", ["כנס גזברים ביגור\n\nנפגשים ביום שלישי הבא.", "למנוי אחד"], []),
+            ("לתזמן", ["מתי לשלוח?"], []),
+            ("14.1.2030 9:00", ["יישלח ביום שני, 14 בינואר 2030, 09:00"], [LATER]),
+            ("/clock +1h", ["console clock +1:00"], [LATER]),
+            ("/clock 14.1.2030 9:30", ["Mon 14.01.2030 09:30", LATER, "📰 עלון המעגל"], []),
+            ("/menu", ["תפריט ראשי"], [LATER]),
+        ],
+    )
+
+
+def test_qr_draws_the_poster_for_the_readme_example_or_names_the_setting(
+    database_url: str, tmp_path: object
+) -> None:
+    hagshama("admin", "grant", "--console", "local", "--national", database_url=database_url)
+    path = f"{tmp_path}/qr.txt"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("/qr\nאירוע\n1\n")
+    bare = hagshama("chat", "--script", path, database_url=database_url)
+    assert "TELEGRAM_BOT_USERNAME" in conversation(bare.stdout)[-1][1]
+    configured = hagshama(
+        "chat",
+        "--script",
+        path,
+        "--save-attachments",
+        f"{tmp_path}/posters",
+        database_url=database_url,
+        TELEGRAM_BOT_USERNAME="hagshama_bot",
+        TWILIO_WHATSAPP_FROM="whatsapp:+14155238886",
+    )
+    poster = conversation(configured.stdout)[-1][1]
+    assert "https://t.me/hagshama_bot?start=ev_" in poster
+    assert "https://wa.me/14155238886" in poster and ".png (image/png" in poster
