@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -33,6 +34,7 @@ def engine_config(settings: Settings) -> EngineConfig:
         whatsapp_number=settings.twilio_whatsapp_from,
         admin_addresses=frozenset(admins),
         broadcast_approval_threshold=settings.broadcast_approval_threshold,
+        checkin_opens_before=timedelta(hours=settings.checkin_opens_before),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -27,6 +27,8 @@ class EngineConfig:
     admin_addresses: frozenset[str] = field(default_factory=frozenset)
     broadcast_approval_threshold: int = 500
     """A national broadcast to more people than this waits for a second coordinator."""
+    checkin_opens_before: timedelta = timedelta(hours=3)
+    """Check-in codes are accepted from this long before an event's start until its end."""
 
 
 @dataclass

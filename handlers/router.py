@@ -32,6 +32,8 @@ class Router:
         self.deep_links: dict[str, DeepLinkHandler] = {}
         self.contact: Handler | None = None
         """Answers a shared phone number when no step is waiting for one."""
+        self.closings: dict[str, Callable[[Ctx], Reply]] = {}
+        """What /cancel says on leaving a step whose work was saved as it went."""
 
     def command(self, *names: str) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
@@ -52,6 +54,13 @@ class Router:
         def register(handler: Handler) -> Handler:
             self.steps[step.value] = handler
             return handler
+
+        return register
+
+    def closing(self, step: StrEnum) -> Callable[[Callable[[Ctx], Reply]], Callable[[Ctx], Reply]]:
+        def register(summary: Callable[[Ctx], Reply]) -> Callable[[Ctx], Reply]:
+            self.closings[step.value] = summary
+            return summary
 
         return register
 

@@ -16,4 +16,4 @@ async def expire_lapsed_offers(
 ) -> int:
     """Expire offers past their time and offer each seat on; returns the new offers queued.
     Offers are not held for quiet hours: their expiry clock is already running."""
-    return await expire_offers(session, now)
+    return await expire_offers(session, now, config)

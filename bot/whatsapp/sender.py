@@ -1,11 +1,11 @@
 """The outbox's way out to WhatsApp: free-form inside the 24-hour window, the approved template
 outside it, Telegram when there is no template and the person is there too.
 
-The dispatcher hands a sender only the address and the reply, not the row's kind, so consent is
-judged from the person's record: a proactive message goes to people who granted consent to a
-topic they still receive (bulletins, broadcasts) or who hold a live registration (reminders and
-waiting-list offers about an event they asked for). Anyone else gets nothing; the row fails
-with the reason."""
+Consent is judged by the message's kind and the person's record: what concerns the person's own
+registration (confirmation, reminders, offers, an event moved or cancelled — even once the
+registration has ended) always goes; bulletins and broadcasts go only to people who granted
+consent to a topic they still receive or who hold a live registration. Anyone else gets
+nothing; the row fails with the reason."""
 
 from __future__ import annotations
 
@@ -22,13 +22,12 @@ from bot.whatsapp.media import MediaShelf
 from bot.whatsapp.render import render
 from handlers.types import Reply, reply_to_payload
 from models.base import utcnow
-from models.outbox import Priority, enqueue
+from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
 from models.subscriptions import has_consent
 from scheduler.sender import OutsideWindow, PermanentFailure
 
 WINDOW = timedelta(hours=24)
-FALLBACK_KIND = "whatsapp_fallback"
 
 
 def window_open(identity: ChannelIdentity, now: datetime) -> bool:
@@ -54,7 +53,7 @@ class WhatsAppSender:
         self.default_locale = default_locale
         self.clock = clock
 
-    async def send(self, address: str, reply: Reply) -> str | None:
+    async def send(self, address: str, reply: Reply, kind: OutboxKind) -> str | None:
         """Deliver one queued reply, or raise why it could not go by WhatsApp."""
         async with self.sessions() as session:
             found = (
@@ -70,7 +69,7 @@ class WhatsAppSender:
             if found is None:
                 raise PermanentFailure("no such WhatsApp identity")
             identity, locale = found
-            if not await has_consent(session, identity.person_id):
+            if kind.needs_consent and not await has_consent(session, identity.person_id):
                 raise PermanentFailure("no recorded consent for proactive messages")
             person_id, open_now = identity.person_id, window_open(identity, self.clock())
         if open_now:
@@ -104,12 +103,12 @@ class WhatsAppSender:
             payload = reply_to_payload(reply)
             digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
             # Keyed by content: a retry after a crash does not queue the same message twice.
+            key = f"{OutboxKind.WHATSAPP_FALLBACK}:{telegram}:{digest[:32]}"
             await enqueue(
                 session,
-                telegram,
-                FALLBACK_KIND,
+                to_one(telegram, key),
+                OutboxKind.WHATSAPP_FALLBACK,
                 payload,
-                dedupe_key=f"{FALLBACK_KIND}:{telegram}:{digest[:32]}",
                 priority=Priority.NOTICE,
             )
             return True

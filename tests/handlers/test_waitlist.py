@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.context import EngineConfig
 from handlers.waitlist import expire_offers
 from models.outbox import OutboxMessage, Priority
 from models.people import ChannelIdentity
@@ -80,7 +81,7 @@ async def test_an_unanswered_offer_expires_and_moves_on(
     [offer] = await _offers(sessions)
     clock.advance(hours=11)
     async with sessions() as session, session.begin():
-        assert await expire_offers(session, clock.now) == 0
+        assert await expire_offers(session, clock.now, EngineConfig()) == 0
     clock.advance(hours=1)
     await people[2].press_payload(offer.payload["buttons"][0][0]["payload"])
     assert "offer has expired" in people[2].text
@@ -95,7 +96,7 @@ async def test_someone_who_deletes_their_data_leaves_the_queue_and_their_offer_m
     await people[2].send("/privacy")
     await people[2].press("Delete")
     await people[2].press("Yes")
-    assert await _statuses(sessions) == ["cancelled", "confirmed", "declined", "offered"]
+    assert await _statuses(sessions) == ["cancelled", "confirmed", "cancelled", "offered"]
     [offer] = await _offers(sessions)  # the deleted person's own messages went with them
     async with sessions() as session:
         identity = await session.get(ChannelIdentity, offer.identity_id)

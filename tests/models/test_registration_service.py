@@ -7,13 +7,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.context import EngineConfig
+from handlers.waitlist import OfferNotices
 from models.catalog import Event, EventStatus
 from models.people import Person
 from models.registration_service import (
     CODE_ALPHABET,
-    OFFER_TTL,
     AcceptResult,
     Availability,
+    CancelResult,
     RegistrationClosed,
     accept,
     availability,
@@ -24,9 +26,11 @@ from models.registration_service import (
     waitlist_position,
 )
 from models.registrations import RegistrationStatus
+from models.seats import OFFER_TTL
 from tests.support import NOW
 
 Sessions = async_sessionmaker[AsyncSession]
+OFFERS = OfferNotices(EngineConfig())
 
 
 async def _setup(
@@ -77,8 +81,9 @@ async def test_cancel_offers_the_seat_and_accept_takes_it(sessions: Sessions) ->
         seated, waiting, later = [
             (await register(session, event, p, NOW)).registration for p in people[:3]
         ]
-        offered = await cancel(session, seated, NOW)
-        assert offered is not None and offered.id == waiting.id
+        assert await cancel(session, seated, NOW, OFFERS) is CancelResult.CANCELLED
+        offered = waiting
+        await session.refresh(offered)
         assert offered.status == RegistrationStatus.OFFERED
         assert offered.offer_expires_at == NOW + OFFER_TTL
         # The seat is held for the offer: a newcomer queues behind the people waiting.
@@ -95,17 +100,19 @@ async def test_decline_and_expiry_pass_the_offer_down_the_line(sessions: Session
     async with sessions() as session, session.begin():
         event, people = await _setup(session)
         seated, a, b, c = [(await register(session, event, p, NOW)).registration for p in people]
-        await cancel(session, seated, NOW)
-        following = await decline(session, a, NOW)
-        assert following is not None and following.id == b.id
+        await cancel(session, seated, NOW, OFFERS)
+        assert await decline(session, a, NOW, OFFERS)
+        await session.refresh(b)
+        assert b.status == RegistrationStatus.OFFERED
         assert a.status == RegistrationStatus.DECLINED
-        assert await expire_due_offers(session, NOW + OFFER_TTL - timedelta(seconds=1)) == []
+        assert await expire_due_offers(session, NOW + OFFER_TTL - timedelta(seconds=1), OFFERS) == 0
         later = NOW + OFFER_TTL
         assert await accept(session, b, later) is AcceptResult.EXPIRED
-        [offer] = await expire_due_offers(session, later)
-        assert offer.id == c.id and b.status == RegistrationStatus.EXPIRED
-        assert offer.offer_expires_at == later + OFFER_TTL
-        await expire_due_offers(session, later + OFFER_TTL)
+        assert await expire_due_offers(session, later, OFFERS) == 1
+        await session.refresh(c)
+        assert c.status == RegistrationStatus.OFFERED and b.status == RegistrationStatus.EXPIRED
+        assert c.offer_expires_at == later + OFFER_TTL
+        await expire_due_offers(session, later + OFFER_TTL, OFFERS)
         assert c.status == RegistrationStatus.EXPIRED
         await session.refresh(event)
         assert event.taken == 0  # nobody left in line: the seat is simply free again
@@ -116,7 +123,7 @@ async def test_coming_back_after_cancelling_queues_at_the_back(sessions: Session
         event, people = await _setup(session)
         seated = (await register(session, event, people[0], NOW)).registration
         waiting = (await register(session, event, people[1], NOW)).registration
-        await cancel(session, waiting, NOW)
+        await cancel(session, waiting, NOW, OFFERS)
         back = (await register(session, event, people[1], NOW)).registration
         assert back.id > seated.id and back.status == RegistrationStatus.WAITLISTED
 

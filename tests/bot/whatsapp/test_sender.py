@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.newsletter import TopicStop
 from handlers.types import Button, Reply, reply_to_payload
 from models.catalog import Topic
-from models.outbox import OutboxMessage, OutboxStatus, enqueue
+from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, Priority, enqueue, to_one
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
 from models.subscriptions import Subscription, SubscriptionStatus, subscribe
 from scheduler.dispatcher import Dispatcher
@@ -38,10 +38,10 @@ async def queue_and_dispatch(
     async with sessions() as session, session.begin():
         await enqueue(
             session,
-            identity,
-            "bulletin",
+            to_one(identity, "b1"),
+            OutboxKind.BULLETIN,
             reply_to_payload(BULLETIN),
-            dedupe_key="b1",
+            priority=Priority.BULK,
             not_before=clock(),
         )
     channel = whatsapp.channel
@@ -181,7 +181,14 @@ async def test_typing_a_number_answers_the_bulletin_just_received_not_an_older_m
         stop = Button("🔕 הסרה", TopicStop(topic.id).pack())
         bulletin = Reply("עלון חדש: מפגש קהילה ביום שישי", [[stop]])
         payload = reply_to_payload(bulletin)
-        await enqueue(session, identity, "bulletin", payload, dedupe_key="b2", not_before=clock())
+        await enqueue(
+            session,
+            to_one(identity, "b2"),
+            OutboxKind.BULLETIN,
+            payload,
+            priority=Priority.BULK,
+            not_before=clock(),
+        )
     await Dispatcher(sessions, [whatsapp.channel.sender], clock=clock).run(until_idle=True)
     assert "1. 🔕 הסרה" in whatsapp.standin.to(NOA)[-1].body
 
