@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.settings import Settings
 from handlers.context import EngineConfig
 from handlers.engine import Engine
+from handlers.waitlist import OfferNotices
 from models.catalog import Track
 from models.catalog_import import DEMO_CATALOG, ImportReport, import_catalog
 from models.db import create_engine, sessionmaker, upgrade
@@ -55,4 +56,4 @@ async def ensure_demo_catalog(app: App) -> ImportReport | None:
     async with app.sessions() as session, session.begin():
         if await session.scalar(select(func.count()).select_from(Track)):
             return None
-        return await import_catalog(session, DEMO_CATALOG)
+        return await import_catalog(session, DEMO_CATALOG, OfferNotices(app.engine.config))

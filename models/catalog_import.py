@@ -2,12 +2,17 @@
 
 Per-language fields are written as ``title: {he: …, en: …}`` in the file and stored grouped by
 language (``{"he": {"title": …}, "en": {"title": …}}``) so a record reads in one language at once.
+
+The catalogue owns what it sets and coordinators own what they edit: each event remembers what
+the last import set (`Event.imported`), so a field whose value differs from that was changed in
+the chat since, and a re-import leaves it and reports the conflict (unless forced). Capacity
+goes through the seat ledger: never below the seats confirmed or held, new seats offered.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,8 +20,11 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.base import utcnow
 from models.catalog import Event, EventKind, EventStatus, Question, Topic, TopicKind, Track
 from models.event_changes import Schedule
+from models.registration_service import set_capacity
+from models.seats import Announce
 
 DEMO_CATALOG = Path(__file__).with_name("data") / "demo_catalog.yaml"
 TEXT_FIELDS = {
@@ -26,6 +34,25 @@ TEXT_FIELDS = {
     "topics": ("title", "description"),
 }
 M = TypeVar("M", Question, Track, Event, Topic)
+EVENT_TEXTS = TEXT_FIELDS["events"]
+EDITED_IN_CHAT = "changed in the chat since the last import"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A value the file would set on an event that the import left alone, and why."""
+
+    event: str
+    field: str
+    kept: Any
+    file: Any
+    reason: str
+
+    def __str__(self) -> str:
+        return (
+            f"events/{self.event}: {self.field} kept as {self.kept!r} ({self.reason}); "
+            f"the file says {self.file!r}"
+        )
 
 
 class CatalogError(ValueError):
@@ -40,6 +67,8 @@ class ImportReport:
     """Existing events whose time or place changed: their registrants must be told."""
     cancelled: list[Event] = field(default_factory=list)
     """Existing events the file cancels: registrations to release, registrants to tell."""
+    conflicts: list[Conflict] = field(default_factory=list)
+    """Values the file would have set but the import left as they were."""
 
     def count(self, section: str, created: bool) -> None:
         bucket = self.created if created else self.updated
@@ -92,8 +121,11 @@ def when(entry: dict[str, Any], name: str, required: bool = False) -> datetime |
     return value
 
 
-async def import_catalog(session: AsyncSession, path: Path) -> ImportReport:
-    """Create or update every entry of the file in the caller's transaction."""
+async def import_catalog(
+    session: AsyncSession, path: Path, announce: Announce, *, force: bool = False
+) -> ImportReport:
+    """Create or update every entry of the file in the caller's transaction. `force` overrides
+    what coordinators changed in the chat, but never sets capacity below the seats taken."""
     raw = load(path)
     report = ImportReport()
     tracks: dict[str, Track] = {}
@@ -117,31 +149,7 @@ async def import_catalog(session: AsyncSession, path: Path) -> ImportReport:
         report.count("tracks", created)
     await session.flush()
     for entry in raw.get("events") or []:
-        slug = _slug("events", entry)
-        event, created = await upsert(session, Event, slug)
-        before = None if created else (Schedule.of(event), event.status)
-        event.content = content("events", entry)
-        event.track_id = (
-            (await _track(session, tracks, entry, "events")).id if entry.get("track") else None
-        )
-        event.kind = _enum(EventKind, entry, "kind", EventKind.OTHER)
-        event.status = _enum(EventStatus, entry, "status", EventStatus.PUBLISHED)
-        event.region = entry.get("region")
-        event.starts_at = when(entry, "starts_at", required=True)  # type: ignore[assignment]
-        event.ends_at = when(entry, "ends_at")
-        event.registration_opens_at = when(entry, "registration_opens_at")
-        event.registration_closes_at = when(entry, "registration_closes_at")
-        event.capacity = entry.get("capacity")
-        if created:
-            event.taken = 0
-        event.reminder_offsets = [int(m) for m in entry.get("reminder_offsets", [1440, 120])]
-        if before is not None:
-            schedule, status = before
-            if event.status == EventStatus.CANCELLED and status != EventStatus.CANCELLED:
-                report.cancelled.append(event)
-            elif event.status == EventStatus.PUBLISHED and schedule.moved(event):
-                report.moved.append(event)
-        report.count("events", created)
+        await _import_event(session, entry, tracks, report, announce, force)
     for entry in raw.get("topics") or []:
         slug = _slug("topics", entry)
         topic, created = await upsert(session, Topic, slug)
@@ -155,6 +163,125 @@ async def import_catalog(session: AsyncSession, path: Path) -> ImportReport:
         report.count("topics", created)
     await session.flush()
     return report
+
+
+async def _import_event(
+    session: AsyncSession,
+    entry: dict[str, Any],
+    tracks: dict[str, Track],
+    report: ImportReport,
+    announce: Announce,
+    force: bool,
+) -> None:
+    """Create or update one event, leaving what coordinators changed since the last import."""
+    slug = _slug("events", entry)
+    track = await _track(session, tracks, entry, "events") if entry.get("track") else None
+    wanted = _event_fields(entry, track.slug if track else None)
+    event, created = await upsert(session, Event, slug)
+    if created:
+        event.content, event.taken = {}, 0
+        current: dict[str, Any] = {}
+    else:
+        current = await _current_fields(session, event)
+    before = None if created else (Schedule.of(event), event.status)
+    last = event.imported
+    resize = False
+    for name, value in wanted.items():
+        if not created and current[name] == value:
+            continue
+        if not created and last is not None and current[name] != last.get(name) and not force:
+            report.conflicts.append(Conflict(slug, name, current[name], value, EDITED_IN_CHAT))
+        elif name == "capacity" and not created:
+            resize = True  # through the ledger, once the rest is in place
+        else:
+            _set(event, name, value, track)
+    event.imported = wanted
+    await session.flush()
+    if resize:
+        await _set_capacity(session, event, wanted["capacity"], report, announce)
+    if before is not None:
+        schedule, status = before
+        if event.status == EventStatus.CANCELLED and status != EventStatus.CANCELLED:
+            report.cancelled.append(event)
+        elif event.status == EventStatus.PUBLISHED and schedule.moved(event):
+            report.moved.append(event)
+    report.count("events", created)
+
+
+def _event_fields(entry: dict[str, Any], track: str | None) -> dict[str, Any]:
+    """What the file sets on an event, as JSON values (times in UTC), field by field."""
+    grouped = content("events", entry)
+    fields: dict[str, Any] = {
+        name: {lang: texts[name] for lang, texts in grouped.items() if name in texts}
+        for name in EVENT_TEXTS
+    }
+    fields["track"] = track
+    fields["kind"] = _enum(EventKind, entry, "kind", EventKind.OTHER).value
+    fields["status"] = _enum(EventStatus, entry, "status", EventStatus.PUBLISHED).value
+    fields["region"] = entry.get("region")
+    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        moment = when(entry, name, required=name == "starts_at")
+        fields[name] = None if moment is None else moment.astimezone(UTC).isoformat()
+    capacity = entry.get("capacity")
+    if capacity is not None and (not isinstance(capacity, int) or capacity < 0):
+        raise CatalogError(f"events/{entry.get('slug')}: capacity must be a whole number ≥ 0")
+    fields["capacity"] = capacity
+    fields["reminder_offsets"] = [int(m) for m in entry.get("reminder_offsets", [1440, 120])]
+    return fields
+
+
+async def _current_fields(session: AsyncSession, event: Event) -> dict[str, Any]:
+    """The event's values as `_event_fields` gives the file's."""
+    track = await session.get(Track, event.track_id) if event.track_id else None
+    fields: dict[str, Any] = {
+        name: {lang: texts[name] for lang, texts in event.content.items() if name in texts}
+        for name in EVENT_TEXTS
+    }
+    fields["track"] = track.slug if track else None
+    fields["kind"] = str(event.kind)
+    fields["status"] = str(event.status)
+    fields["region"] = event.region
+    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        moment = getattr(event, name)
+        fields[name] = None if moment is None else moment.astimezone(UTC).isoformat()
+    fields["capacity"] = event.capacity
+    fields["reminder_offsets"] = list(event.reminder_offsets or [])
+    return fields
+
+
+def _set(event: Event, name: str, value: Any, track: Track | None) -> None:
+    """Apply one field of the file to the event."""
+    if name in EVENT_TEXTS:
+        texts = {lang: dict(fields) for lang, fields in event.content.items()}
+        for fields in texts.values():
+            fields.pop(name, None)
+        for lang, text in value.items():
+            texts.setdefault(lang, {})[name] = text
+        event.content = {lang: fields for lang, fields in texts.items() if fields}
+    elif name == "track":
+        event.track_id = track.id if track else None
+    elif name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        setattr(event, name, None if value is None else datetime.fromisoformat(value))
+    else:
+        setattr(event, name, value)
+
+
+async def _set_capacity(
+    session: AsyncSession,
+    event: Event,
+    capacity: int | None,
+    report: ImportReport,
+    announce: Announce,
+) -> None:
+    """A new capacity through the ledger, raised to the seats already taken if need be."""
+    if await set_capacity(session, event, capacity, utcnow(), announce) is not None:
+        return
+    taken = event.taken
+    report.conflicts.append(
+        Conflict(event.slug, "capacity", taken, capacity, f"{taken} seats are confirmed or held")
+    )
+    if event.capacity != taken:
+        await set_capacity(session, event, taken, utcnow(), announce)
 
 
 def _slug(section: str, entry: Any) -> str:

@@ -18,7 +18,7 @@ from models.catalog_import import DEMO_CATALOG, import_catalog
 from models.db import create_engine, sessionmaker, upgrade
 from models.people import Channel, person_at
 from models.roles import RoleScope, grant
-from tests.support import Chat, Clock
+from tests.support import OFFERS, Chat, Clock
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -60,7 +60,7 @@ def sessions(db: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 async def catalog(sessions: async_sessionmaker[AsyncSession]) -> None:
     """The demo catalogue, as a fresh install has it."""
     async with sessions() as session, session.begin():
-        await import_catalog(session, DEMO_CATALOG)
+        await import_catalog(session, DEMO_CATALOG, OFFERS)
 
 
 @pytest.fixture
