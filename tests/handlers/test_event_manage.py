@@ -236,3 +236,25 @@ async def test_a_time_change_waits_for_the_button(
     await national.press("בלי שינוי")
     assert (await _event(sessions, "forum-north-january")).starts_at == before
     assert await outbox(sessions, "event_changed") == []
+
+
+async def test_a_seat_held_for_an_offer_is_not_shown_as_free(
+    catalog: None, national: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await _people(national, "workshop-mini-demo", 3)  # two seats: two confirmed, one waits
+    await _open(national, TRIAL_SEAT)
+    await national.press("שינוי מספר המקומות")
+    await national.send("3")  # the third seat is offered to the one waiting, and held
+    assert await _statuses(sessions, "workshop-mini-demo") == ["confirmed", "confirmed", "offered"]
+
+    newcomer = Chat(national.engine, address="newcomer")
+    await newcomer.send("/start ev_workshop-mini-demo")
+    assert "המקומות אזלו" in newcomer.text and "נשארו" not in newcomer.text
+    await newcomer.press("הצטרפות לרשימת ההמתנה")
+    await newcomer.send("חדשה")
+    await newcomer.send("054-9990000")
+    await newcomer.send("יזרעאל")
+    await newcomer.press("כן, לרשום")
+    assert "נכנסתם לרשימת ההמתנה — במקום 1" in newcomer.text
+    await _open(national, TRIAL_SEAT)
+    assert "המקומות אזלו" in national.text
