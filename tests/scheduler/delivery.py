@@ -3,6 +3,7 @@ the stand-in Bot API, and a dispatcher sending to it through the real Telegram s
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
@@ -81,7 +82,7 @@ async def reply_to(session: AsyncSession, chat_id: int, message: str, now: datet
     assert identity_id is not None
     await enqueue(
         session,
-        to_one(identity_id, f"reply:{chat_id}:{now.isoformat()}:{message}"),
+        to_one(identity_id, f"reply:{uuid.uuid4().hex}"),
         OutboxKind.BROADCAST_PROGRESS,
         reply_to_payload(Reply(message)),
         priority=Priority.INTERACTIVE,
