@@ -19,7 +19,7 @@ from handlers.events import title
 from handlers.router import Stale
 from handlers.types import Button, Reply
 from handlers.waitlist import OfferNotices
-from locales.dates import format_span
+from locales.dates import format_date_time, format_span
 from models.audit import audit
 from models.catalog import Event, EventStatus
 from models.event_changes import Schedule
@@ -110,8 +110,9 @@ async def _confirmation(ctx: Ctx, event: Event, field: str, value: str) -> Reply
         lines = [ctx.t("manage_event.confirm.starts_at", when=when)]
         zone = ctx.config.timezone
         if rest := rest_period(new, timezone=zone) or (ends and rest_period(ends, timezone=zone)):
-            span = format_span(rest.begins, rest.ends, ctx.locale, zone)
-            lines.append(ctx.t("manage_event.confirm.rest_day", span=span))
+            begins = format_date_time(rest.begins, ctx.locale, zone)
+            ends = format_date_time(rest.ends, ctx.locale, zone)
+            lines.append(ctx.t("manage_event.confirm.rest_day", begins=begins, ends=ends))
     else:
         lines = [ctx.t("manage_event.confirm.place", place=value)]
     published = event.status == EventStatus.PUBLISHED

@@ -113,14 +113,13 @@ async def check_scope(session: AsyncSession, regions: Iterable[str], tracks: Ite
     known_regions = await catalogue_regions(session)
     known_tracks = set(await session.scalars(select(Track.slug)))
     problems = []
-    if unknown := sorted(set(regions) - known_regions):
-        problems.append(
-            f"unknown region {', '.join(unknown)} (known: {', '.join(sorted(known_regions))})"
-        )
-    if unknown := sorted(set(tracks) - known_tracks):
-        problems.append(
-            f"unknown track {', '.join(unknown)} (known: {', '.join(sorted(known_tracks))})"
-        )
+    for kind, asked, known in (
+        ("region", regions, known_regions),
+        ("track", tracks, known_tracks),
+    ):
+        if unknown := sorted(set(asked) - known):
+            listed = ", ".join(sorted(known)) or "none yet: import the catalogue first"
+            problems.append(f"unknown {kind} {', '.join(unknown)} (known: {listed})")
     if problems:
         raise UnknownScope("; ".join(problems))
 

@@ -100,6 +100,8 @@ async def release_seats(
             .limit(1)
         )
         if candidate is None or not await take_seat(session, event_id):
+            if offers:
+                await session.refresh(event)  # the seats were taken by a statement, not by it
             return offers
         waitlisted = (RegistrationStatus.WAITLISTED,)
         offered = RegistrationStatus.OFFERED

@@ -245,6 +245,7 @@ async def test_a_seat_held_for_an_offer_is_not_shown_as_free(
     await _open(national, TRIAL_SEAT)
     await national.press("שינוי מספר המקומות")
     await national.send("3")  # the third seat is offered to the one waiting, and held
+    assert "המקומות אזלו" in national.text and "הוצע להם מקום: 1" in national.text
     assert await _statuses(sessions, "workshop-mini-demo") == ["confirmed", "confirmed", "offered"]
 
     newcomer = Chat(national.engine, address="newcomer")
