@@ -110,9 +110,13 @@ async def _confirmation(ctx: Ctx, event: Event, field: str, value: str) -> Reply
         lines = [ctx.t("manage_event.confirm.starts_at", when=when)]
         zone = ctx.config.timezone
         if rest := rest_period(new, timezone=zone) or (ends and rest_period(ends, timezone=zone)):
-            begins = format_date_time(rest.begins, ctx.locale, zone)
-            ends = format_date_time(rest.ends, ctx.locale, zone)
-            lines.append(ctx.t("manage_event.confirm.rest_day", begins=begins, ends=ends))
+            lines.append(
+                ctx.t(
+                    "manage_event.confirm.rest_day",
+                    begins=format_date_time(rest.begins, ctx.locale, zone),
+                    ends=format_date_time(rest.ends, ctx.locale, zone),
+                )
+            )
     else:
         lines = [ctx.t("manage_event.confirm.place", place=value)]
     published = event.status == EventStatus.PUBLISHED
