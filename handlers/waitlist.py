@@ -21,7 +21,13 @@ from models.catalog import Event
 from models.localized import localized
 from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import Person
-from models.registration_service import AcceptResult, accept, decline, expire_due_offers
+from models.registration_service import (
+    AcceptResult,
+    accept,
+    decline,
+    expire_due_offers,
+    release_stranded,
+)
 from models.registrations import Registration
 from models.seats import offer_key
 
@@ -77,8 +83,12 @@ class OfferNotices:
 
 
 async def expire_offers(session: AsyncSession, now: datetime, config: EngineConfig) -> int:
-    """Expire lapsed offers and send each seat on to the next in line; returns offers made."""
-    return await expire_due_offers(session, now, OfferNotices(config))
+    """Expire lapsed offers and send each seat on to the next in line, and any seat left free
+    while people wait; returns offers made."""
+    offers = OfferNotices(config)
+    return await expire_due_offers(session, now, offers) + await release_stranded(
+        session, now, offers
+    )
 
 
 @router.callback(OfferAnswer)

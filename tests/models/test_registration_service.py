@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.context import EngineConfig
@@ -23,6 +24,7 @@ from models.registration_service import (
     decline,
     expire_due_offers,
     register,
+    release_stranded,
     waitlist_position,
 )
 from models.registrations import RegistrationStatus
@@ -140,3 +142,30 @@ async def test_windows_cancellations_and_the_past(sessions: Sessions) -> None:
         event.status = EventStatus.CANCELLED
         with pytest.raises(RegistrationClosed):
             await register(session, event, people[0], NOW)
+
+
+async def test_a_seat_freed_outside_the_ledger_is_offered_on_the_next_sweep(
+    sessions: Sessions,
+) -> None:
+    async with sessions() as session, session.begin():
+        event, people = await _setup(session)
+        await register(session, event, people[0], NOW)
+        waiting = (await register(session, event, people[1], NOW)).registration
+        # As when two records of one person holding the seat twice are merged.
+        await session.execute(update(Event).where(Event.id == event.id).values(taken=0))
+        assert await release_stranded(session, NOW, OFFERS) == 1
+        assert await release_stranded(session, NOW, OFFERS) == 0
+        await session.refresh(waiting)
+        assert waiting.status == RegistrationStatus.OFFERED
+
+
+async def test_a_checked_in_registration_is_attendance_and_stays(sessions: Sessions) -> None:
+    async with sessions() as session, session.begin():
+        event, people = await _setup(session)
+        arrived = (await register(session, event, people[0], NOW)).registration
+        arrived.checked_in_at = NOW
+        await session.flush()
+        assert await cancel(session, arrived, NOW, OFFERS) is CancelResult.CHECKED_IN
+        assert arrived.status == RegistrationStatus.CONFIRMED
+        await session.refresh(event)
+        assert event.taken == 1
