@@ -15,7 +15,8 @@ from handlers.context import EngineConfig
 from handlers.engine import Engine
 from handlers.waitlist import OfferNotices
 from models.catalog import Track
-from models.catalog_import import DEMO_CATALOG, ImportReport, import_catalog
+from models.catalog_entries import ImportReport
+from models.catalog_import import DEMO_CATALOG, import_catalog
 from models.db import create_engine, sessionmaker, upgrade
 
 

@@ -19,7 +19,8 @@ from bot.exports import export
 from bot.serve import require_channels, serve
 from bot.settings import SettingsError, load_settings
 from handlers.waitlist import OfferNotices
-from models.catalog_import import CatalogError, import_catalog
+from models.catalog_entries import CatalogError
+from models.catalog_import import import_catalog
 
 
 def parser() -> argparse.ArgumentParser:

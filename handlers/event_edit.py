@@ -23,9 +23,9 @@ from locales.dates import format_date_time, format_span
 from models.audit import audit
 from models.catalog import Event, EventStatus
 from models.event_changes import Schedule
-from models.registration_service import set_capacity
 from models.rest_days import rest_period
 from models.roles import Authority
+from models.seats import set_capacity
 
 
 async def _editing(ctx: Ctx, authority: Authority, action: Action) -> Event:

@@ -21,15 +21,9 @@ from models.catalog import Event
 from models.localized import localized
 from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import Person
-from models.registration_service import (
-    AcceptResult,
-    accept,
-    decline,
-    expire_due_offers,
-    release_stranded,
-)
+from models.registration_service import AcceptResult, accept, decline, expire_due_offers
 from models.registrations import Registration
-from models.seats import offer_key
+from models.seats import offer_key, release_stranded
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.catalog import Event, EventStatus
@@ -214,39 +214,6 @@ async def expire_due_offers(session: AsyncSession, now: datetime, announce: Anno
         if await move(session, due, RegistrationStatus.EXPIRED, offered, now, lapsed):
             made += await _free(session, due, now, announce)
     return made
-
-
-async def release_stranded(session: AsyncSession, now: datetime, announce: Announce) -> int:
-    """Offer seats that are free while people wait — left so by a path outside the ledger,
-    such as two records of one person merged — and return how many offers were made."""
-    waiting = exists().where(
-        Registration.event_id == Event.id, Registration.status == RegistrationStatus.WAITLISTED
-    )
-    stranded = await session.scalars(
-        select(Event.id).where(
-            Event.status == EventStatus.PUBLISHED,
-            Event.starts_at > now,
-            or_(Event.capacity.is_(None), Event.taken < Event.capacity),
-            waiting,
-        )
-    )
-    made = 0
-    for event_id in stranded.all():
-        made += len(await release_seats(session, event_id, now, announce))
-    return made
-
-
-async def set_capacity(
-    session: AsyncSession, event: Event, capacity: int | None, now: datetime, announce: Announce
-) -> list[Registration] | None:
-    """Change the number of seats, never below those confirmed or held for an offer (None
-    then); new seats are offered to the waiting list at once, and those offers returned."""
-    locked = await lock_event(session, event.id)
-    if locked is None or (capacity is not None and capacity < locked.taken):
-        return None
-    locked.capacity = capacity
-    await session.flush()
-    return await release_seats(session, event.id, now, announce)
 
 
 async def leave_upcoming(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.catalog import Event, EventStatus
@@ -110,6 +110,39 @@ async def release_seats(
             continue
         await announce(session, candidate, now)
         offers.append(candidate)
+
+
+async def release_stranded(session: AsyncSession, now: datetime, announce: Announce) -> int:
+    """Offer seats that are free while people wait — left so by a path outside the ledger,
+    such as two records of one person merged — and return how many offers were made."""
+    waiting = exists().where(
+        Registration.event_id == Event.id, Registration.status == RegistrationStatus.WAITLISTED
+    )
+    stranded = await session.scalars(
+        select(Event.id).where(
+            Event.status == EventStatus.PUBLISHED,
+            Event.starts_at > now,
+            or_(Event.capacity.is_(None), Event.taken < Event.capacity),
+            waiting,
+        )
+    )
+    made = 0
+    for event_id in stranded.all():
+        made += len(await release_seats(session, event_id, now, announce))
+    return made
+
+
+async def set_capacity(
+    session: AsyncSession, event: Event, capacity: int | None, now: datetime, announce: Announce
+) -> list[Registration] | None:
+    """Change the number of seats, never below those confirmed or held for an offer (None
+    then); new seats are offered to the waiting list at once, and those offers returned."""
+    locked = await lock_event(session, event.id)
+    if locked is None or (capacity is not None and capacity < locked.taken):
+        return None
+    locked.capacity = capacity
+    await session.flush()
+    return await release_seats(session, event.id, now, announce)
 
 
 async def withdraw_offer(session: AsyncSession, registration_id: int) -> None:

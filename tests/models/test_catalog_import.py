@@ -9,7 +9,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.catalog import Event, EventKind, Question, Topic, Track
-from models.catalog_import import DEMO_CATALOG, CatalogError, import_catalog
+from models.catalog_entries import CatalogError
+from models.catalog_import import DEMO_CATALOG, import_catalog
 from models.localized import localized
 from tests.support import OFFERS
 

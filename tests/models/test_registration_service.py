@@ -24,11 +24,10 @@ from models.registration_service import (
     decline,
     expire_due_offers,
     register,
-    release_stranded,
     waitlist_position,
 )
 from models.registrations import RegistrationStatus
-from models.seats import OFFER_TTL
+from models.seats import OFFER_TTL, release_stranded
 from tests.support import NOW
 
 Sessions = async_sessionmaker[AsyncSession]
