@@ -39,12 +39,12 @@ class Console:
         self,
         engine: Engine,
         address: str,
-        out: TextIO = sys.stdout,
+        out: TextIO | None = None,
         attachments_dir: Path | None = None,
     ) -> None:
         self.engine = engine
         self.address = address
-        self.out = out
+        self.out = out or sys.stdout  # looked up now: the stream may have been redirected
         self.attachments_dir = attachments_dir
 
     async def say(self, line: str) -> list[Reply]:

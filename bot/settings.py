@@ -1,4 +1,4 @@
-"""Settings from the environment or `.env`, with the names DESIGN.md promises."""
+"""Settings from the environment or `.env`, under the names the README's Settings table lists."""
 
 from __future__ import annotations
 

@@ -69,17 +69,6 @@ def _fresh(identity_id: int) -> ConversationState:
     return ConversationState(identity_id=identity_id, step=None, data={}, menu=[], version=0)
 
 
-async def load_state(session: AsyncSession, identity_id: int) -> ConversationState:
-    """The identity's conversation, detached from the session so saving is explicit."""
-    # The row lock serialises two processes answering the same person (PostgreSQL); SQLite
-    # already serialises writers with BEGIN IMMEDIATE.
-    state = await session.get(ConversationState, identity_id, with_for_update=True)
-    if state is None:
-        return _fresh(identity_id)
-    session.expunge(state)
-    return state
-
-
 STATES = Base.metadata.tables[ConversationState.__tablename__]
 SAVE = (
     update(STATES)

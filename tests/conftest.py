@@ -3,50 +3,62 @@
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from handlers.context import EngineConfig
 from handlers.engine import Engine
-from models.catalog_import import DEMO_CATALOG, import_catalog
-from models.db import create_engine, sessionmaker, upgrade
+from models.db import create_engine, sessionmaker
 from models.people import Channel, person_at
 from models.roles import RoleScope, grant
-from tests.support import OFFERS, Chat, Clock
+from tests.databases import Databases
+from tests.support import Chat, Clock
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
-@pytest_asyncio.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def database_url(request: pytest.FixtureRequest, tmp_path: object) -> AsyncIterator[str]:
-    """A fresh, empty database: a SQLite file, or a new PostgreSQL database dropped afterwards."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/hagshama.db"
-        return
-    if not PG_URL:
+def _kind(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgresql" and not PG_URL:
         pytest.skip("TEST_DATABASE_URL is not set")
-    name = f"hagshama_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    """Migrated templates, with and without the demo catalogue, built once per test session and
+    copied for every test: migrating and importing for each test would cost a second apiece."""
+    made = Databases(tmp_path_factory.mktemp("templates"), PG_URL)
+    yield made
+    made.close()
+
+
+@pytest_asyncio.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def blank_database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, databases: Databases
+) -> AsyncIterator[str]:
+    """A fresh, empty database: a SQLite file, or a new PostgreSQL database dropped afterwards."""
+    async with databases.fresh(_kind(request), tmp_path, with_catalog=None) as url:
+        yield url
+
+
+@pytest_asyncio.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, databases: Databases
+) -> AsyncIterator[str]:
+    """A fresh database at the latest schema, holding the demo catalogue when the test asks for
+    `catalog`: a copy of the session's template, dropped afterwards."""
+    with_catalog = "catalog" in request.fixturenames
+    async with databases.fresh(_kind(request), tmp_path, with_catalog=with_catalog) as url:
+        yield url
 
 
 @pytest_asyncio.fixture
 async def db(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(database_url)
-    await upgrade(engine)
     yield engine
     await engine.dispose()
 
@@ -56,11 +68,10 @@ def sessions(db: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return sessionmaker(db)
 
 
-@pytest_asyncio.fixture
-async def catalog(sessions: async_sessionmaker[AsyncSession]) -> None:
-    """The demo catalogue, as a fresh install has it."""
-    async with sessions() as session, session.begin():
-        await import_catalog(session, DEMO_CATALOG, OFFERS)
+@pytest.fixture
+def catalog(database_url: str) -> None:
+    """The demo catalogue, as a fresh install has it: `database_url` copies the template that
+    holds it whenever a test asks for this fixture."""
 
 
 @pytest.fixture

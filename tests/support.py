@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.cli import main
 from handlers.context import EngineConfig
 from handlers.engine import Engine
 from handlers.types import Button, Incoming, Reply
@@ -79,7 +84,41 @@ class Chat:
 SCRIPTS = Path(__file__).parent / "scripts"
 
 
-def hagshama(
+def hagshama(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+    """Run the real `hagshama` command line against `database_url`, in this process: its own
+    thread and event loop, its own environment, its output captured."""
+    # Text streams over bytes, as a process has: commands may write bytes (`export` to stdout).
+    stdout, stderr = _stream(), _stream()
+    outcome: list[int] = []
+
+    def run() -> None:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                outcome.append(main(list(args)))
+            except SystemExit as exc:  # argparse refusing the arguments
+                outcome.append(exc.code if isinstance(exc.code, int) else 2)
+
+    with _environment(DATABASE_URL=database_url):
+        worker = threading.Thread(target=run, name="hagshama-cli")
+        worker.start()
+        worker.join()
+    return subprocess.CompletedProcess(
+        ["hagshama", *args], outcome[0], _read(stdout), _read(stderr)
+    )
+
+
+def _stream() -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+
+
+def _read(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    buffer = stream.buffer
+    assert isinstance(buffer, io.BytesIO)
+    return buffer.getvalue().decode("utf-8", errors="replace")
+
+
+def hagshama_process(
     *args: str, database_url: str, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     """Run the real `hagshama` command line in a child process against `database_url`."""
@@ -92,3 +131,17 @@ def hagshama(
         timeout=timeout,
         check=False,
     )
+
+
+@contextlib.contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

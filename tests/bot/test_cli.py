@@ -1,16 +1,18 @@
-"""The `hagshama` command line, run for real in a child process."""
+"""The `hagshama` command line: the console script in a child process as a user starts it,
+the other commands in this process."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from models.catalog_import import DEMO_CATALOG
-from tests.support import SCRIPTS, hagshama
+from tests.support import SCRIPTS, hagshama, hagshama_process
 
 
 def test_foundation_script_shows_menu_language_switch_and_opt_out(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/cli.db"
-    result = hagshama("chat", "--script", str(SCRIPTS / "foundation.txt"), database_url=url)
+    script = str(SCRIPTS / "foundation.txt")
+    result = hagshama_process("chat", "--script", script, database_url=url)
     assert result.returncode == 0, result.stderr
     turns = result.stdout.split("» ")[1:]
     start, menu_he, switch, menu_en, opt_out = turns

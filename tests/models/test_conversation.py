@@ -8,9 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.context import EngineConfig
 from handlers.engine import Engine
-from models.conversation import ConcurrentUpdate, ConversationState, load_state, save_state
+from models.conversation import (
+    ConcurrentUpdate,
+    ConversationState,
+    open_conversation,
+    save_state,
+)
 from models.db import create_engine, sessionmaker, upgrade
-from models.people import Channel, identify
+from models.people import Channel
 from tests.support import NOW, Chat, Clock
 
 
@@ -32,13 +37,17 @@ async def test_conversation_continues_after_a_restart(database_url: str) -> None
 async def test_a_stale_write_is_refused_not_merged(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
+    async def opened() -> ConversationState:
+        async with sessions() as session, session.begin():
+            _, state = await open_conversation(session, Channel.CONSOLE, "racer", None, NOW)
+            return state
+
+    first = await opened()
     async with sessions() as session, session.begin():
-        identity = await identify(session, Channel.CONSOLE, "racer", None, NOW)
-        await save_state(session, await load_state(session, identity.id), NOW)
+        await save_state(session, first, NOW)
+    mine = await opened()
+    theirs = await opened()
     async with sessions() as session, session.begin():
-        mine = await load_state(session, identity.id)
-    async with sessions() as session, session.begin():
-        theirs = await load_state(session, identity.id)
         theirs.data = {"by": "them"}
         await save_state(session, theirs, NOW)
     with pytest.raises(ConcurrentUpdate):

@@ -28,9 +28,9 @@ async def test_upgrading_twice_is_harmless(db: AsyncEngine) -> None:
 
 
 async def test_people_writing_from_whatsapp_keep_their_phone_verified_across_the_upgrade(
-    database_url: str,
+    blank_database_url: str,
 ) -> None:
-    engine = create_engine(database_url)
+    engine = create_engine(blank_database_url)
     try:
         await upgrade(engine, "0006")
         async with engine.begin() as conn:
@@ -62,8 +62,10 @@ async def test_people_writing_from_whatsapp_keep_their_phone_verified_across_the
         await engine.dispose()
 
 
-async def test_seats_held_for_offers_count_as_taken_after_the_upgrade(database_url: str) -> None:
-    engine = create_engine(database_url)
+async def test_seats_held_for_offers_count_as_taken_after_the_upgrade(
+    blank_database_url: str,
+) -> None:
+    engine = create_engine(blank_database_url)
     try:
         await upgrade(engine, "0007")
         async with engine.begin() as conn:

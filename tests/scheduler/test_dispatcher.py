@@ -168,7 +168,7 @@ async def test_two_dispatchers_with_their_own_pools_send_each_message_once(
     database_url: str, sessions: async_sessionmaker[AsyncSession], standin: StandIn
 ) -> None:
     async with sessions() as session, session.begin():
-        await seed_recipients(session, 1000, NOW)
+        await seed_recipients(session, 400, NOW)
         await broadcast(session, "Bulletin", NOW)
     other = create_engine(database_url)
     policy = DispatchPolicy(batch_size=25, window=50)
@@ -179,8 +179,8 @@ async def test_two_dispatchers_with_their_own_pools_send_each_message_once(
     await asyncio.gather(*(one.run(until_idle=True) for one in pair))
     await other.dispose()
     sent = chats(standin)
-    assert len(sent) == 1000 and len(set(sent)) == 1000
-    assert await statuses(sessions) == {OutboxStatus.SENT: 1000}
+    assert len(sent) == 400 and len(set(sent)) == 400
+    assert await statuses(sessions) == {OutboxStatus.SENT: 400}
     async with sessions() as session:
         workers = set(await session.scalars(select(OutboxMessage.claimed_by)))
     assert workers == {one.worker for one in pair}
