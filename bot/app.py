@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -12,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.settings import Settings
 from handlers.context import EngineConfig
 from handlers.engine import Engine
+from handlers.waitlist import OfferNotices
 from models.catalog import Track
-from models.catalog_import import DEMO_CATALOG, ImportReport, import_catalog
+from models.catalog_entries import ImportReport
+from models.catalog_import import DEMO_CATALOG, import_catalog
 from models.db import create_engine, sessionmaker, upgrade
 
 
@@ -36,6 +39,7 @@ def engine_config(settings: Settings) -> EngineConfig:
         whatsapp_tier=settings.whatsapp_tier if settings.twilio_whatsapp_from else None,
         admin_addresses=frozenset(admins),
         broadcast_approval_threshold=settings.broadcast_approval_threshold,
+        checkin_opens_before=timedelta(hours=settings.checkin_opens_before),
     )
 
 
@@ -56,4 +60,4 @@ async def ensure_demo_catalog(app: App) -> ImportReport | None:
     async with app.sessions() as session, session.begin():
         if await session.scalar(select(func.count()).select_from(Track)):
             return None
-        return await import_catalog(session, DEMO_CATALOG)
+        return await import_catalog(session, DEMO_CATALOG, OfferNotices(app.engine.config))

@@ -18,7 +18,9 @@ from bot.exports import add_parser as add_export_parser
 from bot.exports import export
 from bot.serve import require_channels, serve
 from bot.settings import SettingsError, load_settings
-from models.catalog_import import CatalogError, import_catalog
+from handlers.waitlist import OfferNotices
+from models.catalog_entries import CatalogError
+from models.catalog_import import import_catalog
 
 
 def parser() -> argparse.ArgumentParser:
@@ -41,6 +43,12 @@ def parser() -> argparse.ArgumentParser:
     catalog_commands = catalog.add_subparsers(dest="catalog_command", required=True)
     load = catalog_commands.add_parser("import", help="create or update entries from a YAML file")
     load.add_argument("file", type=Path)
+    load.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite what coordinators changed in the chat too "
+        "(capacity never below the seats taken)",
+    )
 
     add_admin_parser(commands)
     add_export_parser(commands)
@@ -78,9 +86,14 @@ async def db_upgrade(args: argparse.Namespace) -> int:
 
 async def catalog_import(args: argparse.Namespace) -> int:
     async with open_app(load_settings()) as app, app.sessions() as session, session.begin():
-        report = await import_catalog(session, args.file)
+        offers = OfferNotices(app.engine.config)
+        report = await import_catalog(session, args.file, offers, force=args.force)
         told = await tell_registrants(session, report, app.engine.config)
     print(f"created {report.created or 'nothing'}; updated {report.updated or 'nothing'}")
+    for conflict in report.conflicts:
+        print(f"left alone: {conflict}")
+    if report.conflicts and not args.force:
+        print("--force overwrites what was changed in the chat")
     if told:
         print(f"{told} notices queued to registrants of moved or cancelled events")
     return 0

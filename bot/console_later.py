@@ -17,6 +17,7 @@ from bot.app import App
 from handlers.types import Reply
 from locales.dates import local
 from models.base import utcnow
+from models.outbox import OutboxKind
 from models.people import Channel
 from scheduler.dispatcher import Dispatcher
 from scheduler.runner import JOBS, Runner
@@ -48,7 +49,7 @@ class ConsoleSender:
         self.timezone = timezone
         self.render = render
 
-    async def send(self, address: str, reply: Reply) -> str | None:
+    async def send(self, address: str, reply: Reply, kind: OutboxKind) -> str | None:
         when = local(self.clock(), self.timezone)
         print(LATER.format(when=when, who=address.removeprefix("console:")), file=self.out)
         print(self.render(reply), file=self.out)

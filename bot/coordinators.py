@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import open_app
 from bot.settings import SettingsError, load_settings
 from models.audit import audit
 from models.people import Person, person_at
 from models.phones import to_e164
-from models.roles import CoordinatorRole, RoleScope, grant, revoke
+from models.roles import CoordinatorRole, RoleScope, UnknownScope, check_scope, grant, revoke
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,8 +26,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         who.add_argument("--console", metavar="USER", help="a `hagshama chat --user` name")
         if name == "grant":
             action.add_argument("--national", action="store_true", help="reach everyone")
-            action.add_argument("--region", action="append", default=[], help="north, center…")
-            action.add_argument("--track", action="append", default=[], help="a track's slug")
+        verb = "add" if name == "grant" else "remove only"
+        action.add_argument(
+            "--region", action="append", default=[], help=f"{verb} a region: north, center…"
+        )
+        action.add_argument("--track", action="append", default=[], help=f"{verb} a track's slug")
     actions.add_parser("list", help="everyone holding a role")
 
 
@@ -52,12 +56,21 @@ async def admin(args: argparse.Namespace) -> int:
         )
         target = f"person:{person.id}"
         if args.admin_command == "revoke":
-            removed = await revoke(session, person.id)
-            await audit(session, None, "admin.revoke", target, allowed=removed, source="cli")
-            print("role revoked" if removed else "that person holds no role")
-            return 0 if removed else 1
+            return await _revoke(session, person.id, args.region, args.track)
         if not args.national and not (args.region or args.track):
             raise SettingsError("grant: give --national, or --region/--track for a regional role")
+        if args.national and (args.region or args.track):
+            raise SettingsError("grant: --national reaches everyone; leave out --region/--track")
+        try:
+            await check_scope(session, args.region, args.track)
+        except UnknownScope as unknown:
+            raise SettingsError(f"grant: {unknown}") from unknown
+        held = await session.scalar(
+            select(CoordinatorRole.scope).where(CoordinatorRole.person_id == person.id)
+        )
+        if held == RoleScope.NATIONAL and not args.national:
+            print(f"person {person.id} is a national coordinator already; revoke first to narrow")
+            return 1
         scope = RoleScope.NATIONAL if args.national else RoleScope.REGIONAL
         role = await grant(session, person, scope, args.region, args.track)
         await audit(
@@ -70,5 +83,35 @@ async def admin(args: argparse.Namespace) -> int:
             regions=role.regions,
             tracks=role.tracks,
         )
-        print(f"person {person.id} is now a {scope} coordinator")
+        reach = ", ".join([*role.regions, *role.tracks]) or "everyone"
+        print(f"person {person.id} is now a {scope} coordinator: {reach}")
+    return 0
+
+
+async def _revoke(
+    session: AsyncSession, person_id: int, regions: list[str], tracks: list[str]
+) -> int:
+    """Remove the role, or only the regions and tracks named; audited either way."""
+    removed = await revoke(session, person_id, regions, tracks)
+    target = f"person:{person_id}"
+    await audit(
+        session,
+        None,
+        "admin.revoke",
+        target,
+        allowed=removed,
+        source="cli",
+        regions=regions,
+        tracks=tracks,
+    )
+    if not removed:
+        print("that person holds no role" if not (regions or tracks) else "nothing to remove")
+        return 1
+    role = await session.scalar(
+        select(CoordinatorRole).where(CoordinatorRole.person_id == person_id)
+    )
+    if role is None:
+        print("role revoked")
+    else:
+        print(f"person {person_id} now coordinates: {', '.join([*role.regions, *role.tracks])}")
     return 0

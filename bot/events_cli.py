@@ -14,7 +14,7 @@ from handlers.event_notices import announce_change, cancel_event
 from models.audit import audit
 from models.base import utcnow
 from models.catalog import Event, EventStatus
-from models.catalog_import import ImportReport
+from models.catalog_entries import ImportReport
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

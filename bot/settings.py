@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     admin_phones: Annotated[list[str], NoDecode] = []
     broadcast_approval_threshold: int = Field(default=500, ge=0)
     """National broadcasts to more people than this need a second coordinator's approval."""
+    checkin_opens_before: float = Field(default=3, ge=0)
+    """Hours before an event's start from which its check-in codes are accepted."""
 
     @field_validator("admin_telegram_ids", "admin_phones", mode="before")
     @classmethod

@@ -19,12 +19,9 @@ from locales import Translator
 from models.audit import audit
 from models.broadcast_audience import count_recipients, reach_of, reviewers
 from models.broadcasts import RUNNING, Broadcast, BroadcastStatus, cancel, move, tally
-from models.outbox import Priority, enqueue
+from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import Person
 from models.roles import Authority
-
-NOTE = "broadcast_note"
-"""Outbox kind of review requests and of what the author is told about them."""
 
 
 @dataclass(frozen=True)
@@ -131,10 +128,9 @@ async def _ask_approval(ctx: Ctx, broadcast: Broadcast, count: int) -> list[Repl
         ]
         await enqueue(
             ctx.session,
-            identity_id,
-            NOTE,
+            to_one(identity_id, f"bcr:{broadcast.id}:{person_id}"),
+            OutboxKind.BROADCAST_NOTE,
             reply_to_payload(Reply(request, buttons)),
-            dedupe_key=f"bcr:{broadcast.id}:{person_id}",
             priority=Priority.INTERACTIVE,
             not_before=ctx.now,
         )
@@ -191,10 +187,9 @@ async def review(ctx: Ctx, authority: Authority, choice: BroadcastReview) -> lis
         note = t(f"broadcast.review.told_{verdict}", reviewer=_who(ctx, t))
         await enqueue(
             ctx.session,
-            broadcast.author_identity_id,
-            NOTE,
+            to_one(broadcast.author_identity_id, f"bcr:{broadcast.id}:verdict"),
+            OutboxKind.BROADCAST_NOTE,
             reply_to_payload(Reply(note)),
-            dedupe_key=f"bcr:{broadcast.id}:verdict",
             priority=Priority.INTERACTIVE,
             not_before=ctx.now,
         )

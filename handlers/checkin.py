@@ -3,16 +3,19 @@ sees how many of those registered have arrived."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
 from handlers import coordinator
-from handlers.context import Ctx
+from handlers.context import Ctx, EngineConfig
 from handlers.events import title
 from handlers.roster import counts, status_label
+from handlers.router import router
 from handlers.types import Reply
-from locales.dates import format_date_time
+from locales.dates import format_date_time, local
 from models.audit import audit
 from models.catalog import Event, EventStatus
 from models.people import Person
@@ -23,9 +26,21 @@ from models.roles import Authority
 
 class CheckinStep(StrEnum):
     """ASK_CODE: waiting for a ticket's code; the flow stays here after each code, so a desk can
-    check in one person after another, until /cancel or another command."""
+    check in one person after another, until /cancel or another command. The first code checked
+    in ties the session to its event: codes of any other event are refused by name."""
 
     ASK_CODE = "checkin.ask_code"
+
+
+def window(event: Event, config: EngineConfig) -> tuple[datetime, datetime]:
+    """When the event's codes are accepted: from a while before the start until the end (an
+    event without an end, until midnight of its day)."""
+    opens = event.starts_at - config.checkin_opens_before
+    if event.ends_at is not None:
+        return opens, event.ends_at
+    day = local(event.starts_at, config.timezone).date() + timedelta(days=1)
+    midnight = datetime.combine(day, time(), tzinfo=ZoneInfo(config.timezone))
+    return opens, midnight.astimezone(event.starts_at.tzinfo)
 
 
 def normalise(text: str) -> str | None:
@@ -38,7 +53,8 @@ def normalise(text: str) -> str | None:
 
 @coordinator.command("checkin")
 async def checkin_command(ctx: Ctx, authority: Authority) -> list[Reply]:
-    """Check in the code given with the command, or ask for one."""
+    """Start a check-in session: check in the code given with the command, or ask for one."""
+    ctx.end()
     ctx.goto(CheckinStep.ASK_CODE)
     if not ctx.args:
         return [Reply(ctx.t("checkin.ask"))]
@@ -81,6 +97,18 @@ async def check_in(ctx: Ctx, authority: Authority, typed: str) -> list[Reply]:
     if event.status == EventStatus.CANCELLED:
         await audit(ctx.session, authority.person_id, "checkin", target, result="event_cancelled")
         return [Reply(ctx.t("checkin.event_cancelled", title=title(ctx, event)))]
+    session_event = ctx.data.get("event_id")
+    if session_event is not None and session_event != event.id:
+        current = await ctx.session.get(Event, session_event)
+        await audit(ctx.session, authority.person_id, "checkin", target, result="other_event")
+        here = title(ctx, current) if current else "—"
+        return [Reply(ctx.t("checkin.other_event", code_event=title(ctx, event), title=here))]
+    opens, closes = window(event, ctx.config)
+    if not opens <= ctx.now <= closes:
+        result = "too_early" if ctx.now < opens else "over"
+        await audit(ctx.session, authority.person_id, "checkin", target, result=result)
+        at = format_date_time(opens, ctx.locale, ctx.config.timezone)
+        return [Reply(ctx.t(f"checkin.{result}", title=title(ctx, event), opens=at))]
     arrived = await ctx.session.execute(
         update(Registration)
         .where(
@@ -112,4 +140,11 @@ async def check_in(ctx: Ctx, authority: Authority, typed: str) -> list[Reply]:
     await audit(
         ctx.session, authority.person_id, "checkin", target, result="checked_in", event=event.slug
     )
+    ctx.goto(CheckinStep.ASK_CODE, event_id=event.id, checked=int(ctx.data.get("checked", 0)) + 1)
     return [Reply(ctx.t("checkin.done", name=name, status=status, tally=tally))]
+
+
+@router.closing(CheckinStep.ASK_CODE)
+def closing(ctx: Ctx) -> Reply:
+    """Every check-in was saved as it was made: say how many this session made."""
+    return Reply(ctx.t("checkin.closed", count=int(ctx.data.get("checked", 0))))

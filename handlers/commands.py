@@ -42,8 +42,14 @@ async def help_(ctx: Ctx) -> list[Reply]:
 
 @router.command("cancel")
 async def cancel(ctx: Ctx) -> list[Reply]:
-    """Abandon the flow in progress; nothing half-done is kept."""
+    """Abandon the flow in progress; nothing half-done is kept, and a flow that saved as it
+    went (check-in) says what it saved."""
     had_flow = ctx.state.step is not None
+    closing = router.closings.get(ctx.state.step or "")
+    if closing is not None:
+        summary = closing(ctx)
+        ctx.end()
+        return [summary, main_menu(ctx)]
     ctx.end()
     return [main_menu(ctx, "cancel.done" if had_flow else "cancel.nothing")]
 

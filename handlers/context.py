@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -32,6 +32,8 @@ class EngineConfig:
     whatsapp_tier: int | None = None
     """The WhatsApp number's messaging tier (None without WhatsApp): the broadcast preview
     says how many recipients must wait for a later day."""
+    checkin_opens_before: timedelta = timedelta(hours=3)
+    """Check-in codes are accepted from this long before an event's start until its end."""
 
 
 @dataclass

@@ -13,12 +13,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from sqlalchemy import select
+
 from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.router import Handler, Refused, Stale, router
 from handlers.types import Button, Reply
 from models.audit import audit
-from models.catalog import Event
+from models.catalog import Event, Track
+from models.discovery import option_label, questionnaire
+from models.localized import localized
 from models.roles import Authority, authority_of
 
 CoordinatorHandler = Callable[[Ctx, Authority], Awaitable[list[Reply]]]
@@ -139,10 +143,19 @@ async def admin_menu(ctx: Ctx, authority: Authority) -> list[Reply]:
     if authority.national:
         reach = ctx.t("admin.reach.national")
     else:
+        questions = await questionnaire(ctx.session)
+        regions = [
+            option_label(questions, "region", region, ctx.locale)
+            for region in sorted(authority.regions)
+        ]
+        found = await ctx.session.scalars(
+            select(Track).where(Track.slug.in_(authority.tracks)).order_by(Track.slug)
+        )
+        tracks = [localized(track.content, "title", ctx.locale) for track in found]
         reach = ctx.t(
             "admin.reach.regional",
-            regions=", ".join(sorted(authority.regions)) or "—",
-            tracks=", ".join(sorted(authority.tracks)) or "—",
+            regions=", ".join(regions) or "—",
+            tracks=", ".join(tracks) or "—",
         )
     return [Reply(ctx.t("admin.title", reach=reach), buttons=buttons)]
 

@@ -42,12 +42,13 @@ class Action(StrEnum):
 
 class ManageStep(StrEnum):
     """Free-text edits of one event: asked by a button here, taken by handlers.event_edit,
-    then the event is shown again."""
+    then the event is shown again. A new time or place waits at CONFIRM_MOVE for the button."""
 
     TITLE = "manage_event.title"
     STARTS_AT = "manage_event.starts_at"
     PLACE = "manage_event.place"
     CAPACITY = "manage_event.capacity"
+    CONFIRM_MOVE = "manage_event.confirm_move"
 
 
 @dataclass(frozen=True)

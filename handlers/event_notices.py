@@ -2,11 +2,14 @@
 
 The one place for these rules: the coordinators' chat tools and `hagshama catalog import` both
 come here, so a registrant hears of a change however it was made. Notices go through the outbox
-at reminders' priority, in each person's own language.
+at reminders' priority, in each person's own language, one per registrant and change: a newer
+change replaces a notice about an older one that has not gone out yet, so a move and a move
+back tell people only the final time, once.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import datetime
 
@@ -17,19 +20,24 @@ from handlers.context import EngineConfig
 from handlers.events import EventList
 from handlers.my import MyRegistration
 from handlers.types import Button, Reply, reply_to_payload
-from handlers.waitlist import offer_key
 from locales import Translator
 from locales.dates import format_span
 from models.audience import reachable_identity
 from models.catalog import Event, EventStatus
 from models.localized import localized
-from models.outbox import OutboxMessage, OutboxStatus, Priority, enqueue
+from models.outbox import OutboxKind, OutboxMessage, Priority, enqueue, to_one, withdraw
 from models.people import Person
 from models.registrations import ACTIVE, Registration, RegistrationStatus
 from models.reminders import withdraw_reminders
+from models.seats import lock_event, withdraw_offer
 
-CHANGED = "event_changed"
-CANCELLED = "event_cancelled"
+CHANGED = OutboxKind.EVENT_CHANGED
+CANCELLED = OutboxKind.EVENT_CANCELLED
+
+
+async def count_registrants(session: AsyncSession, event: Event) -> int:
+    """How many people a notice about the event would be queued for now."""
+    return sum(identity is not None for _, identity, _ in await _registrants(session, event))
 
 
 async def _registrants(
@@ -57,16 +65,17 @@ def _facts(t: Translator, event: Event, config: EngineConfig) -> dict[str, str]:
 async def announce_change(
     session: AsyncSession, event: Event, config: EngineConfig, now: datetime
 ) -> int:
-    """Queue the new time and place to every registrant; returns how many were queued."""
-    change = f"{now:%Y%m%dT%H%M%S%f}"  # each change is news of its own, even minutes apart
+    """Queue the new time and place to every registrant, replacing any unsent notice of an
+    earlier change; returns how many were queued."""
+    # Every change is news of its own, even two within the same instant.
+    change = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
 
     def notice(t: Translator, registration: Registration) -> Reply:
         button = Button(t("event_notice.mine"), MyRegistration(registration.id).pack())
         return Reply(t("event_notice.changed", **_facts(t, event, config)), buttons=[[button]])
 
     registrants = await _registrants(session, event)
-    key = f"{CHANGED}:{event.id}:{change}"
-    return await _tell(session, registrants, config, now, CHANGED, key, notice)
+    return await _tell(session, registrants, config, now, CHANGED, change, notice)
 
 
 async def cancel_event(
@@ -74,9 +83,15 @@ async def cancel_event(
 ) -> int:
     """Cancel the event: every registration released, pending offers withdrawn, everyone who
     held a seat, an offer or a place in line told. Returns how many notices were queued."""
+    await lock_event(session, event.id)
     registrants = await _registrants(session, event)
     await withdraw_reminders(session, [r.id for r, _, _ in registrants])
-    offered = [r.id for r, _, _ in registrants if r.status == RegistrationStatus.OFFERED]
+    for registration, _, _ in registrants:
+        if registration.status == RegistrationStatus.OFFERED:
+            await withdraw_offer(session, registration.id)
+    # A change nobody heard of yet is moot once the event is off.
+    prefix = f"{CHANGED}:{event.id}:"
+    await withdraw(session, OutboxMessage.dedupe_key.startswith(prefix, autoescape=True))
     event.status = EventStatus.CANCELLED
     event.taken = 0
     await session.execute(
@@ -85,23 +100,12 @@ async def cancel_event(
         .values(status=RegistrationStatus.CANCELLED, updated_at=now)
         .execution_options(synchronize_session="fetch")
     )
-    if offered:
-        await session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.dedupe_key.in_([offer_key(i) for i in offered]),
-                OutboxMessage.status == OutboxStatus.PENDING,
-            )
-            .values(status=OutboxStatus.SKIPPED)
-            .execution_options(synchronize_session=False)
-        )
 
     def notice(t: Translator, registration: Registration) -> Reply:
         button = Button(t("menu.events"), EventList().pack())
         return Reply(t("event_notice.cancelled", **_facts(t, event, config)), buttons=[[button]])
 
-    key = f"{CANCELLED}:{event.id}"
-    return await _tell(session, registrants, config, now, CANCELLED, key, notice)
+    return await _tell(session, registrants, config, now, CANCELLED, "", notice)
 
 
 async def _tell(
@@ -109,24 +113,26 @@ async def _tell(
     registrants: list[tuple[Registration, int | None, str | None]],
     config: EngineConfig,
     now: datetime,
-    kind: str,
-    key: str,
+    kind: OutboxKind,
+    change: str,
     notice: Callable[[Translator, Registration], Reply],
 ) -> int:
-    """Queue `notice` to each registrant we can reach, in their language, at reminder priority;
-    `key` and the registration make each message once."""
+    """Queue `notice` to each registrant we can reach, in their language, at reminder priority,
+    in place of any unsent notice of the same kind about the event; keyed by event,
+    registration and `change`."""
     queued = 0
     for registration, identity_id, locale in registrants:
         if identity_id is None:
             continue
         reply = notice(Translator(locale or config.default_locale), registration)
+        about = f"{kind}:{registration.event_id}:{registration.id}:"
         queued += await enqueue(
             session,
-            identity_id,
+            to_one(identity_id, f"{about}{change}"),
             kind,
             reply_to_payload(reply),
-            dedupe_key=f"{key}:{registration.id}",
             priority=Priority.REMINDER,
             not_before=now,
+            supersedes=about,
         )
     return queued

@@ -18,6 +18,7 @@ from models.catalog import Event, EventStatus, Track
 from models.localized import localized
 from models.registration_service import Availability, availability, waitlist_position
 from models.registrations import ACTIVE, Registration, RegistrationStatus
+from models.seats import seats_left
 
 PAGE_SIZE = 6
 NATIONAL = "national"
@@ -216,7 +217,7 @@ async def card(ctx: Ctx, event: Event) -> Reply:
         lines.append(await describe(ctx, mine))
     elif state is Availability.OPEN:
         lines.append(seats(ctx, event))
-        full = event.capacity is not None and event.taken >= event.capacity
+        full = seats_left(event) == 0
         label = ctx.t("events.join_waitlist" if full else "events.register")
         buttons.append([Button(label, RegisterStart(event.id).pack())])
     else:
@@ -226,9 +227,10 @@ async def card(ctx: Ctx, event: Event) -> Reply:
 
 
 def seats(ctx: Ctx, event: Event) -> str:
-    if event.capacity is None:
+    """Seats left: those nobody holds, and none held for a person deciding on an offer."""
+    left = seats_left(event)
+    if left is None:
         return ctx.t("events.card.open")
-    left = event.capacity - event.taken
     return ctx.t.n("events.card.seats", left) if left > 0 else ctx.t("events.card.full")
 
 

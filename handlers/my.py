@@ -10,9 +10,9 @@ from handlers.context import Ctx
 from handlers.events import EventList, day, describe, title, when
 from handlers.router import Stale, router
 from handlers.types import Button, Reply
-from handlers.waitlist import OfferAnswer, announce_offer
+from handlers.waitlist import OfferAnswer, OfferNotices
 from models.catalog import Event
-from models.registration_service import active_registrations, cancel
+from models.registration_service import CancelResult, active_registrations, cancel
 from models.registrations import ACTIVE, Registration, RegistrationStatus
 
 
@@ -89,7 +89,8 @@ async def show_registration(ctx: Ctx, choice: MyRegistration) -> list[Reply]:
                 Button(ctx.t("waitlist.decline"), OfferAnswer(registration.id, False).pack()),
             ]
         )
-    buttons.append([Button(ctx.t("my.cancel"), MyCancel(registration.id).pack())])
+    if registration.checked_in_at is None:
+        buttons.append([Button(ctx.t("my.cancel"), MyCancel(registration.id).pack())])
     buttons.append([Button(ctx.t("my.back"), MyList().pack())])
     return [Reply(text, buttons=buttons)]
 
@@ -105,14 +106,18 @@ async def send_calendar(ctx: Ctx, choice: MyCalendar) -> list[Reply]:
 async def cancel_registration(ctx: Ctx, choice: MyCancel) -> list[Reply]:
     """Ask to confirm, then cancel; a freed seat is offered to the first in line."""
     registration, event = await _mine(ctx, choice.registration_id)
+    back = [[Button(ctx.t("my.back"), MyList().pack())]]
+    if registration.checked_in_at is not None:
+        return [Reply(ctx.t("my.checked_in", title=title(ctx, event)), buttons=back)]
     if not choice.sure:
         buttons = [
             [Button(ctx.t("my.cancel_yes"), MyCancel(registration.id, True).pack())],
             [Button(ctx.t("my.cancel_no"), MyRegistration(registration.id).pack())],
         ]
         return [Reply(ctx.t("my.cancel_sure", title=title(ctx, event)), buttons=buttons)]
-    following = await cancel(ctx.session, registration, ctx.now)
-    if following is not None:
-        await announce_offer(ctx.session, following, ctx.now)
-    buttons = [[Button(ctx.t("my.back"), MyList().pack())]]
-    return [Reply(ctx.t("my.cancelled", title=title(ctx, event)), buttons=buttons)]
+    result = await cancel(ctx.session, registration, ctx.now, OfferNotices(ctx.config))
+    if result is CancelResult.CHECKED_IN:
+        return [Reply(ctx.t("my.checked_in", title=title(ctx, event)), buttons=back)]
+    if result is CancelResult.NOT_ACTIVE:
+        raise Stale(registration.id)
+    return [Reply(ctx.t("my.cancelled", title=title(ctx, event)), buttons=back)]

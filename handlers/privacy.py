@@ -14,12 +14,13 @@ from handlers.menu import main_menu
 from handlers.pdf import Page
 from handlers.router import Stale, router
 from handlers.types import Attachment, Button, Reply
-from handlers.waitlist import leave_waiting_lists
+from handlers.waitlist import OfferNotices
 from locales import MissingMessage
 from locales.dates import format_date_time
 from models.audit import audit
 from models.discovery import option_label, questionnaire
 from models.privacy import as_json, export, forget
+from models.registration_service import leave_upcoming
 
 MAX_TEXT = 3800
 """Telegram allows 4096 characters; the attached file always has everything."""
@@ -119,7 +120,7 @@ async def delete(ctx: Ctx, _: PrivacyForget) -> list[Reply]:
     """Delete the person for good; nothing about this conversation is kept either."""
     if ctx.state.step != PrivacyStep.CONFIRM_DELETE:
         raise Stale("privacy.forget")
-    await leave_waiting_lists(ctx.session, ctx.person.id, ctx.now)
+    await leave_upcoming(ctx.session, ctx.person.id, ctx.now, OfferNotices(ctx.config))
     await forget(ctx.session, ctx.person)
     return [Reply(ctx.t("privacy.deleted"))]
 

@@ -16,6 +16,7 @@ from locales.dates import local
 from models.catalog import Event
 from models.people import Person
 from models.registrations import ACTIVE, Registration, RegistrationStatus
+from models.seats import seats_left
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection")."""
@@ -28,7 +29,7 @@ class Counts:
     offered: int
     checked_in: int
     seats_left: int | None
-    """None for an event without a capacity."""
+    """Capacity less seats confirmed or held for an offer; None for an event without one."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ async def counts(session: AsyncSession, event: Event) -> Counts:
         waitlisted=by_status.get(RegistrationStatus.WAITLISTED, (0, 0))[0],
         offered=by_status.get(RegistrationStatus.OFFERED, (0, 0))[0],
         checked_in=by_status.get(RegistrationStatus.CONFIRMED, (0, 0))[1],
-        seats_left=None if event.capacity is None else max(event.capacity - event.taken, 0),
+        seats_left=seats_left(event),
     )
 
 

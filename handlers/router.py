@@ -37,6 +37,8 @@ class Router:
         of one: a typed "כן" must not confirm "כן, למחוק הכול"."""
         self.reasks: dict[str, Handler] = {}
         """Shows a step's question again, as after a change of language mid-flow."""
+        self.closings: dict[str, Callable[[Ctx], Reply]] = {}
+        """What /cancel says on leaving a step whose work was saved as it went."""
 
     def command(self, *names: str) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
@@ -67,6 +69,13 @@ class Router:
             for step in steps:
                 self.reasks[step.value] = handler
             return handler
+
+        return register
+
+    def closing(self, step: StrEnum) -> Callable[[Callable[[Ctx], Reply]], Callable[[Ctx], Reply]]:
+        def register(summary: Callable[[Ctx], Reply]) -> Callable[[Ctx], Reply]:
+            self.closings[step.value] = summary
+            return summary
 
         return register
 

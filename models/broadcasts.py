@@ -28,12 +28,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, JSONType, UTCDateTime, utcnow
-from models.outbox import WAITING, OutboxMessage, OutboxStatus
+from models.outbox import WAITING, OutboxKind, OutboxMessage, OutboxStatus
 from models.people import ChannelIdentity
 from models.subscriptions import consented
 
-KIND = "broadcast"
-"""The outbox kind of the copies; progress messages to the author are `broadcast_progress`."""
 CANCELLED = "cancelled"
 """`last_error` of copies skipped because the broadcast was cancelled (not blocked)."""
 WITHDRAWN = "withdrawn"
@@ -107,13 +105,15 @@ class Broadcast(Base):
 
 
 def copies_prefix(broadcast_id: int) -> str:
-    """The dedupe prefix of a broadcast's copies: `enqueue_many` appends the identity id."""
+    """The dedupe prefix of a broadcast's copies: `outbox.each` appends the identity id."""
     return f"bc:{broadcast_id}"
 
 
 def _copies(broadcast_id: int) -> ColumnElement[bool]:
     prefix = copies_prefix(broadcast_id)
-    return and_(OutboxMessage.kind == KIND, OutboxMessage.dedupe_key.like(f"{prefix}:%"))
+    return and_(
+        OutboxMessage.kind == OutboxKind.BROADCAST, OutboxMessage.dedupe_key.like(f"{prefix}:%")
+    )
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,9 @@ class Event(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     capacity: Mapped[int | None] = mapped_column(Integer, doc="None means unlimited")
-    taken: Mapped[int] = mapped_column(Integer, default=0, doc="confirmed seats")
+    taken: Mapped[int] = mapped_column(
+        Integer, default=0, doc="seats confirmed or held for an open offer (models.seats)"
+    )
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[EventStatus] = mapped_column(String(16), default=EventStatus.PUBLISHED)
@@ -89,6 +91,11 @@ class Event(Base):
         JSONType, default=lambda: [1440, 120], doc="minutes before the start"
     )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    imported: Mapped[dict[str, Any] | None] = mapped_column(
+        JSONType,
+        doc="what the last catalogue import set, by field (models.catalog_import); NULL when "
+        "no import set it. A value that differs was changed in the chat since.",
+    )
 
 
 class TopicKind(StrEnum):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     ForeignKey,
     Integer,
     Select,
@@ -22,13 +23,12 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    true,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from models.base import Base, JSONType, UTCDateTime, utcnow
 from models.people import Channel, ChannelIdentity, IdentityStatus
@@ -55,13 +55,41 @@ WAITING = (OutboxStatus.PENDING, OutboxStatus.HELD)
 """Queued and not yet sent in full: what a block, a cancellation or a withdrawal skips."""
 
 
-class Priority:
-    """Lower sends first: replies and reminders never wait behind a bulk broadcast."""
+class Priority(IntEnum):
+    """Lower is claimed first, so replies and reminders never wait behind a bulk broadcast.
+    The order is also what quiet hours (scheduler.quiet) do with a message: below REMINDER it
+    is never held; REMINDER keeps its time at night (the event will not wait) but goes before
+    Shabbat or a holiday begins; NOTICE and BULK wait out the night, Shabbat and holidays."""
 
     INTERACTIVE = 0
     REMINDER = 10
     NOTICE = 20
     BULK = 50
+
+
+class OutboxKind(StrEnum):
+    """What a queued message is. Messages about a person's own registration (reminders, seat
+    offers, an event moved or cancelled) and coordinators' service messages go to the people
+    they concern whatever those people subscribed to; bulletins and broadcasts need consent."""
+
+    REMINDER = "reminder"
+    WAITLIST_OFFER = "waitlist_offer"
+    EVENT_CHANGED = "event_changed"
+    EVENT_CANCELLED = "event_cancelled"
+    BULLETIN = "bulletin"
+    BROADCAST = "broadcast"
+    BROADCAST_PROGRESS = "broadcast_progress"
+    BROADCAST_NOTE = "broadcast_note"
+    DIGEST = "digest"
+    WHATSAPP_FALLBACK = "whatsapp_fallback"
+    REPLY = "reply"
+    """A reply sent within a conversation, recorded (a file, or a failed send) so that the
+    provider's later report on it lands somewhere; never queued, only settled."""
+
+    @property
+    def needs_consent(self) -> bool:
+        """Whether the recipient must have agreed to receive this kind of message."""
+        return self in (OutboxKind.BULLETIN, OutboxKind.BROADCAST)
 
 
 class OutboxMessage(Base):
@@ -72,7 +100,7 @@ class OutboxMessage(Base):
         ForeignKey("channel_identities.id", ondelete="CASCADE"), index=True
     )
     dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[OutboxKind] = mapped_column(String(32))
     priority: Mapped[int] = mapped_column(Integer, default=Priority.BULK)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     not_before: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -86,68 +114,75 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+Recipients = Select[int, str]
+"""Rows of (identity id, dedupe key): whom a message goes to, chosen in SQL."""
+
+
+def to_one(identity_id: int, key: str) -> Recipients:
+    """One recipient, with the dedupe key that makes the message once."""
+    return select(literal(identity_id, Integer), literal(key, String))
+
+
+def each(identities: Select[int], prefix: str) -> Recipients:
+    """One message per identity id that `identities` selects, keyed `<prefix>:<identity id>`."""
+    chosen = identities.subquery()
+    return select(chosen.c[0], keyed(prefix, chosen.c[0]))
+
+
+def keyed(
+    prefix: str, column: ColumnElement[int] | InstrumentedAttribute[int]
+) -> ColumnElement[str]:
+    """A dedupe key `<prefix>:<column>` computed in SQL, for one message per row of an audience."""
+    return literal(f"{prefix}:", String) + cast(column, String)
+
+
 async def enqueue(
     session: AsyncSession,
-    identity_id: int,
-    kind: str,
+    recipients: Recipients,
+    kind: OutboxKind,
     payload: dict[str, Any],
     *,
-    dedupe_key: str | None,
-    priority: int = Priority.BULK,
+    priority: Priority,
     not_before: datetime | None = None,
-) -> bool:
-    """Queue a proactive message once per dedupe key; False if that key was already queued."""
-    values = {
-        "identity_id": identity_id,
-        "kind": kind,
-        "payload": payload,
-        "dedupe_key": dedupe_key,
-        "priority": priority,
-        "not_before": not_before or utcnow(),
-        "status": OutboxStatus.PENDING,
-        "attempts": 0,
-        "created_at": utcnow(),
-    }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing()
-    result = await session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-async def enqueue_many(
-    session: AsyncSession,
-    recipients: Select[int],
-    kind: str,
-    payload: dict[str, Any],
-    *,
-    dedupe_prefix: str,
-    priority: int = Priority.BULK,
-    not_before: datetime | None = None,
+    supersedes: str | None = None,
 ) -> int:
-    """Queue one message per identity id that `recipients` selects, in one statement (a broadcast
-    to 100,000 people never passes through Python); keys are `<dedupe_prefix>:<identity id>`.
-    Returns how many were new."""
+    """The one way to queue proactive messages: one row per recipient that `recipients` selects,
+    in one INSERT … SELECT (a broadcast to 100,000 people never passes through Python), once per
+    dedupe key. `supersedes` is a key prefix whose unsent messages this one replaces. Returns
+    how many were new."""
+    if supersedes is not None:
+        await withdraw(session, OutboxMessage.dedupe_key.startswith(supersedes, autoescape=True))
     chosen = recipients.subquery()
-    identity_id = chosen.c[0]
     now = utcnow()
     columns = {
-        "identity_id": identity_id,
-        "kind": literal(kind, String),
+        "identity_id": chosen.c[0],
+        "dedupe_key": chosen.c[1],
+        "kind": literal(kind.value, String),
         "payload": literal(payload, JSONType),
-        "dedupe_key": literal(f"{dedupe_prefix}:", String) + cast(identity_id, String),
-        "priority": literal(priority, Integer),
+        "priority": literal(int(priority), Integer),
         "not_before": literal(not_before or now, UTCDateTime),
         "status": literal(OutboxStatus.PENDING.value, String),
         "attempts": literal(0, Integer),
         "created_at": literal(now, UTCDateTime),
     }
-    # SQLite cannot tell `INSERT … SELECT … ON CONFLICT` apart from a join without a WHERE.
-    rows = select(*columns.values()).where(true())
+    # SQLite cannot tell `INSERT … SELECT … ON CONFLICT` apart from a join without a WHERE;
+    # a recipient without a reachable identity (NULL) is nobody to write to.
+    rows = select(*columns.values()).where(chosen.c[0].is_not(None))
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(OutboxMessage).from_select(list(columns), rows).on_conflict_do_nothing()
     result = await session.execute(statement)
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def withdraw(session: AsyncSession, *which: ColumnElement[bool]) -> int:
+    """Skip the messages matching `which` that are still queued or held; returns how many."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(*which, OutboxMessage.status.in_(WAITING))
+        .values(status=OutboxStatus.SKIPPED)
+        .execution_options(synchronize_session=False)
+    )
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -157,6 +192,7 @@ class Claim:
 
     id: int
     identity_id: int
+    kind: OutboxKind
     channel: Channel
     address: str
     blocked: bool
@@ -186,6 +222,7 @@ async def claim_due(
             select(
                 OutboxMessage.id,
                 OutboxMessage.identity_id,
+                OutboxMessage.kind,
                 ChannelIdentity.channel,
                 ChannelIdentity.address,
                 ChannelIdentity.status,
@@ -210,6 +247,7 @@ async def claim_due(
         Claim(
             id=row.id,
             identity_id=row.identity_id,
+            kind=OutboxKind(row.kind),
             channel=Channel(row.channel),
             address=row.address,
             blocked=row.status != IdentityStatus.ACTIVE,
@@ -278,13 +316,4 @@ async def settle(session: AsyncSession, worker: str, settlements: Sequence[Settl
 async def skip_pending(session: AsyncSession, identity_id: int) -> int:
     """Skip everything still queued or held for an identity (they blocked us, or the address
     is invalid); returns how many."""
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.identity_id == identity_id,
-            OutboxMessage.status.in_(WAITING),
-        )
-        .values(status=OutboxStatus.SKIPPED)
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return await withdraw(session, OutboxMessage.identity_id == identity_id)

@@ -1,5 +1,6 @@
 """Registering for events without ever overbooking: a conditional seat update, a waiting list in
-arrival order, and offers of freed seats that expire.
+arrival order, and offers of freed seats that expire. Seats themselves are kept by the ledger
+in models.seats, which every change below goes through.
 
 Every change of status is a conditional UPDATE on the status it expects, so two processes (a
 double tap, the expiry job racing an accept) can never both act on the same registration.
@@ -9,19 +10,25 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_, select, update
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.catalog import Event, EventStatus
 from models.registrations import ACTIVE, Registration, RegistrationStatus
 from models.reminders import withdraw_reminders
-
-OFFER_TTL = timedelta(hours=12)
-"""How long a waitlisted person has to accept a freed seat."""
+from models.seats import (
+    HOLDING,
+    Announce,
+    give_back,
+    lock_event,
+    move,
+    release_seats,
+    take_seat,
+    withdraw_offer,
+)
 
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 """Check-in codes avoid look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B) so they can be read aloud."""
@@ -42,12 +49,20 @@ class Availability(StrEnum):
 
 
 class AcceptResult(StrEnum):
-    """What became of an accepted offer."""
+    """What became of an accepted offer (its seat was held for it, so it cannot be gone)."""
 
     CONFIRMED = "confirmed"
     EXPIRED = "expired"
-    FULL = "full"
     NOT_OFFERED = "not_offered"
+
+
+class CancelResult(StrEnum):
+    """What became of a request to cancel a registration."""
+
+    CANCELLED = "cancelled"
+    CHECKED_IN = "checked_in"
+    """Attendance is a fact: a registration checked in at the door stays."""
+    NOT_ACTIVE = "not_active"
 
 
 class RegistrationClosed(Exception):
@@ -81,7 +96,10 @@ def availability(event: Event, now: datetime) -> Availability:
 async def register(
     session: AsyncSession, event: Event, person_id: int, now: datetime, channel: str | None = None
 ) -> Outcome:
-    """A seat if one is free and nobody waits for it, else a place at the end of the line."""
+    """A seat if one is free and nobody waits for it, else a place at the end of the line.
+    The event stays locked until the caller commits, so the place in line this transaction
+    then reads is the one the person keeps."""
+    await lock_event(session, event.id)
     state = availability(event, now)
     if state is not Availability.OPEN:
         raise RegistrationClosed(state)
@@ -100,9 +118,7 @@ async def register(
     waiting = await session.scalar(
         select(exists().where(Registration.event_id == event.id, Registration.status.in_(WAITING)))
     )
-    seated = not waiting and await _take_seat(session, event.id)
-    # The seat is taken before the row is inserted: while the seat update holds the event's row
-    # lock no later arrival can get a lower id, so confirmed ids precede waitlisted ones.
+    seated = not waiting and await take_seat(session, event.id)
     registration = Registration(
         event_id=event.id,
         person_id=person_id,
@@ -114,6 +130,7 @@ async def register(
     )
     session.add(registration)
     await session.flush()
+    await session.refresh(event)
     return Outcome(registration, created=True)
 
 
@@ -130,104 +147,104 @@ async def waitlist_position(session: AsyncSession, registration: Registration) -
 
 
 async def cancel(
-    session: AsyncSession, registration: Registration, now: datetime
-) -> Registration | None:
-    """Withdraw; a released seat is offered to the first in line, who is returned."""
-    if registration.status == RegistrationStatus.OFFERED:
-        return await decline(session, registration, now)
-    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
-    if not await _move(session, registration, RegistrationStatus.CANCELLED, ACTIVE, now):
-        return None
+    session: AsyncSession, registration: Registration, now: datetime, announce: Announce
+) -> CancelResult:
+    """Withdraw a seat, an offer or a place in line; a freed seat goes to the next in line."""
+    await lock_event(session, registration.event_id)
+    await session.refresh(registration)
+    if registration.checked_in_at is not None:
+        return CancelResult.CHECKED_IN
+    status = registration.status
+    if status not in ACTIVE or not await move(
+        session,
+        registration,
+        RegistrationStatus.CANCELLED,
+        (status,),
+        now,
+        Registration.checked_in_at.is_(None),
+    ):
+        return CancelResult.NOT_ACTIVE
     await withdraw_reminders(session, [registration.id])
-    if not was_confirmed:
-        return None
-    await session.execute(
-        update(Event)
-        .where(Event.id == registration.event_id, Event.taken > 0)
-        .values(taken=Event.taken - 1)
-        .execution_options(synchronize_session=False)
-    )
-    return await offer_next(session, registration.event_id, now)
+    if status in HOLDING:
+        await _free(session, registration, now, announce)
+    return CancelResult.CANCELLED
 
 
 async def decline(
-    session: AsyncSession, registration: Registration, now: datetime
-) -> Registration | None:
-    """Turn down an offered seat; it goes to the next in line, who is returned."""
+    session: AsyncSession, registration: Registration, now: datetime, announce: Announce
+) -> bool:
+    """Turn down an offered seat; it goes to the next in line. False if nothing was offered."""
+    await lock_event(session, registration.event_id)
     offered = (RegistrationStatus.OFFERED,)
-    if not await _move(session, registration, RegistrationStatus.DECLINED, offered, now):
-        return None
-    return await offer_next(session, registration.event_id, now)
+    if not await move(session, registration, RegistrationStatus.DECLINED, offered, now):
+        return False
+    await _free(session, registration, now, announce)
+    return True
 
 
 async def accept(session: AsyncSession, registration: Registration, now: datetime) -> AcceptResult:
-    """Take the offered seat, if the offer still stands and the seat is still there."""
+    """Take the offered seat, held for this offer, if the offer still stands."""
+    await lock_event(session, registration.event_id)
+    await session.refresh(registration)
     if registration.status != RegistrationStatus.OFFERED:
         return AcceptResult.NOT_OFFERED
     if registration.offer_expires_at and registration.offer_expires_at <= now:
         return AcceptResult.EXPIRED  # the expiry job releases the seat to the next in line
     still_offered = Registration.offer_expires_at > now
     offered = (RegistrationStatus.OFFERED,)
-    if not await _move(
+    if not await move(
         session, registration, RegistrationStatus.CONFIRMED, offered, now, still_offered
     ):
         return AcceptResult.NOT_OFFERED
-    if await _take_seat(session, registration.event_id):
-        return AcceptResult.CONFIRMED
-    # Someone took the seat in a rare race (or the capacity shrank): back in line, same place.
-    back = (RegistrationStatus.CONFIRMED,)
-    await _move(
-        session, registration, RegistrationStatus.WAITLISTED, back, now, offer_expires_at=None
-    )
-    return AcceptResult.FULL
+    await withdraw_offer(session, registration.id)
+    return AcceptResult.CONFIRMED
 
 
-async def offer_next(session: AsyncSession, event_id: int, now: datetime) -> Registration | None:
-    """Offer a freed seat to the first waitlisted person of an event that has not started yet."""
-    event = await session.get(Event, event_id)
-    if event is None or event.status != EventStatus.PUBLISHED or event.starts_at <= now:
-        return None
-    expires = min(now + OFFER_TTL, event.starts_at)
-    while True:
-        candidate = await session.scalar(
-            select(Registration)
-            .where(
-                Registration.event_id == event_id,
-                Registration.status == RegistrationStatus.WAITLISTED,
-            )
-            .order_by(Registration.id)
-            .limit(1)
-        )
-        if candidate is None:
-            return None
-        waitlisted = (RegistrationStatus.WAITLISTED,)
-        moved = await _move(
-            session,
-            candidate,
-            RegistrationStatus.OFFERED,
-            waitlisted,
-            now,
-            offer_expires_at=expires,
-        )
-        if moved:
-            return candidate
-        # Another process offered this one meanwhile; the next query sees it and moves on.
-
-
-async def expire_due_offers(session: AsyncSession, now: datetime) -> list[Registration]:
-    """Expire offers past their time and offer each seat to the next in line (returned)."""
+async def expire_due_offers(session: AsyncSession, now: datetime, announce: Announce) -> int:
+    """Expire offers past their time and offer each seat to the next in line; returns how
+    many new offers were made."""
     query = select(Registration).where(
         Registration.status == RegistrationStatus.OFFERED, Registration.offer_expires_at <= now
     )
-    offers: list[Registration] = []
+    made = 0
     for due in (await session.scalars(query.order_by(Registration.id))).all():
+        await lock_event(session, due.event_id)
         lapsed = Registration.offer_expires_at <= now
         offered = (RegistrationStatus.OFFERED,)
-        if await _move(session, due, RegistrationStatus.EXPIRED, offered, now, lapsed):
-            following = await offer_next(session, due.event_id, now)
-            if following is not None:
-                offers.append(following)
-    return offers
+        if await move(session, due, RegistrationStatus.EXPIRED, offered, now, lapsed):
+            made += await _free(session, due, now, announce)
+    return made
+
+
+async def leave_upcoming(
+    session: AsyncSession, person_id: int, now: datetime, announce: Announce
+) -> int:
+    """Withdraw a person from every event still ahead — seats, offers, places in line — passing
+    freed seats on; past attendance stays. Returns how many registrations ended."""
+    upcoming = await session.scalars(
+        select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.person_id == person_id,
+            Registration.status.in_(ACTIVE),
+            Event.starts_at > now,
+        )
+        .order_by(Registration.id)
+    )
+    ended = 0
+    for registration in upcoming.all():
+        ended += await cancel(session, registration, now, announce) is CancelResult.CANCELLED
+    return ended
+
+
+async def _free(
+    session: AsyncSession, registration: Registration, now: datetime, announce: Announce
+) -> int:
+    """The registration's seat goes back and on to the next in line; its offer message, if
+    unsent, is withdrawn. Returns the offers made."""
+    await withdraw_offer(session, registration.id)
+    await give_back(session, registration.event_id)
+    return len(await release_seats(session, registration.event_id, now, announce))
 
 
 async def active_registrations(
@@ -245,37 +262,6 @@ async def active_registrations(
         .order_by(Event.starts_at, Event.id)
     )
     return [(registration, event) for registration, event in rows]
-
-
-async def _take_seat(session: AsyncSession, event_id: int) -> bool:
-    """The only way a seat is taken: one conditional UPDATE, never a read followed by a write."""
-    result = await session.execute(
-        update(Event)
-        .where(Event.id == event_id, or_(Event.capacity.is_(None), Event.taken < Event.capacity))
-        .values(taken=Event.taken + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
-
-
-async def _move(
-    session: AsyncSession,
-    registration: Registration,
-    to: RegistrationStatus,
-    expected: tuple[RegistrationStatus, ...],
-    now: datetime,
-    *conditions: ColumnElement[bool],
-    **values: Any,
-) -> bool:
-    """Change the status only if it is still one of `expected`; reload the row either way."""
-    result = await session.execute(
-        update(Registration)
-        .where(Registration.id == registration.id, Registration.status.in_(expected), *conditions)
-        .values(status=to, updated_at=now, **values)
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(registration)
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 async def _new_code(session: AsyncSession) -> str:

@@ -12,9 +12,10 @@ from models.base import Base, UTCDateTime, utcnow
 
 
 class RegistrationStatus(StrEnum):
-    """CONFIRMED holds a seat; WAITLISTED waits in arrival order (by id).
-    Lifecycle: WAITLISTED → OFFERED (a seat freed up) → CONFIRMED on accept, DECLINED or
-    EXPIRED otherwise; CONFIRMED → CANCELLED when the person cancels (seat released)."""
+    """CONFIRMED holds a seat; WAITLISTED waits in arrival order (by id); OFFERED holds a seat
+    while the person decides. Lifecycle: WAITLISTED → OFFERED (a seat freed up) → CONFIRMED on
+    accept, DECLINED or EXPIRED otherwise (the seat goes on); any of the three → CANCELLED when
+    the person cancels (a held seat goes on) — but not once checked in at the door."""
 
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"

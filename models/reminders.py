@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.outbox import OutboxMessage, OutboxStatus
+from models.outbox import OutboxKind, OutboxMessage, withdraw
 
-KIND = "reminder"
+KIND = OutboxKind.REMINDER
 CHUNK = 200
 """Registrations per statement: SQLite parses a chain of ORs as a tree at most 1,000 deep."""
 
@@ -23,13 +23,8 @@ async def withdraw_reminders(session: AsyncSession, registration_ids: Sequence[i
     """Skip the pending reminders of these registrations."""
     for start in range(0, len(registration_ids), CHUNK):
         chunk = registration_ids[start : start + CHUNK]
-        await session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.kind == KIND,
-                OutboxMessage.status == OutboxStatus.PENDING,
-                or_(*(OutboxMessage.dedupe_key.startswith(f"{KIND}:{i}:") for i in chunk)),
-            )
-            .values(status=OutboxStatus.SKIPPED)
-            .execution_options(synchronize_session=False)
+        await withdraw(
+            session,
+            OutboxMessage.kind == KIND,
+            or_(*(OutboxMessage.dedupe_key.startswith(f"{KIND}:{i}:") for i in chunk)),
         )

@@ -9,11 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.outbox import OutboxMessage, OutboxStatus, Priority
+from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, Priority
 from models.people import Channel, ChannelIdentity
 
-REPLY_KIND = "reply"
-"""The outbox kind of a recorded reply: never queued, only settled."""
+REPLY_KIND = OutboxKind.REPLY
 
 
 async def record_reply(

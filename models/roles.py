@@ -13,16 +13,16 @@ from sqlalchemy import (
     ForeignKey,
     String,
     and_,
-    delete,
     or_,
     select,
     true,
+    union,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from models.base import Base, JSONType, UTCDateTime, utcnow
-from models.catalog import Event, Track
+from models.catalog import Event, Question, Topic, Track
 from models.people import Channel, ChannelIdentity, Person
 
 
@@ -104,6 +104,39 @@ async def authority_of(
     )
 
 
+class UnknownScope(ValueError):
+    """Regions or tracks the catalogue does not know; the message names them and the known."""
+
+
+async def check_scope(session: AsyncSession, regions: Iterable[str], tracks: Iterable[str]) -> None:
+    """Refuse regions and tracks the catalogue does not know (a typo reaches nobody)."""
+    known_regions = await catalogue_regions(session)
+    known_tracks = set(await session.scalars(select(Track.slug)))
+    problems = []
+    for kind, asked, known in (
+        ("region", regions, known_regions),
+        ("track", tracks, known_tracks),
+    ):
+        if unknown := sorted(set(asked) - known):
+            listed = ", ".join(sorted(known)) or "none yet: import the catalogue first"
+            problems.append(f"unknown {kind} {', '.join(unknown)} (known: {listed})")
+    if problems:
+        raise UnknownScope("; ".join(problems))
+
+
+async def catalogue_regions(session: AsyncSession) -> set[str]:
+    """Every region the catalogue names: the questionnaire's choices, events' and topics'."""
+    named = await session.scalars(
+        union(
+            select(Event.region).where(Event.region.is_not(None)),
+            select(Topic.region).where(Topic.region.is_not(None)),
+        )
+    )
+    questions = await session.scalars(select(Question).where(Question.field == "region"))
+    chosen = {str(o["value"]) for q in questions for o in q.options or [] if o.get("value")}
+    return {str(region) for region in named} | chosen
+
+
 async def grant(
     session: AsyncSession,
     person: Person,
@@ -112,29 +145,47 @@ async def grant(
     tracks: Iterable[str] = (),
     granted_by: int | None = None,
 ) -> CoordinatorRole:
-    """Make `person` a coordinator, replacing any role they had."""
+    """Make `person` a coordinator. A regional grant adds its regions and tracks to those the
+    person already coordinates; a national one covers everything, so it replaces them."""
     role = await session.scalar(
         select(CoordinatorRole).where(CoordinatorRole.person_id == person.id)
     )
     if role is None:
-        role = CoordinatorRole(person_id=person.id)
+        role = CoordinatorRole(person_id=person.id, regions=[], tracks=[])
         session.add(role)
     national = scope == RoleScope.NATIONAL
     role.scope = scope
-    role.regions = [] if national else sorted(set(regions))
-    role.tracks = [] if national else sorted(set(tracks))
+    role.regions = [] if national else sorted({*(role.regions or []), *regions})
+    role.tracks = [] if national else sorted({*(role.tracks or []), *tracks})
     role.granted_by = granted_by
     role.granted_at = utcnow()
     await session.flush()
     return role
 
 
-async def revoke(session: AsyncSession, person_id: int) -> bool:
-    """Take the role away; False when the person had none."""
-    result = await session.execute(
-        delete(CoordinatorRole).where(CoordinatorRole.person_id == person_id)
+async def revoke(
+    session: AsyncSession, person_id: int, regions: Iterable[str] = (), tracks: Iterable[str] = ()
+) -> bool:
+    """Take the role away, or only some regions and tracks of it (the role goes with the last
+    of them); False when there was nothing of that to take."""
+    regions, tracks = set(regions), set(tracks)
+    role = await session.scalar(
+        select(CoordinatorRole).where(CoordinatorRole.person_id == person_id)
     )
-    return bool(getattr(result, "rowcount", 0))
+    if role is None:
+        return False
+    if not (regions or tracks):
+        await session.delete(role)
+        await session.flush()
+        return True
+    if not (regions & set(role.regions) or tracks & set(role.tracks)):
+        return False
+    role.regions = sorted(set(role.regions) - regions)
+    role.tracks = sorted(set(role.tracks) - tracks)
+    if not (role.regions or role.tracks):
+        await session.delete(role)
+    await session.flush()
+    return True
 
 
 def coordinator_people(admin_addresses: Iterable[str]) -> CompoundSelect[int]:

@@ -160,13 +160,15 @@ def _record(
 
 
 def consented(person_id: int | ColumnElement[int] | QueryableAttribute[int]) -> Exists:
-    """Marketing consent: an active topic subscription with its consent on record. Takes a
-    column too, so a whole audience is filtered in one query."""
+    """Marketing consent: an active topic subscription with this person's consent to that topic
+    on record. Takes a column too, so a whole audience is filtered in one query. The inner test
+    names the subscription's person, not `person_id` again: a column from two levels out would
+    not correlate, and would ask whether anyone at all consented."""
     return exists().where(
         Subscription.person_id == person_id,
         Subscription.status == SubscriptionStatus.ACTIVE,
         exists().where(
-            ConsentRecord.person_id == person_id,
+            ConsentRecord.person_id == Subscription.person_id,
             ConsentRecord.topic_id == Subscription.topic_id,
             ConsentRecord.action == ConsentAction.GRANTED,
         ),

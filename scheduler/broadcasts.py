@@ -20,7 +20,6 @@ from locales import SUPPORTED_LOCALES, Translator
 from models.audience import speaks
 from models.broadcast_audience import recipients
 from models.broadcasts import (
-    KIND,
     Broadcast,
     BroadcastStatus,
     Tally,
@@ -29,12 +28,10 @@ from models.broadcasts import (
     tally,
     withdraw_unconsented,
 )
-from models.outbox import OutboxMessage, Priority, enqueue, enqueue_many
+from models.outbox import OutboxKind, OutboxMessage, Priority, each, enqueue, to_one
 from models.people import Channel, ChannelIdentity, Person
 from scheduler.quiet import QuietHours
 
-PROGRESS = "broadcast_progress"
-"""Outbox kind of the messages that tell the author how their broadcast is going."""
 QUARTERS = 4
 
 
@@ -76,12 +73,14 @@ async def _plan(
     send_at = quiet.next_allowed(now, priority)
     planned = 0
     for locale in SUPPORTED_LOCALES:
-        planned += await enqueue_many(
+        planned += await enqueue(
             session,
-            recipients(broadcast).where(speaks(locale, config.default_locale)),
-            KIND,
+            each(
+                recipients(broadcast).where(speaks(locale, config.default_locale)),
+                copies_prefix(broadcast.id),
+            ),
+            OutboxKind.BROADCAST,
             reply_to_payload(message(locale, broadcast)),
-            dedupe_prefix=copies_prefix(broadcast.id),
             priority=priority,
             not_before=send_at,
         )
@@ -155,10 +154,9 @@ async def _tell(
             return True  # text-only channels: the start message, each quarter, the report
     await enqueue(
         session,
-        identity.id,
-        PROGRESS,
+        to_one(identity.id, key),
+        OutboxKind.BROADCAST_PROGRESS,
         reply_to_payload(reply),
-        dedupe_key=key,
         priority=Priority.INTERACTIVE,
         not_before=now,
     )

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, cast, literal, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import String, cast, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.bulletin_message import bulletin_message
@@ -18,15 +16,14 @@ from handlers.context import EngineConfig
 from handlers.types import reply_to_payload
 from locales import SUPPORTED_LOCALES
 from models.audience import reachable_identity, speaks, topic_readers
-from models.base import JSONType, UTCDateTime
 from models.bulletins import Bulletin, BulletinStatus
 from models.catalog import Topic
-from models.outbox import OutboxMessage, OutboxStatus, Priority
+from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, Priority, enqueue, keyed
 from models.people import Person
 from models.subscriptions import Subscription, SubscriptionStatus
 from scheduler.quiet import QuietHours
 
-KIND = "bulletin"
+KIND = OutboxKind.BULLETIN
 
 
 def bulletin_key(bulletin_id: int, person_id: int) -> str:
@@ -89,39 +86,22 @@ async def _queue(
     topic = await session.get(Topic, bulletin.topic_id)
     if topic is None:
         return 0
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    identity = reachable_identity(Subscription.person_id)
     queued = 0
     for locale in SUPPORTED_LOCALES:
-        payload = reply_to_payload(bulletin_message(bulletin, topic, locale))
-        key = literal(f"{KIND}:{bulletin.id}:") + cast(Subscription.person_id, String)
-        audience = (
+        readers = (
             select(
-                identity,
-                key,
-                literal(KIND),
-                literal(Priority.BULK, Integer),
-                literal(payload, JSONType),
-                literal(send_at, UTCDateTime),
-                literal(OutboxStatus.PENDING.value),
-                literal(0, Integer),
-                literal(send_at, UTCDateTime),
+                reachable_identity(Subscription.person_id),
+                keyed(f"{KIND}:{bulletin.id}", Subscription.person_id),
             )
             .join(Person, Person.id == Subscription.person_id)
             .where(*topic_readers(topic.id), speaks(locale, default_locale))
         )
-        columns = [
-            "identity_id",
-            "dedupe_key",
-            "kind",
-            "priority",
-            "payload",
-            "not_before",
-            "status",
-            "attempts",
-            "created_at",
-        ]
-        statement = insert(OutboxMessage).from_select(columns, audience).on_conflict_do_nothing()
-        result = await session.execute(statement)
-        queued += int(result.rowcount)  # type: ignore[attr-defined]
+        queued += await enqueue(
+            session,
+            readers,
+            KIND,
+            reply_to_payload(bulletin_message(bulletin, topic, locale)),
+            priority=Priority.BULK,
+            not_before=send_at,
+        )
     return queued

@@ -16,14 +16,13 @@ from locales import Translator
 from models.audience import reachable_identity
 from models.catalog import Event, Topic, Track
 from models.localized import localized
-from models.outbox import Priority, enqueue
+from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import Person
 from models.registrations import Lead, Registration
 from models.roles import coordinator_people
 from models.subscriptions import ConsentAction, ConsentRecord
 from scheduler.quiet import QuietHours
 
-KIND = "digest"
 SEND_WEEKDAY = 6
 """Sunday (Monday is 0), the first working day of the Israeli week."""
 SEND_TIME = time(9, 0)
@@ -45,13 +44,12 @@ async def send_weekly_digest(
     send_at = quiet.next_allowed(now, Priority.NOTICE)
     for person_id, identity_id, locale in await _coordinators(session, config.admin_addresses):
         payload = await _digest(session, start, end, locale or config.default_locale, config)
-        key = f"{KIND}:{end.date().isoformat()}:{person_id}"
+        key = f"{OutboxKind.DIGEST}:{end.date().isoformat()}:{person_id}"
         if await enqueue(
             session,
-            identity_id,
-            KIND,
+            to_one(identity_id, key),
+            OutboxKind.DIGEST,
             payload,
-            dedupe_key=key,
             priority=Priority.NOTICE,
             not_before=send_at,
         ):

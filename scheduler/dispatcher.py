@@ -155,7 +155,7 @@ class Dispatcher:
             await limiter.acquire(claim.address)
         try:
             reply = reply_from_payload(claim.payload)
-            provider_id = await self.senders[claim.channel].send(claim.address, reply)
+            provider_id = await self.senders[claim.channel].send(claim.address, reply, claim.kind)
         except RetryLater as error:
             retry = self._retry(claim, str(error) or "retry later", error.retry_after)
             return Outcome(claim.channel, retry)

@@ -9,25 +9,14 @@ a holiday is brought forward to before it begins. Interactive replies are never 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from hdate import HDateInfo, Location, Zmanim
+from hdate import Location
 
 from locales.dates import DEFAULT_TIMEZONE
 from models.outbox import Priority
-
-JERUSALEM = Location(
-    name="Jerusalem", latitude=31.778, longitude=35.235, timezone=DEFAULT_TIMEZONE, altitude=754
-)
-
-
-@dataclass(frozen=True)
-class RestPeriod:
-    """One Shabbat or holiday, or several back to back: candle lighting to havdalah."""
-
-    begins: datetime
-    ends: datetime
+from models.rest_days import CANDLE_LIGHTING_OFFSET, JERUSALEM, RestPeriod, rest_period
 
 
 @dataclass(frozen=True)
@@ -36,8 +25,7 @@ class QuietHours:
     night_end: time = time(8, 0)
     timezone: str = DEFAULT_TIMEZONE
     location: Location = field(default=JERUSALEM)
-    candle_lighting_offset: int = 40
-    """Minutes before sunset; Jerusalem's custom is the earliest in the country."""
+    candle_lighting_offset: int = CANDLE_LIGHTING_OFFSET
     reminder_lead: timedelta = timedelta(hours=1)
     """How long before Shabbat begins a reminder that would fall inside it goes out."""
 
@@ -59,22 +47,12 @@ class QuietHours:
 
     def rest_period(self, when: datetime) -> RestPeriod | None:
         """The Shabbat or holiday stretch `when` falls in, if any."""
-        local = when.astimezone(ZoneInfo(self.timezone))
-        today = local.date()
-        zmanim = self._zmanim(today)
-        if not zmanim.issur_melacha_in_effect(local):
-            return None
-        # In effect before havdalah means today is holy; after candle lighting, tomorrow is.
-        info = HDateInfo(today, diaspora=self.location.diaspora)
-        holy_today = info.is_shabbat or info.is_yom_tov
-        havdalah = zmanim.havdalah
-        if not holy_today or (havdalah is not None and local >= havdalah):
-            info = info.next_day
-        begins = self._zmanim(info.first_day.gdate - timedelta(days=1)).candle_lighting
-        ends = self._zmanim(info.last_day.gdate).havdalah
-        if begins is None or ends is None:
-            raise ValueError(f"hdate gave no candle lighting or havdalah around {local}")
-        return RestPeriod(begins.astimezone(when.tzinfo), ends.astimezone(when.tzinfo))
+        return rest_period(
+            when,
+            timezone=self.timezone,
+            location=self.location,
+            candle_lighting_offset=self.candle_lighting_offset,
+        )
 
     def _after_night(self, when: datetime) -> datetime:
         """`when` itself, or the end of the night it falls in."""
@@ -89,11 +67,6 @@ class QuietHours:
             return when
         morning = local.date() if clock < self.night_end else local.date() + timedelta(days=1)
         return datetime.combine(morning, self.night_end, tzinfo=zone).astimezone(when.tzinfo)
-
-    def _zmanim(self, day: date) -> Zmanim:
-        return Zmanim(
-            date=day, location=self.location, candle_lighting_offset=self.candle_lighting_offset
-        )
 
 
 DEFAULT_QUIET_HOURS = QuietHours()

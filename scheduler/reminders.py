@@ -23,10 +23,10 @@ from locales.dates import format_span
 from models.audience import reachable_identity
 from models.catalog import Event, EventStatus
 from models.localized import localized
-from models.outbox import OutboxMessage, OutboxStatus, Priority, enqueue
+from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, Priority, enqueue, to_one
 from models.people import Person
 from models.registrations import Registration, RegistrationStatus
-from models.reminders import KIND, reminder_key
+from models.reminders import reminder_key
 from scheduler.quiet import QuietHours
 
 DEFAULT_OFFSETS = (1440, 120)
@@ -57,10 +57,9 @@ async def plan_reminders(
             if plan.send_at > now and plan.identity_id is not None:
                 queued += await enqueue(
                     session,
-                    plan.identity_id,
-                    KIND,
+                    to_one(plan.identity_id, key),
+                    OutboxKind.REMINDER,
                     _payload(plan, config.timezone),
-                    dedupe_key=key,
                     priority=Priority.REMINDER,
                     not_before=plan.send_at,
                 )
@@ -123,7 +122,7 @@ async def _skip_unplanned(session: AsyncSession, planned: dict[str, Planned]) ->
     """Pending reminders no longer planned: cancelled registration, cancelled or started event."""
     pending = await session.execute(
         select(OutboxMessage.id, OutboxMessage.dedupe_key).where(
-            OutboxMessage.kind == KIND, OutboxMessage.status == OutboxStatus.PENDING
+            OutboxMessage.kind == OutboxKind.REMINDER, OutboxMessage.status == OutboxStatus.PENDING
         )
     )
     stale = [row_id for row_id, key in pending if key not in planned]

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from handlers.types import Reply
+from models.outbox import OutboxKind
 from models.people import Channel, IdentityStatus
 
 NUMBERED = frozenset({Channel.WHATSAPP, Channel.CONSOLE})
@@ -60,6 +61,7 @@ class Sender(Protocol):
 
     channel: Channel
 
-    async def send(self, address: str, reply: Reply) -> str | None:
-        """Deliver `reply` to `address`; returns the provider's message id when there is one."""
+    async def send(self, address: str, reply: Reply, kind: OutboxKind) -> str | None:
+        """Deliver `reply` (a message of `kind`) to `address`; returns the provider's message id
+        when there is one."""
         ...

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from models.catalog_import import DEMO_CATALOG, import_catalog
 from models.db import create_engine, sessionmaker, upgrade
+from tests.support import OFFERS
 
 PREFIX = "hagshama_test_"
 
@@ -47,7 +48,7 @@ async def _build(url: str, with_catalog: bool) -> None:
         await upgrade(engine)
         if with_catalog:
             async with sessionmaker(engine)() as session, session.begin():
-                await import_catalog(session, DEMO_CATALOG)
+                await import_catalog(session, DEMO_CATALOG, OFFERS)
     finally:
         await engine.dispose()
     database = make_url(url).database

@@ -14,12 +14,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.cli import main
+from handlers.context import EngineConfig
 from handlers.engine import Engine
 from handlers.types import Button, Incoming, Reply
+from handlers.waitlist import OfferNotices
 from models.people import Channel
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 """Tests run on a fixed clock, before the demo catalogue's events."""
+OFFERS = OfferNotices(EngineConfig())
+"""How seats freed outside a conversation are offered on, with the default settings."""
 
 
 @dataclass

@@ -18,6 +18,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.telegram.deliver import deliver
 from handlers.types import Reply
+from models.outbox import OutboxKind
 from models.people import Channel
 from scheduler.sender import PermanentFailure, RecipientBlocked, RetryLater
 
@@ -45,7 +46,7 @@ class TelegramSender:
         self.bot = bot
         self.locale = locale
 
-    async def send(self, address: str, reply: Reply) -> str | None:
+    async def send(self, address: str, reply: Reply, kind: OutboxKind) -> str | None:
         """Deliver one reply; Telegram's errors become what the dispatcher acts on."""
         try:
             message = await deliver(self.bot, int(address), [reply], self.locale)

@@ -4,11 +4,11 @@ held and sent in full the moment the person writes back); Telegram when no templ
 configured and the person is there too. Starting conversations outside the window counts
 against the number's messaging tier: past it, messages wait for a free slot.
 
-The dispatcher hands a sender only the address and the reply, not the row's kind, so consent is
-judged from the person's record: a proactive message goes to people who granted consent to a
-topic they still receive (bulletins, broadcasts) or who hold a live registration (reminders and
-waiting-list offers about an event they asked for). Anyone else gets nothing; the row fails
-with the reason."""
+Consent is judged by the message's kind and the person's record: what concerns the person's own
+registration (confirmation, reminders, offers, an event moved or cancelled — even once the
+registration has ended) always goes; bulletins and broadcasts go only to people who granted
+consent to a topic they still receive or who hold a live registration. Anyone else gets
+nothing; the row fails with the reason."""
 
 from __future__ import annotations
 
@@ -26,13 +26,11 @@ from bot.whatsapp.templates import STANDS_ALONE, notice
 from handlers.types import Reply, TemplateUse, reply_to_payload
 from models.base import utcnow
 from models.held_messages import noticed_since
-from models.outbox import Priority, enqueue
+from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
 from models.subscriptions import has_consent
 from models.whatsapp_reach import ROLLING, reserve, window_open
 from scheduler.sender import Deferred, Held, OutsideWindow, PermanentFailure
-
-FALLBACK_KIND = "whatsapp_fallback"
 
 
 class WhatsAppSender:
@@ -52,8 +50,9 @@ class WhatsAppSender:
         self.default_locale = default_locale
         self.clock = clock
 
-    async def send(self, address: str, reply: Reply) -> str | None:
-        """Deliver one queued reply, or raise why it could not go (now) by WhatsApp."""
+    async def send(self, address: str, reply: Reply, kind: OutboxKind) -> str | None:
+        """Deliver one queued reply (a message of `kind`), or raise why it could not go (now) by
+        WhatsApp."""
         async with self.sessions() as session:
             found = (
                 await session.execute(
@@ -68,7 +67,7 @@ class WhatsAppSender:
             if found is None:
                 raise PermanentFailure("no such WhatsApp identity")
             identity, locale = found
-            if not await has_consent(session, identity.person_id):
+            if kind.needs_consent and not await has_consent(session, identity.person_id):
                 raise PermanentFailure("no recorded consent for proactive messages")
             identity_id, person_id = identity.id, identity.person_id
             open_now = window_open(identity.last_inbound_at, self.clock())
@@ -128,12 +127,12 @@ class WhatsAppSender:
             payload = reply_to_payload(reply)
             digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
             # Keyed by content: a retry after a crash does not queue the same message twice.
+            key = f"{OutboxKind.WHATSAPP_FALLBACK}:{telegram}:{digest[:32]}"
             await enqueue(
                 session,
-                telegram,
-                FALLBACK_KIND,
+                to_one(telegram, key),
+                OutboxKind.WHATSAPP_FALLBACK,
                 payload,
-                dedupe_key=f"{FALLBACK_KIND}:{telegram}:{digest[:32]}",
                 priority=Priority.NOTICE,
             )
             return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from models.catalog_import import DEMO_CATALOG
 from tests.support import SCRIPTS, hagshama, hagshama_process
 
 
@@ -51,6 +52,7 @@ def test_coordinators_are_appointed_listed_and_removed_from_the_command_line(
     tmp_path: Path,
 ) -> None:
     url = f"sqlite:///{tmp_path}/cli.db"
+    assert hagshama("catalog", "import", str(DEMO_CATALOG), database_url=url).returncode == 0
     granted = hagshama(
         "admin", "grant", "--phone", "050-123-4567", "--region", "north", database_url=url
     )
@@ -58,6 +60,19 @@ def test_coordinators_are_appointed_listed_and_removed_from_the_command_line(
     assert "regional coordinator" in granted.stdout
     listed = hagshama("admin", "list", database_url=url)
     assert "+972501234567" in listed.stdout and "north" in listed.stdout
+
+    nonsense = ("--region", "nort", "--track", "nahal")
+    refused = hagshama("admin", "grant", "--phone", "0501234567", *nonsense, database_url=url)
+    assert refused.returncode == 2
+    assert "unknown region nort (known: abroad, center, north, south)" in refused.stderr
+    assert "unknown track nahal (known:" in refused.stderr and "nahal-kibbutz" in refused.stderr
+    more = ("--region", "south", "--track", "nahal-kibbutz")
+    added = hagshama("admin", "grant", "--phone", "0501234567", *more, database_url=url)
+    assert added.returncode == 0 and "north, south, nahal-kibbutz" in added.stdout
+    narrowed = hagshama(
+        "admin", "revoke", "--phone", "0501234567", "--region", "north", database_url=url
+    )
+    assert narrowed.returncode == 0 and "now coordinates: south, nahal-kibbutz" in narrowed.stdout
     assert hagshama("admin", "revoke", "--phone", "0501234567", database_url=url).returncode == 0
     again = hagshama("admin", "revoke", "--phone", "0501234567", database_url=url)
     assert again.returncode == 1 and "no role" in again.stdout

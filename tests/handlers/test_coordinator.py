@@ -31,9 +31,15 @@ async def test_the_configured_coordinator_sees_the_tools_and_reaches_everyone(
     assert len(national.labels) == len(MENU)
 
 
-async def test_a_regional_coordinator_is_told_their_reach(regional: Chat) -> None:
+async def test_a_regional_coordinator_is_told_their_reach_by_name(
+    catalog: None, regional: Chat
+) -> None:
     await regional.send("/admin")
-    assert "כלי רכזים" in regional.text and "north" in regional.text
+    assert "כלי רכזים" in regional.text and "אזורים: צפון" in regional.text
+    assert "north" not in regional.text
+    await regional.send("/language en")
+    await regional.send("/admin")
+    assert "regions: North" in regional.text
 
 
 async def test_someone_without_a_role_is_refused_every_coordinator_tool_and_it_is_logged(

@@ -12,7 +12,7 @@ from handlers.discovery import DiscoveryAnswer
 from models.catalog import Question
 from models.catalog_import import import_catalog
 from models.people import Person
-from tests.support import Chat
+from tests.support import OFFERS, Chat
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
@@ -176,7 +176,7 @@ async def test_buttons_of_a_re_imported_questionnaire_are_stale(
         encoding="utf-8",
     )
     async with sessions() as session, session.begin():
-        await import_catalog(session, catalogue)
+        await import_catalog(session, catalogue, OFFERS)
     await chat.press_payload(nahal)
     assert STALE in chat.text
     await chat.press_payload(service_year)

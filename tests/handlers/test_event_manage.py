@@ -67,8 +67,12 @@ async def test_moving_an_event_tells_every_registrant_in_their_language_and_move
     await national.send("לא יודעים")
     assert "לא הצלחנו לקרוא את המועד" in national.text
     await national.send("26.1.2027 18:00")
-    assert "הודעה על השינוי נשלחת לשני נרשמים" in national.text
     assert "יום שלישי, 26 בינואר 2027, 18:00–21:00" in national.text  # the length is kept
+    assert "מספר הרשומים שיקבלו הודעה על השינוי: 2" in national.text
+    assert "שבת" not in national.text
+    assert await outbox(sessions, "event_changed") == []  # nothing before the confirmation
+    await national.press("לשמור ולעדכן")
+    assert "הודעה על השינוי נשלחת אל 2 רשומים" in national.text
 
     hebrew, english = await outbox(sessions, "event_changed")
     assert hebrew.priority == Priority.REMINDER
@@ -93,6 +97,7 @@ async def test_a_new_place_is_told_and_the_same_time_again_tells_nobody(
     await _open(national, NORTH_FORUM)
     await national.press("שינוי המקום")
     await national.send("קיבוץ גבע")
+    await national.press("לשמור ולעדכן")
     hebrew, english = await outbox(sessions, "event_changed")
     assert "📍 קיבוץ גבע" in hebrew.payload["text"] and "📍 קיבוץ גבע" in english.payload["text"]
     await national.press("שינוי המועד")
@@ -193,3 +198,64 @@ async def test_a_regional_coordinator_manages_only_their_regions_events(
     ]
     assert (await _event(sessions, "forum-south-january")).status == EventStatus.PUBLISHED
     assert (await _event(sessions, "forum-south-january")).starts_at - NOW > timedelta(days=50)
+
+
+async def test_a_move_to_shabbat_is_warned_and_a_move_back_leaves_one_notice_each(
+    catalog: None, national: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await _people(national, "forum-north-january", 2)
+    await _open(national, NORTH_FORUM)
+    await national.press("שינוי המועד")
+    await national.send("23.1.2027 10:00")  # a Saturday morning
+    assert "⚠️ המועד נופל בשבת או בחג" in national.text
+    await national.press("לשמור ולעדכן")
+    await national.press("שינוי המועד")
+    await national.send("26.1.2027 18:00")  # a Tuesday evening
+    assert "⚠️" not in national.text
+    await national.press("לשמור ולעדכן")
+
+    notices = await outbox(sessions, "event_changed")
+    pending = [n for n in notices if n.status == OutboxStatus.PENDING]
+    assert len(pending) == 2 and len({n.identity_id for n in pending}) == 2
+    assert all(
+        "26 בינואר" in n.payload["text"] or "26 January" in n.payload["text"] for n in pending
+    )
+    assert {n.status for n in notices if n not in pending} == {OutboxStatus.SKIPPED}
+
+
+async def test_a_time_change_waits_for_the_button(
+    catalog: None, national: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await _people(national, "forum-north-january", 2)
+    await _open(national, NORTH_FORUM)
+    before = (await _event(sessions, "forum-north-january")).starts_at
+    await national.press("שינוי המועד")
+    await national.send("26.1.2027 18:00")
+    await national.send("כן")
+    assert "נא לבחור בכפתורים" in national.text
+    await national.press("בלי שינוי")
+    assert (await _event(sessions, "forum-north-january")).starts_at == before
+    assert await outbox(sessions, "event_changed") == []
+
+
+async def test_a_seat_held_for_an_offer_is_not_shown_as_free(
+    catalog: None, national: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await _people(national, "workshop-mini-demo", 3)  # two seats: two confirmed, one waits
+    await _open(national, TRIAL_SEAT)
+    await national.press("שינוי מספר המקומות")
+    await national.send("3")  # the third seat is offered to the one waiting, and held
+    assert "המקומות אזלו" in national.text and "הוצע להם מקום: 1" in national.text
+    assert await _statuses(sessions, "workshop-mini-demo") == ["confirmed", "confirmed", "offered"]
+
+    newcomer = Chat(national.engine, address="newcomer")
+    await newcomer.send("/start ev_workshop-mini-demo")
+    assert "המקומות אזלו" in newcomer.text and "נשארו" not in newcomer.text
+    await newcomer.press("הצטרפות לרשימת ההמתנה")
+    await newcomer.send("חדשה")
+    await newcomer.send("054-9990000")
+    await newcomer.send("יזרעאל")
+    await newcomer.press("כן, לרשום")
+    assert "נכנסתם לרשימת ההמתנה — במקום 1" in newcomer.text
+    await _open(national, TRIAL_SEAT)
+    assert "המקומות אזלו" in national.text

@@ -18,6 +18,8 @@ def listed() -> list[tuple[str, str, str]]:
 
 
 def test_every_prefix_in_use_is_listed_once_with_its_class() -> None:
+    # Payload classes that tests define for themselves (tests.handlers.test_callback) are not
+    # the bot's buttons.
     registered = sorted(
         (prefix, cls.__name__, cls.__module__)
         for prefix, cls in CallbackData._registry.items()

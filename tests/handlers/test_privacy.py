@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -14,10 +15,12 @@ from handlers.engine import Engine
 from models.audit import AuditEntry
 from models.catalog import Event
 from models.conversation import ConversationState
+from models.outbox import OutboxKind, OutboxMessage
 from models.people import Channel, ChannelIdentity, Person
 from models.registrations import Lead, Registration, RegistrationStatus
 from models.subscriptions import ConsentRecord, Subscription
-from tests.support import Chat
+from tests.handlers.attendees import sign_up
+from tests.support import NOW, Chat
 
 pytestmark = pytest.mark.usefixtures("catalog")
 
@@ -126,9 +129,11 @@ async def test_deleting_needs_confirmation_and_anonymises_what_counts_must_keep(
         audit = await session.scalar(
             select(AuditEntry).where(AuditEntry.action == "privacy.delete")
         )
+        # The upcoming seat went back to the event; the anonymous row keeps the count of
+        # cancellations right.
         assert registration is not None and registration.person_id is None
-        assert registration.status == RegistrationStatus.CONFIRMED
-        assert event is not None and event.taken == 1
+        assert registration.status == RegistrationStatus.CANCELLED
+        assert event is not None and event.taken == 0
         assert lead is not None and lead.person_id is None
         assert consent is not None and consent.person_id is None
         assert audit is not None and audit.target == f"person:{person_id}"
@@ -186,3 +191,58 @@ async def test_a_newcomer_never_inherits_a_deleted_persons_id(
     async with sessions() as session:
         new_id = await session.scalar(select(func.max(Person.id)))
     assert old_id is not None and new_id is not None and new_id > old_id
+
+
+async def test_deleting_frees_an_upcoming_seat_for_the_line_and_keeps_past_attendance(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    leaving = await sign_up(chat.engine, "leaving", "workshop-mini-demo", "עוזבת", "054-3330001")
+    await sign_up(chat.engine, "staying", "workshop-mini-demo", "נשארת", "054-3330002")
+    waiting = await sign_up(chat.engine, "waiting", "workshop-mini-demo", "ממתין", "054-3330003")
+    assert "רשימת ההמתנה" in waiting.text
+    async with sessions() as session, session.begin():
+        # A study day last month that she came to: attendance the counts keep.
+        person = await session.scalar(select(Person).where(Person.name == "עוזבת"))
+        past = Event(
+            slug="last-month",
+            content={"he": {"title": "יום עיון שעבר"}},
+            starts_at=NOW - timedelta(days=30),
+            capacity=10,
+            taken=1,
+        )
+        session.add(past)
+        await session.flush()
+        assert person is not None
+        session.add(
+            Registration(
+                event_id=past.id,
+                person_id=person.id,
+                status=RegistrationStatus.CONFIRMED,
+                checkin_code="PAST77",
+                checked_in_at=NOW - timedelta(days=30),
+            )
+        )
+
+    await leaving.send("/privacy")
+    await leaving.press("למחוק")
+    await leaving.press("כן, למחוק הכול")
+
+    async with sessions() as session:
+        rows = (
+            await session.execute(
+                select(Registration.status, Person.name, Event.slug, Event.taken)
+                .join(Event, Event.id == Registration.event_id)
+                .outerjoin(Person, Person.id == Registration.person_id)
+                .order_by(Registration.id)
+            )
+        ).all()
+        offer = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.kind == OutboxKind.WAITLIST_OFFER)
+        )
+    assert [tuple(row) for row in rows] == [
+        ("cancelled", None, "workshop-mini-demo", 2),
+        ("confirmed", "נשארת", "workshop-mini-demo", 2),
+        ("offered", "ממתין", "workshop-mini-demo", 2),
+        ("confirmed", None, "last-month", 1),
+    ]
+    assert offer is not None and "התפנה מקום" in offer.payload["text"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from models.catalog import Event
 from models.people import Person
 from models.registration_service import register
 from tests.handlers.attendees import code_of, sign_up
-from tests.support import NOW, Chat
+from tests.support import NOW, Chat, Clock
 
 MINI = "workshop-mini-demo"
 """Two seats, in the north: the third to register waits."""
@@ -51,6 +51,7 @@ async def test_a_coordinator_sees_counts_and_names_then_exports_a_csv_excel_open
     catalog: None,
     coordinated: Engine,
     national: Chat,
+    clock: Clock,
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     await sign_up(coordinated, "p1", MINI, "נועה כהן", "050-1234567")
@@ -58,6 +59,7 @@ async def test_a_coordinator_sees_counts_and_names_then_exports_a_csv_excel_open
         coordinated, "p2", MINI, '=HYPERLINK("http://evil.example","לחצו") דנה', "0521111111"
     )
     await sign_up(coordinated, "p3", MINI, 'Yossi, "the" Levi', "0532222222", home="תל אביב")
+    clock.now = datetime(2027, 1, 5, 13, 0, tzinfo=UTC)  # at the door, two hours before
     await national.send(f"/checkin {await code_of(sessions, 'נועה כהן')}")
 
     await national.send("/admin")
@@ -67,7 +69,7 @@ async def test_a_coordinator_sees_counts_and_names_then_exports_a_csv_excel_open
     assert "מושב ניסיון" in national.text
     assert "מאושרים: 2 · ⏳ בהמתנה: 1" in national.text and "הגיעו: 1" in national.text
     assert "מקומות פנויים: 0" in national.text
-    assert "1. נועה כהן · +972501234567 · מאושרת · הגעה: 12:" in national.text
+    assert "1. נועה כהן · +972501234567 · מאושרת · הגעה: 15:00" in national.text
     assert "3. Yossi" in national.text and "ברשימת המתנה" in national.text
 
     await national.press("ייצוא")

@@ -9,6 +9,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.context import EngineConfig
+from handlers.waitlist import OfferNotices
 from models.audit import AuditEntry
 from models.catalog import Event, Topic, Track
 from models.discovery import register_interest
@@ -45,7 +47,7 @@ async def _seed(sessions: Sessions) -> None:
         await register(session, north, people[0], two_weeks_ago)
         await register(session, north, people[1], NOW)
         leaving = await register(session, north, people[2], NOW)
-        await cancel(session, leaving.registration, NOW)
+        await cancel(session, leaving.registration, NOW, OfferNotices(EngineConfig()))
         for person in people[3:5]:
             await register(session, await event("forum-south-january"), person, NOW)
         await register(session, await event("forum-center-january"), people[5], NOW)

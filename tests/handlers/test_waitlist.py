@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.context import EngineConfig
 from handlers.waitlist import expire_offers
-from models.outbox import OutboxMessage, Priority
+from models.outbox import OutboxMessage, OutboxStatus, Priority
 from models.people import ChannelIdentity
 from models.registrations import Registration
 from tests.handlers.test_my import register
@@ -53,6 +54,8 @@ async def test_the_offer_is_in_the_persons_language_and_accepting_gives_the_tick
     await people[2].press_payload(accept["payload"])
     assert "no open offer" in people[2].text
     assert await _statuses(sessions) == ["cancelled", "confirmed", "confirmed", "waitlisted"]
+    # Not yet sent when she accepted through the chat: it must not arrive for a seat she holds.
+    assert [o.status for o in await _offers(sessions)] == [OutboxStatus.SKIPPED]
 
 
 async def test_declining_passes_the_seat_to_the_next_in_line(
@@ -63,7 +66,8 @@ async def test_declining_passes_the_seat_to_the_next_in_line(
     await people[2].press_payload(offer.payload["buttons"][0][1]["payload"])
     assert "goes to the next person" in people[2].text
     assert await _statuses(sessions) == ["cancelled", "confirmed", "declined", "offered"]
-    second = (await _offers(sessions))[1]
+    first, second = await _offers(sessions)
+    assert (first.status, second.status) == (OutboxStatus.SKIPPED, OutboxStatus.PENDING)
     assert "התפנה מקום" in second.payload["text"]
     # Someone else's offer button does nothing for me.
     await people[1].press_payload(second.payload["buttons"][0][0]["payload"])
@@ -80,12 +84,13 @@ async def test_an_unanswered_offer_expires_and_moves_on(
     [offer] = await _offers(sessions)
     clock.advance(hours=11)
     async with sessions() as session, session.begin():
-        assert await expire_offers(session, clock.now) == 0
+        assert await expire_offers(session, clock.now, EngineConfig()) == 0
     clock.advance(hours=1)
     await people[2].press_payload(offer.payload["buttons"][0][0]["payload"])
     assert "offer has expired" in people[2].text
     assert await _statuses(sessions) == ["cancelled", "confirmed", "expired", "offered"]
-    assert len(await _offers(sessions)) == 2
+    lapsed, following = await _offers(sessions)
+    assert (lapsed.status, following.status) == (OutboxStatus.SKIPPED, OutboxStatus.PENDING)
 
 
 async def test_someone_who_deletes_their_data_leaves_the_queue_and_their_offer_moves_on(
@@ -95,7 +100,7 @@ async def test_someone_who_deletes_their_data_leaves_the_queue_and_their_offer_m
     await people[2].send("/privacy")
     await people[2].press("Delete")
     await people[2].press("Yes")
-    assert await _statuses(sessions) == ["cancelled", "confirmed", "declined", "offered"]
+    assert await _statuses(sessions) == ["cancelled", "confirmed", "cancelled", "offered"]
     [offer] = await _offers(sessions)  # the deleted person's own messages went with them
     async with sessions() as session:
         identity = await session.get(ChannelIdentity, offer.identity_id)

@@ -9,8 +9,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.catalog import Event, EventKind, Question, Topic, Track
-from models.catalog_import import DEMO_CATALOG, CatalogError, import_catalog
+from models.catalog_entries import CatalogError
+from models.catalog_import import DEMO_CATALOG, import_catalog
 from models.localized import localized
+from tests.support import OFFERS
 
 
 async def count(session: AsyncSession, model: type[object]) -> int:
@@ -21,7 +23,7 @@ async def test_demo_catalogue_imports_real_content_in_both_languages(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessions() as session, session.begin():
-        report = await import_catalog(session, DEMO_CATALOG)
+        report = await import_catalog(session, DEMO_CATALOG, OFFERS)
     assert report.updated == {}
     async with sessions() as session:
         forum = await session.scalar(
@@ -41,7 +43,7 @@ async def test_reimport_updates_in_place_and_keeps_taken_seats(
     sessions: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
     async with sessions() as session, session.begin():
-        await import_catalog(session, DEMO_CATALOG)
+        await import_catalog(session, DEMO_CATALOG, OFFERS)
         await session.execute(update(Event).values(taken=3))
         before = {m.__name__: await count(session, m) for m in (Question, Track, Event, Topic)}
     edited = tmp_path / "edited.yaml"
@@ -50,7 +52,7 @@ async def test_reimport_updates_in_place_and_keeps_taken_seats(
         encoding="utf-8",
     )
     async with sessions() as session, session.begin():
-        report = await import_catalog(session, edited)
+        report = await import_catalog(session, edited, OFFERS)
     assert report.created == {}
     async with sessions() as session:
         after = {m.__name__: await count(session, m) for m in (Question, Track, Event, Topic)}
@@ -82,6 +84,6 @@ async def test_bad_catalogue_is_refused_with_the_entry_named(
     path.write_text(yaml_text, encoding="utf-8")
     with pytest.raises(CatalogError, match=message):
         async with sessions() as session, session.begin():
-            await import_catalog(session, path)
+            await import_catalog(session, path, OFFERS)
     async with sessions() as session:
         assert await count(session, Track) == 0

@@ -60,3 +60,34 @@ async def test_people_writing_from_whatsapp_keep_their_phone_verified_across_the
             assert [(row[0], bool(row[1])) for row in rows] == [(1, True), (2, False)]
     finally:
         await engine.dispose()
+
+
+async def test_seats_held_for_offers_count_as_taken_after_the_upgrade(
+    blank_database_url: str,
+) -> None:
+    engine = create_engine(blank_database_url)
+    try:
+        await upgrade(engine, "0007")
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO events (id, slug, content, kind, starts_at, capacity, taken, "
+                    "status, reminder_offsets, updated_at) VALUES (1, 'e', '{}', 'other', "
+                    "CURRENT_TIMESTAMP, 3, 2, 'published', '[]', CURRENT_TIMESTAMP)"
+                )
+            )
+            for n, status in enumerate(("confirmed", "confirmed", "offered", "waitlisted")):
+                await conn.execute(
+                    text(
+                        "INSERT INTO registrations (event_id, status, checkin_code, created_at, "
+                        "updated_at) VALUES (1, :status, :code, CURRENT_TIMESTAMP, "
+                        "CURRENT_TIMESTAMP)"
+                    ),
+                    {"status": status, "code": f"CODE{n}"},
+                )
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            taken = await conn.scalar(text("SELECT taken FROM events WHERE id = 1"))
+        assert taken == 3  # two confirmed and the seat held for the offer: none left to show
+    finally:
+        await engine.dispose()

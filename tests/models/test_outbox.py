@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.types import Attachment, Button, Reply, reply_from_payload, reply_to_payload
-from models.outbox import OutboxMessage, OutboxStatus, Priority, enqueue
+from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, Priority, enqueue, to_one
 from models.people import Channel, identify
 from tests.support import NOW
 
@@ -22,21 +22,19 @@ async def test_the_same_reminder_is_queued_once(sessions: async_sessionmaker[Asy
         payload = reply_to_payload(reply)
         first = await enqueue(
             session,
-            identity.id,
-            "reminder",
+            to_one(identity.id, "reminder:1:1440"),
+            OutboxKind.REMINDER,
             payload,
-            dedupe_key="reminder:1:1440",
             priority=Priority.REMINDER,
         )
         again = await enqueue(
             session,
-            identity.id,
-            "reminder",
+            to_one(identity.id, "reminder:1:1440"),
+            OutboxKind.REMINDER,
             payload,
-            dedupe_key="reminder:1:1440",
             priority=Priority.REMINDER,
         )
-    assert (first, again) == (True, False)
+    assert (first, again) == (1, 0)
     async with sessions() as session:
         rows = (await session.scalars(select(OutboxMessage))).all()
     assert len(rows) == 1 and rows[0].status == OutboxStatus.PENDING

@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.context import EngineConfig
+from handlers.waitlist import OfferNotices
 from models.catalog import Event, EventStatus
 from models.people import Person
 from models.registration_service import (
     CODE_ALPHABET,
-    OFFER_TTL,
     AcceptResult,
     Availability,
+    CancelResult,
     RegistrationClosed,
     accept,
     availability,
@@ -24,9 +27,11 @@ from models.registration_service import (
     waitlist_position,
 )
 from models.registrations import RegistrationStatus
+from models.seats import OFFER_TTL, release_stranded
 from tests.support import NOW
 
 Sessions = async_sessionmaker[AsyncSession]
+OFFERS = OfferNotices(EngineConfig())
 
 
 async def _setup(
@@ -77,8 +82,9 @@ async def test_cancel_offers_the_seat_and_accept_takes_it(sessions: Sessions) ->
         seated, waiting, later = [
             (await register(session, event, p, NOW)).registration for p in people[:3]
         ]
-        offered = await cancel(session, seated, NOW)
-        assert offered is not None and offered.id == waiting.id
+        assert await cancel(session, seated, NOW, OFFERS) is CancelResult.CANCELLED
+        offered = waiting
+        await session.refresh(offered)
         assert offered.status == RegistrationStatus.OFFERED
         assert offered.offer_expires_at == NOW + OFFER_TTL
         # The seat is held for the offer: a newcomer queues behind the people waiting.
@@ -95,17 +101,19 @@ async def test_decline_and_expiry_pass_the_offer_down_the_line(sessions: Session
     async with sessions() as session, session.begin():
         event, people = await _setup(session)
         seated, a, b, c = [(await register(session, event, p, NOW)).registration for p in people]
-        await cancel(session, seated, NOW)
-        following = await decline(session, a, NOW)
-        assert following is not None and following.id == b.id
+        await cancel(session, seated, NOW, OFFERS)
+        assert await decline(session, a, NOW, OFFERS)
+        await session.refresh(b)
+        assert b.status == RegistrationStatus.OFFERED
         assert a.status == RegistrationStatus.DECLINED
-        assert await expire_due_offers(session, NOW + OFFER_TTL - timedelta(seconds=1)) == []
+        assert await expire_due_offers(session, NOW + OFFER_TTL - timedelta(seconds=1), OFFERS) == 0
         later = NOW + OFFER_TTL
         assert await accept(session, b, later) is AcceptResult.EXPIRED
-        [offer] = await expire_due_offers(session, later)
-        assert offer.id == c.id and b.status == RegistrationStatus.EXPIRED
-        assert offer.offer_expires_at == later + OFFER_TTL
-        await expire_due_offers(session, later + OFFER_TTL)
+        assert await expire_due_offers(session, later, OFFERS) == 1
+        await session.refresh(c)
+        assert c.status == RegistrationStatus.OFFERED and b.status == RegistrationStatus.EXPIRED
+        assert c.offer_expires_at == later + OFFER_TTL
+        await expire_due_offers(session, later + OFFER_TTL, OFFERS)
         assert c.status == RegistrationStatus.EXPIRED
         await session.refresh(event)
         assert event.taken == 0  # nobody left in line: the seat is simply free again
@@ -116,7 +124,7 @@ async def test_coming_back_after_cancelling_queues_at_the_back(sessions: Session
         event, people = await _setup(session)
         seated = (await register(session, event, people[0], NOW)).registration
         waiting = (await register(session, event, people[1], NOW)).registration
-        await cancel(session, waiting, NOW)
+        await cancel(session, waiting, NOW, OFFERS)
         back = (await register(session, event, people[1], NOW)).registration
         assert back.id > seated.id and back.status == RegistrationStatus.WAITLISTED
 
@@ -133,3 +141,30 @@ async def test_windows_cancellations_and_the_past(sessions: Sessions) -> None:
         event.status = EventStatus.CANCELLED
         with pytest.raises(RegistrationClosed):
             await register(session, event, people[0], NOW)
+
+
+async def test_a_seat_freed_outside_the_ledger_is_offered_on_the_next_sweep(
+    sessions: Sessions,
+) -> None:
+    async with sessions() as session, session.begin():
+        event, people = await _setup(session)
+        await register(session, event, people[0], NOW)
+        waiting = (await register(session, event, people[1], NOW)).registration
+        # As when two records of one person holding the seat twice are merged.
+        await session.execute(update(Event).where(Event.id == event.id).values(taken=0))
+        assert await release_stranded(session, NOW, OFFERS) == 1
+        assert await release_stranded(session, NOW, OFFERS) == 0
+        await session.refresh(waiting)
+        assert waiting.status == RegistrationStatus.OFFERED
+
+
+async def test_a_checked_in_registration_is_attendance_and_stays(sessions: Sessions) -> None:
+    async with sessions() as session, session.begin():
+        event, people = await _setup(session)
+        arrived = (await register(session, event, people[0], NOW)).registration
+        arrived.checked_in_at = NOW
+        await session.flush()
+        assert await cancel(session, arrived, NOW, OFFERS) is CancelResult.CHECKED_IN
+        assert arrived.status == RegistrationStatus.CONFIRMED
+        await session.refresh(event)
+        assert event.taken == 1

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.catalog import Event, Track
 from models.people import Channel, ChannelIdentity, person_at
-from models.roles import Authority, RoleScope, authority_of, coordinator_people, grant
+from models.roles import (
+    Authority,
+    RoleScope,
+    UnknownScope,
+    authority_of,
+    check_scope,
+    coordinator_people,
+    grant,
+    revoke,
+)
 from tests.support import NOW
 
 NORTH = Authority(1, RoleScope.REGIONAL, frozenset({"north"}), frozenset({"nahal"}))
@@ -65,10 +75,30 @@ async def test_configured_phones_and_ids_and_granted_roles_all_coordinate(
         assert await authority_of(session, identities[nobody.id], admins) is None
 
 
-async def test_granting_again_replaces_the_role(sessions: async_sessionmaker[AsyncSession]) -> None:
+async def test_a_national_grant_replaces_a_regional_role(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     async with sessions() as session, session.begin():
         person = await person_at(session, phone="+972521111111")
         await grant(session, person, RoleScope.REGIONAL, regions=["north"])
         role = await grant(session, person, RoleScope.NATIONAL, regions=["north"])
         assert (role.scope, role.regions) == (RoleScope.NATIONAL, [])
         assert await person_at(session, phone="+972521111111") is person
+
+
+async def test_a_regional_grant_adds_and_a_partial_revoke_removes_one(
+    catalog: None, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessions() as session, session.begin():
+        person = await person_at(session, phone="+972521111111")
+        with pytest.raises(UnknownScope, match=r"unknown region nort .*unknown track nahal "):
+            await check_scope(session, ["nort", "north"], ["nahal"])
+        await check_scope(session, ["north"], ["nahal-kibbutz"])
+        await grant(session, person, RoleScope.REGIONAL, regions=["north"])
+        role = await grant(session, person, RoleScope.REGIONAL, tracks=["nahal-kibbutz"])
+        assert (role.regions, role.tracks) == (["north"], ["nahal-kibbutz"])
+        assert await revoke(session, person.id, regions=["south"]) is False
+        assert await revoke(session, person.id, regions=["north"]) is True
+        assert (role.regions, role.tracks) == ([], ["nahal-kibbutz"])
+        assert await revoke(session, person.id, tracks=["nahal-kibbutz"]) is True
+        assert await revoke(session, person.id) is False  # the last scope took the role

@@ -11,7 +11,10 @@ from models.subscriptions import (
     CONSENT_WORDING_VERSION,
     ConsentAction,
     ConsentRecord,
+    Subscription,
     active_topics,
+    consented,
+    has_consent,
     open_topics,
     subscribe,
     unsubscribe,
@@ -92,3 +95,20 @@ async def test_closed_topics_are_not_offered(sessions: async_sessionmaker[AsyncS
         assert closed is not None
         closed.active = False
         assert [t.id for t in await open_topics(session)] == [first, third]
+
+
+async def test_consent_is_each_persons_own(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions() as session, session.begin():
+        agreed, (topic, *_) = await setup(session)
+        await subscribe(session, agreed, topic, "telegram", NOW)
+        # Subscribed without consent on record (as an old import might have left it).
+        other = Person(interests=[], roles=[])
+        session.add(other)
+        await session.flush()
+        session.add(Subscription(person_id=other.id, topic_id=topic, status="active"))
+        await session.flush()
+        chosen = await session.scalars(select(Person.id).where(consented(Person.id)))
+        assert list(chosen) == [agreed]
+        assert await has_consent(session, agreed) and not await has_consent(session, other.id)
+        query = str(select(Person.id).where(consented(Person.id)).compile())
+        assert "FROM consent_records, people" not in query

@@ -3,6 +3,7 @@ the stand-in Bot API, and a dispatcher sending to it through the real Telegram s
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.telegram.sender import TelegramSender, outbox_bot
 from handlers.types import Reply, reply_to_payload
 from models.base import UTCDateTime, utcnow
-from models.outbox import OutboxMessage, OutboxStatus, Priority, enqueue, enqueue_many
+from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, Priority, each, enqueue, to_one
 from models.people import Channel, ChannelIdentity
 from scheduler.dispatcher import Dispatcher, DispatchPolicy
 from scheduler.ratelimit import telegram_limiter
@@ -63,12 +64,12 @@ async def seed_recipients(session: AsyncSession, count: int, now: datetime) -> N
 async def broadcast(session: AsyncSession, message: str, now: datetime, name: str = "b1") -> int:
     """Queue `message` as a bulk message to every Telegram identity."""
     everyone = select(ChannelIdentity.id).where(ChannelIdentity.channel == Channel.TELEGRAM)
-    return await enqueue_many(
+    return await enqueue(
         session,
-        everyone,
-        "broadcast",
+        each(everyone, f"broadcast:{name}"),
+        OutboxKind.BROADCAST,
         reply_to_payload(Reply(message)),
-        dedupe_prefix=f"broadcast:{name}",
+        priority=Priority.BULK,
         not_before=now,
     )
 
@@ -81,10 +82,9 @@ async def reply_to(session: AsyncSession, chat_id: int, message: str, now: datet
     assert identity_id is not None
     await enqueue(
         session,
-        identity_id,
-        "reply",
+        to_one(identity_id, f"reply:{uuid.uuid4().hex}"),
+        OutboxKind.BROADCAST_PROGRESS,
         reply_to_payload(Reply(message)),
-        dedupe_key=None,
         priority=Priority.INTERACTIVE,
         not_before=now,
     )

@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.context import EngineConfig
 from handlers.types import reply_from_payload
+from handlers.waitlist import OfferNotices
 from models.catalog import Event, EventStatus
 from models.outbox import OutboxStatus, Priority
 from models.people import Channel, mark_blocked
@@ -121,7 +123,7 @@ async def test_cancelling_the_registration_or_the_event_stops_the_reminders(
     async with sessions() as session, session.begin():
         mine = await session.get(Registration, gone.id)
         assert mine is not None
-        await cancel(session, mine, NOW)
+        await cancel(session, mine, NOW, OfferNotices(EngineConfig()))
     # Withdrawn at once, not a planner run later: a reminder due this minute must not go out.
     status = {(row.identity_id, row.status) for row in await outbox(sessions, "reminder")}
     assert status == {(leaving.id, OutboxStatus.SKIPPED), (staying.id, OutboxStatus.PENDING)}

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from handlers.types import Reply, reply_to_payload
 from models.db import create_engine, sessionmaker
-from models.outbox import Priority, enqueue
+from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import ChannelIdentity
 from tests.bot.telegram.standin import TOKEN, StandIn
 from tests.support import hagshama
@@ -91,10 +91,9 @@ async def test_run_delivers_what_the_outbox_holds(standin: StandIn, tmp_path: Pa
             reply = Reply("תזכורת: יום העיון מחר ב־09:30")
             await enqueue(
                 session,
-                identity.id,
-                "notice",
+                to_one(identity.id, "notice:test"),
+                OutboxKind.EVENT_CHANGED,
                 reply_to_payload(reply),
-                dedupe_key="notice:test",
                 priority=Priority.REMINDER,
             )
         await db.dispose()

@@ -14,7 +14,7 @@ from bot.serve import serve
 from bot.settings import Settings, SettingsError
 from bot.whatsapp.client import TwilioConfig
 from models.catalog import Topic
-from models.outbox import enqueue
+from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import ChannelIdentity
 from models.subscriptions import subscribe
 from tests.bot.whatsapp.conftest import NOA, signed
@@ -56,7 +56,13 @@ async def test_serve_answers_whatsapp_without_telegram(standin: StandIn, databas
             topic = await session.scalar(select(Topic).order_by(Topic.id))
             assert identity is not None and topic is not None
             await subscribe(session, identity.person_id, topic.id, "whatsapp", identity.created_at)
-            await enqueue(session, identity.id, "bulletin", {"text": "עלון"}, dedupe_key="b")
+            await enqueue(
+                session,
+                to_one(identity.id, "b"),
+                OutboxKind.BULLETIN,
+                {"text": "עלון"},
+                priority=Priority.BULK,
+            )
         await standin.wait_for(lambda: len(standin.to(NOA)) == 2)
         stop.set()
         await asyncio.wait_for(task, PATIENCE)

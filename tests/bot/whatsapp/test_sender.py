@@ -6,11 +6,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.context import EngineConfig
+from handlers.event_notices import cancel_event
 from handlers.newsletter import TopicStop
 from handlers.types import Button, Reply, reply_to_payload
-from models.catalog import Topic
-from models.outbox import OutboxMessage, OutboxStatus, enqueue
+from models.catalog import Event, Topic
+from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, Priority, enqueue, to_one
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
+from models.registration_service import register
 from models.subscriptions import Subscription, SubscriptionStatus, subscribe
 from scheduler.dispatcher import Dispatcher
 from tests.bot.whatsapp.conftest import NOA, WhatsApp
@@ -41,10 +44,10 @@ async def queue_and_dispatch(
     async with sessions() as session, session.begin():
         await enqueue(
             session,
-            identity,
-            "bulletin",
+            to_one(identity, "b1"),
+            OutboxKind.BULLETIN,
             reply_to_payload(BULLETIN),
-            dedupe_key="b1",
+            priority=Priority.BULK,
             not_before=clock(),
         )
     channel = whatsapp.channel
@@ -166,7 +169,14 @@ async def test_typing_a_number_answers_the_bulletin_just_received_not_an_older_m
         stop = Button("🔕 הסרה", TopicStop(topic.id).pack())
         bulletin = Reply("עלון חדש: מפגש קהילה ביום שישי", [[stop]])
         payload = reply_to_payload(bulletin)
-        await enqueue(session, identity, "bulletin", payload, dedupe_key="b2", not_before=clock())
+        await enqueue(
+            session,
+            to_one(identity, "b2"),
+            OutboxKind.BULLETIN,
+            payload,
+            priority=Priority.BULK,
+            not_before=clock(),
+        )
     await Dispatcher(sessions, [whatsapp.channel.sender], clock=clock).run(until_idle=True)
     assert "1. 🔕 הסרה" in whatsapp.standin.to(NOA)[-1].body
 
@@ -175,3 +185,22 @@ async def test_typing_a_number_answers_the_bulletin_just_received_not_an_older_m
     async with sessions() as session:
         status = await session.scalar(select(Subscription.status))
         assert status == SubscriptionStatus.UNSUBSCRIBED
+
+
+async def test_an_event_cancellation_reaches_its_registrant_once_the_registration_has_ended(
+    whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    await whatsapp.say("/start")  # no topic, no consent: only her registration concerns us
+    async with sessions() as session, session.begin():
+        identity = await session.scalar(select(ChannelIdentity))
+        event = await session.scalar(select(Event).where(Event.slug == "forum-north-january"))
+        assert identity is not None and event is not None
+        await register(session, event, identity.person_id, clock())
+        assert await cancel_event(session, event, EngineConfig(), clock()) == 1
+    await Dispatcher(sessions, [whatsapp.channel.sender], clock=clock).run(until_idle=True)
+    assert "בוטל" in whatsapp.standin.to(NOA)[-1].body
+    async with sessions() as session:
+        row = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.kind == OutboxKind.EVENT_CANCELLED)
+        )
+    assert row is not None and row.status == OutboxStatus.SENT

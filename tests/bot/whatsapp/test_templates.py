@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from pathlib import Path
 
 from sqlalchemy import select
@@ -16,7 +17,7 @@ from bot.whatsapp.templates import BODY_LIMIT as TEMPLATE_LIMIT
 from handlers.broadcast_message import message
 from handlers.types import Button, Reply, TemplateKind, TemplateUse, reply_to_payload
 from models.broadcasts import Broadcast
-from models.outbox import OutboxMessage, OutboxStatus, enqueue
+from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, Priority, enqueue, to_one
 from scheduler.dispatcher import Dispatcher
 from tests.bot.whatsapp.conftest import (
     ALL_TEMPLATES,
@@ -41,7 +42,16 @@ async def queue(
 ) -> int:
     async with sessions() as session, session.begin():
         payload = reply_to_payload(reply)
-        await enqueue(session, identity, "test", payload, dedupe_key=None, not_before=clock())
+        key = f"test:{uuid.uuid4().hex}"
+        recipient = to_one(identity, key)
+        await enqueue(
+            session,
+            recipient,
+            OutboxKind.BULLETIN,
+            payload,
+            priority=Priority.BULK,
+            not_before=clock(),
+        )
         row = await session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()))
         assert row is not None
         return row

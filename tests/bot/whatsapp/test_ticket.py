@@ -4,6 +4,7 @@ coordinator scans it, and a confirmation whose code arrives even when the file d
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlparse
 
 import zxingcpp
@@ -19,8 +20,11 @@ from models.reply_records import REPLY_KIND
 from models.roles import RoleScope, grant
 from tests.bot.whatsapp.conftest import NOA, WhatsApp, eventually
 from tests.bot.whatsapp.standin import Sent
+from tests.support import Clock
 
 DOOR = "whatsapp:+972541112233"
+AT_THE_DOOR = datetime(2027, 1, 19, 15, 30, tzinfo=UTC)
+"""The northern forum opens its doors (17:30 in Israel; it starts at 18:00)."""
 """The coordinator at the door."""
 
 
@@ -60,7 +64,7 @@ async def test_the_ticket_is_a_pdf_in_hebrew_with_the_code_as_text_and_as_a_qr_c
 
 
 async def test_a_coordinator_scanning_the_ticket_checks_noa_in_anyone_else_learns_nothing(
-    whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession]
+    whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession], clock: Clock
 ) -> None:
     _, ticket = await noa_registers(whatsapp)
     scanned = scanned_text(ticket.media[0].data)
@@ -71,6 +75,7 @@ async def test_a_coordinator_scanning_the_ticket_checks_noa_in_anyone_else_learn
     assert "כרטיס כניסה" in stranger.body
     assert "נועה כהן" not in stranger.body and "פורום" not in stranger.body
 
+    clock.now = AT_THE_DOOR
     await whatsapp.say("שלום", DOOR)
     async with sessions() as session, session.begin():
         coordinator = await session.scalar(
