@@ -28,7 +28,9 @@ def async_url(url: str) -> str:
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine; SQLite gets WAL, foreign keys, write-serialising transactions and
-    one thread trip per statement."""
+    one thread trip per statement. Errors never quote their bound parameters: those are
+    phone numbers, names and texts, and errors are logged."""
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(async_url(url))
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(parsed, **kwargs)

@@ -1,54 +1,57 @@
-"""POST /whatsapp/inbound: messages people send us, acknowledged at once and answered after."""
+"""POST /whatsapp/inbound: messages people send us, stored and acknowledged at once, answered
+by the inbox's worker (in arrival order per person)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
-from starlette.background import BackgroundTask
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.http import Limits
+from bot.intake import Intake
 from bot.whatsapp.client import Outbound
 from bot.whatsapp.media import MediaShelf
 from bot.whatsapp.signature import Signatures
+from bot.whatsapp.webhooks import address, sid, webhook
 from handlers.engine import Engine
 from handlers.types import Incoming, Reply
 from locales import gettext
 from models.base import utcnow
-from models.people import Channel, ChannelIdentity, Person, mark_blocked
-from models.receipts import first_receipt
+from models.inbox import Arrival, Claimed
+from models.people import Channel, mark_blocked
 from scheduler.sender import RecipientBlocked, RetryLater
 
 log = logging.getLogger(__name__)
 
 INBOUND_PATH = "/whatsapp/inbound"
-EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+KIND = "message"
 ATTEMPTS = 3
 """Tries per reply when Twilio asks us to slow down or fails for a moment."""
+KEPT = ("From", "Body", "ButtonPayload", "ListId", "NumMedia", "MediaContentType0", "ProfileName")
+"""The fields of Twilio's form the conversation reads: the rest is not stored."""
 
 
-def acknowledge(background: BackgroundTask | None = None) -> Response:
-    """An empty TwiML answer: we reply through the API, not in the webhook's response."""
-    return Response(EMPTY_TWIML, media_type="text/xml", background=background)
-
-
-def parse(params: dict[str, str]) -> Incoming | None:
-    """The message in Twilio's form fields; None for anything that is not from WhatsApp."""
-    sender = params.get("From", "")
-    if not sender.startswith("whatsapp:+"):
+def arrival(params: dict[str, str]) -> Arrival | None:
+    """A message from WhatsApp to store; None for anything else (acknowledged, not stored)."""
+    message_id = sid(params)
+    sender = address(params.get("From", ""))
+    if not sender.startswith("whatsapp:+") or not message_id:
         return None
+    kept = {key: params[key] for key in KEPT if key in params}
+    return Arrival(Channel.WHATSAPP, message_id, KIND, sender, kept)
+
+
+def parse(params: dict[str, str]) -> Incoming:
+    """The stored message as the conversation engine sees it."""
     media = None
     if params.get("NumMedia", "0") not in ("", "0"):
         media = params.get("MediaContentType0") or "media"
     return Incoming(
         Channel.WHATSAPP,
-        sender,
+        params["From"],
         text=params.get("Body") or None,
         payload=params.get("ButtonPayload") or params.get("ListId") or None,
         media=media,
@@ -70,96 +73,55 @@ class WhatsAppInbound:
         self.shelf = shelf
         self.signatures = signatures
         self.clock = clock
-        self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
 
-    def route(self) -> Route:
-        return Route(INBOUND_PATH, self.receive, methods=["POST"])
+    def route(self, intake: Intake, limits: Limits) -> Route:
+        return webhook(INBOUND_PATH, intake, self.signatures, limits, arrival)
 
-    async def receive(self, request: Request) -> Response:
-        """Check the signature, take each MessageSid once, answer in the background."""
-        params = await self.signatures.form(request)
-        if params is None:
-            return PlainTextResponse("forbidden", status_code=403)
-        incoming = parse(params)
-        message_id = params.get("MessageSid", "")
-        if incoming is None or not message_id:
-            return acknowledge()
-        async with self.engine.sessions() as session, session.begin():
-            fresh = await first_receipt(session, Channel.WHATSAPP, message_id, self.clock())
-        if not fresh:
-            log.info("whatsapp message %s delivered again: already answered", message_id)
-            return acknowledge()
-        return acknowledge(BackgroundTask(self.answer, incoming))
+    async def answer(self, entry: Claimed) -> None:
+        """Run the conversation and send its replies in the language it chose."""
+        incoming = parse(entry.payload)
+        answer = await self.engine.answer(incoming)
+        await self.send_all(entry, incoming.address, answer.replies, answer.locale)
 
-    async def answer(self, incoming: Incoming) -> None:
-        """Run the conversation and send its replies, one message at a time per person."""
-        async with self._turn(incoming.address):
-            replies: list[Reply] | None = None
-            try:
-                replies = await self.engine.handle(incoming)
-            except Exception:
-                log.exception("whatsapp message from %s failed", incoming.address)
-            # Read after the conversation: the message may have changed the person's language.
-            # A failed read must not cost the person the replies already committed.
-            try:
-                locale = await self._locale(incoming.address)
-            except Exception:
-                log.exception(
-                    "no stored language for %s; answering in the default", incoming.address
-                )
-                locale = self.engine.config.default_locale
-            if replies is None:
-                replies = [Reply(gettext(locale, "error.internal"))]
-            for reply in replies:
-                if not await self.deliver(incoming.address, reply, locale):
-                    return
+    async def failed(self, entry: Claimed, error: BaseException) -> None:
+        """Log (by the inbox id: the address is a phone number) and tell the person."""
+        log.error("whatsapp message %d failed", entry.id, exc_info=error)
+        incoming = parse(entry.payload)
+        try:
+            locale = await self.engine.locale_of(incoming)
+        except Exception:
+            log.warning("whatsapp message %d: no stored language; default used", entry.id)
+            locale = self.engine.config.default_locale
+        sorry = [Reply(gettext(locale, "error.internal"))]
+        await self.send_all(entry, incoming.address, sorry, locale)
 
-    async def deliver(self, address: str, reply: Reply, locale: str) -> bool:
+    async def send_all(self, entry: Claimed, to: str, replies: list[Reply], locale: str) -> None:
+        for reply in replies:
+            if not await self.deliver(entry, to, reply, locale):
+                return
+
+    async def deliver(self, entry: Claimed, to: str, reply: Reply, locale: str) -> bool:
         """Send one reply, trying again on temporary errors; False when the rest should not go."""
         media: list[str] | None = None
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 if media is None:  # shelved once, however many tries the send takes
                     media = await self.shelf.put(reply.attachments)
-                await self.outbound.send_reply(address, reply, media, locale=locale, reported=False)
+                await self.outbound.send_reply(to, reply, media, locale=locale, reported=False)
                 return True
             except RetryLater as error:
                 if attempt == ATTEMPTS:
-                    log.error("reply to %s not sent after %d tries: %s", address, attempt, error)
+                    log.error(
+                        "reply to message %d not sent after %d tries: %s",
+                        entry.id,
+                        attempt,
+                        type(error).__name__,
+                    )
                     return False
                 await asyncio.sleep(error.retry_after or attempt)
-            except RecipientBlocked as error:
-                log.info("%s cannot receive our messages: %s", address, error)
+            except RecipientBlocked:
+                log.info("sender of message %d cannot receive our messages", entry.id)
                 async with self.engine.sessions() as session, session.begin():
-                    await mark_blocked(session, Channel.WHATSAPP, address)
-                return False
-            except Exception:
-                log.exception("reply to %s not sent", address)
+                    await mark_blocked(session, Channel.WHATSAPP, to)
                 return False
         return False
-
-    async def _locale(self, address: str) -> str:
-        async with self.engine.sessions() as session:
-            stored = await session.scalar(
-                select(Person.locale)
-                .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
-                .where(
-                    ChannelIdentity.channel == Channel.WHATSAPP, ChannelIdentity.address == address
-                )
-            )
-        return stored or self.engine.config.default_locale
-
-    @asynccontextmanager
-    async def _turn(self, address: str) -> AsyncIterator[None]:
-        """One person's messages are answered in the order they arrived."""
-        lock, users = self._turns.get(address, (asyncio.Lock(), 0))
-        self._turns[address] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._turns[address]
-            if users == 1:
-                del self._turns[address]
-            else:
-                self._turns[address] = (lock, users - 1)

@@ -15,15 +15,14 @@ class Signatures:
         self.validator = RequestValidator(auth_token)
         self.public_base_url = public_base_url
 
-    async def form(self, request: Request) -> dict[str, str] | None:
+    def form(self, request: Request, body: bytes) -> dict[str, str] | None:
         """The posted parameters when Twilio signed them, else None. The URL Twilio signed is
         the public one: behind a proxy the request arrives with another host."""
         signature = request.headers.get(SIGNATURE_HEADER)
         if not signature:
             return None
         # Twilio posts url-encoded forms; parsed here rather than pulling in a multipart parser.
-        body = (await request.body()).decode("utf-8", "replace")
-        params = dict(parse_qsl(body, keep_blank_values=True))
+        params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         url = self.public_base_url + request.url.path
         if request.url.query:
             url += "?" + request.url.query
