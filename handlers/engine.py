@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import handlers.features  # noqa: F401  (registers every command, button and step)
 from handlers.callback import InvalidPayload, unpack
 from handlers.context import Ctx, EngineConfig, clean_text
+from handlers.coordinator import PREFIXES, require_coordinator
 from handlers.menu import fallback, stale
 from handlers.optout import is_opt_out, opt_out
 from handlers.router import Handler, Refused, Stale, router
@@ -159,6 +160,9 @@ class Engine:
         try:
             data = unpack(payload)
         except InvalidPayload:
+            prefix = payload.partition(":")[0]
+            if prefix in PREFIXES:  # someone without the role is refused (and audited) first
+                await require_coordinator(ctx, prefix, payload)
             return await stale(ctx)
         handler = router.callbacks.get(type(data))
         if handler is None:
