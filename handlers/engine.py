@@ -63,7 +63,7 @@ class Engine:
             except (ConcurrentUpdate, IntegrityError) as exc:
                 if attempt == ATTEMPTS:
                     raise
-                log.info("retrying %s after %s", incoming.address, type(exc).__name__)
+                log.info("retrying a %s message after %s", incoming.channel, type(exc).__name__)
         raise AssertionError("unreachable")
 
     async def handle_together(self, batch: Sequence[Incoming]) -> list[Answer | Exception]:
@@ -75,7 +75,7 @@ class Engine:
                 async with self.sessions() as session, session.begin():
                     return [await self._handle(session, incoming) for incoming in batch]
             except Exception as exc:
-                log.info("answering %d messages one by one after %r", len(batch), exc)
+                log.info("answering %d messages one by one after %s", len(batch), type(exc).__name__)
         return [await self._outcome(incoming) for incoming in batch]
 
     async def _outcome(self, incoming: Incoming) -> Answer | Exception:

@@ -149,3 +149,46 @@ async def test_malformed_twilio_posts_are_refused_or_answered_never_a_crash(
 def assert_clean(run: Run) -> None:
     log = run.log_text()
     assert "Traceback" not in log and " 500" not in log, log[-3000:]
+
+
+async def flood(run: Run, chunked: bool) -> int:
+    """Post a 10 MB body with any signature, as fast as the server takes it; its status."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", run.port)
+    framing = b"Transfer-Encoding: chunked" if chunked else b"Content-Length: %d" % FLOOD
+    writer.write(
+        b"POST /whatsapp/inbound HTTP/1.1\r\nHost: x\r\nX-Twilio-Signature: forged\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n" + framing + b"\r\n\r\n"
+    )
+    chunk = b"%x\r\n%s\r\n" % (len(PIECE), PIECE) if chunked else PIECE
+    try:
+        for _ in range(FLOOD // len(PIECE)):
+            writer.write(chunk)
+            await writer.drain()
+    except ConnectionError:
+        pass  # refused before the end: what we want
+    try:
+        status_line = await asyncio.wait_for(reader.readline(), 30)
+    finally:
+        writer.close()
+    return int(status_line.split()[1])
+
+
+def memory_kib(pid: int, field: str) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    line = next(line for line in status.splitlines() if line.startswith(field + ":"))
+    return int(line.split()[1])
+
+
+FLOOD = 10 << 20
+PIECE = b"x" * (64 << 10)
+
+
+async def test_a_hundred_ten_megabyte_bodies_are_refused_without_holding_them(run: Run) -> None:
+    assert run.process is not None
+    before = memory_kib(run.process.pid, "VmRSS")
+    statuses = await asyncio.gather(*(flood(run, chunked=n % 2 == 1) for n in range(100)))
+    assert set(statuses) <= {413, 403} and 413 in statuses
+    growth_mib = (memory_kib(run.process.pid, "VmHWM") - before) / 1024
+    assert growth_mib < 100
+    assert (await run.client.get("/healthz")).status_code == 200
+    assert_clean(run)
