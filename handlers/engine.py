@@ -75,7 +75,8 @@ class Engine:
                 async with self.sessions() as session, session.begin():
                     return [await self._handle(session, incoming) for incoming in batch]
             except Exception as exc:
-                log.info("answering %d messages one by one after %s", len(batch), type(exc).__name__)
+                failure = type(exc).__name__
+                log.info("answering %d messages one by one after %s", len(batch), failure)
         return [await self._outcome(incoming) for incoming in batch]
 
     async def _outcome(self, incoming: Incoming) -> Answer | Exception:
