@@ -89,7 +89,7 @@ async def our_bot(standin: StandIn, updates: int, chats: int, database: Path) ->
         answering = Answering(
             app.sessions,
             {Channel.TELEGRAM: runner.channel},
-            intake.arrived,
+            intake,
             AnsweringPolicy(concurrency=CONCURRENCY),
         )
         await runner.start()

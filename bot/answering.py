@@ -22,6 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.intake import Intake
 from models.base import utcnow
 from models.inbox import Claimed, claim, finish, renew
 
@@ -44,6 +45,8 @@ class AnsweringPolicy:
     """Rows claimed at most per claim."""
     concurrency: int = 32
     """Chats answered at once."""
+    busy_concurrency: int = 4
+    """Chats answered at once while webhooks are arriving: acknowledging comes first."""
     lease: timedelta = timedelta(seconds=30)
     """How long a claim stays with a worker that may have died before others may take it."""
     poll: float = 0.5
@@ -62,14 +65,15 @@ class Answering:
         self,
         sessions: async_sessionmaker[AsyncSession],
         answerers: Mapping[str, Answerer],
-        arrived: asyncio.Event | None = None,
+        intake: Intake | None = None,
         policy: AnsweringPolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
-        """`answerers` by channel; `arrived` is set by the Intake of this process."""
+        """`answerers` by channel; `intake` is this process's, whose arrivals wake us."""
         self.sessions = sessions
         self.answerers = dict(answerers)
-        self.arrived = arrived or asyncio.Event()
+        self.intake = intake
+        self.arrived = intake.arrived if intake is not None else asyncio.Event()
         self.policy = policy or AnsweringPolicy()
         self.clock = clock
         self.worker = worker_name()
@@ -113,10 +117,14 @@ class Answering:
             await self._record_done()
 
     def _full(self) -> bool:
-        return len(self._chats) >= self.policy.concurrency
+        return len(self._chats) >= self._concurrency()
+
+    def _concurrency(self) -> int:
+        busy = self.intake is not None and self.intake.taking > 0
+        return self.policy.busy_concurrency if busy else self.policy.concurrency
 
     async def _claim(self) -> list[Claimed]:
-        room = self.policy.concurrency - len(self._chats)
+        room = self._concurrency() - len(self._chats)
         if room <= 0:
             return []
         async with self.sessions() as session, session.begin():

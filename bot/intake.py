@@ -38,6 +38,9 @@ class Intake:
         self.limit = limit
         self.arrived = asyncio.Event()
         """Set after each stored batch: the worker in this process looks at once."""
+        self.taking = 0
+        """Requests waiting for their INSERT now: while there are, answering takes less of
+        the event loop (bot/answering.py), so acknowledgements never queue behind it."""
         self._waiting: list[tuple[Arrival, asyncio.Future[None]]] = []
         self._turn = asyncio.Lock()
 
@@ -50,10 +53,14 @@ class Intake:
         loop = asyncio.get_running_loop()
         stored = [(arrival, loop.create_future()) for arrival in arrivals]
         self._waiting.extend(stored)
-        async with self._turn:
-            # Whoever holds the turn stores everyone waiting, oldest first.
-            while not all(future.done() for _, future in stored):
-                await self._store_batch()
+        self.taking += 1
+        try:
+            async with self._turn:
+                # Whoever holds the turn stores everyone waiting, oldest first.
+                while not all(future.done() for _, future in stored):
+                    await self._store_batch()
+        finally:
+            self.taking -= 1
         for _, future in stored:
             future.result()
 

@@ -64,7 +64,7 @@ async def serve(
         answerers[Channel.TELEGRAM] = telegram.channel
     if whatsapp is not None:
         answerers[Channel.WHATSAPP] = whatsapp
-    answering = Answering(app.sessions, answerers, intake.arrived)
+    answering = Answering(app.sessions, answerers, intake)
     routes = [
         *(telegram.routes() if telegram else []),
         *(whatsapp.routes() if whatsapp else []),

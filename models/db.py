@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +37,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return create_async_engine(parsed, **kwargs)
     # The dialect turns the URL into sqlite3.connect's arguments, as it would for aiosqlite.
     arguments, options = parsed.get_dialect()().create_connect_args(parsed)
+    gate = asyncio.Lock()
     engine = create_async_engine(
         parsed,
-        async_creator=lambda: sqlite.connect(*arguments, **options),
+        async_creator=lambda: sqlite.connect(*arguments, gate=gate, **options),
         pool_reset_on_return=None,  # see _on_reset
         **kwargs,
     )

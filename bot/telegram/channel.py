@@ -38,6 +38,9 @@ class TelegramChannel:
     async def answer(self, entry: Claimed) -> None:
         """Answer one update: the engine decides, then the replies go out (or edit in place)."""
         update = stored_update(entry.payload, self.bot)
+        if update is None:
+            log.warning("update in inbox row %d is malformed: dropped", entry.id)
+            return
         incoming = to_incoming(update)
         query = update.callback_query
         answer: Answer | None = None
@@ -57,9 +60,9 @@ class TelegramChannel:
     async def failed(self, entry: Claimed, error: BaseException) -> None:
         """Log with context and tell the person, in their language."""
         self.metrics.failed(CHANNEL)
+        log.error("inbox row %d from chat %s failed", entry.id, entry.chat, exc_info=error)
         update = stored_update(entry.payload, self.bot)
-        log.error("update %s from chat %s failed", update.update_id, entry.chat, exc_info=error)
-        incoming = to_incoming(update)
+        incoming = to_incoming(update) if update is not None else None
         if incoming is None:
             return
         try:

@@ -63,6 +63,9 @@ class Polling:
             if not updates:
                 continue
             arrivals = [arrival_of(cleaned(update.to_dict()), self.bot_id) for update in updates]
+            for update, taken in zip(updates, arrivals, strict=True):
+                if taken is None:
+                    log.warning("telegram: update %d is malformed: skipped", update.update_id)
             try:
                 await self.intake.take_all([a for a in arrivals if a is not None])
             except Unavailable:

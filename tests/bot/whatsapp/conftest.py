@@ -129,7 +129,7 @@ def start_whatsapp(standin: StandIn, engine: Engine) -> StartWhatsApp:
         )
         intake = Intake(engine.sessions)
         channel = WhatsAppChannel(engine, config, intake, engine.clock)
-        answering = Answering(engine.sessions, {Channel.WHATSAPP: channel}, intake.arrived)
+        answering = Answering(engine.sessions, {Channel.WHATSAPP: channel}, intake)
         answering.start()
         app = create_app(engine.sessions, Metrics(), channel.routes())
         server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
