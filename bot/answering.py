@@ -45,8 +45,10 @@ class AnsweringPolicy:
     """Rows claimed at most per claim."""
     concurrency: int = 32
     """Chats answered at once."""
-    busy_concurrency: int = 4
-    """Chats answered at once while webhooks are arriving: acknowledging comes first."""
+    busy_concurrency: int = 1
+    """Chats answered at once while webhooks flood in (Intake.flooded): acknowledging first."""
+    busy_pause: float = 0.25
+    """Seconds between claims while webhooks flood in."""
     lease: timedelta = timedelta(seconds=30)
     """How long a claim stays with a worker that may have died before others may take it."""
     poll: float = 0.5
@@ -108,7 +110,9 @@ class Answering:
                 task = asyncio.create_task(self._answer_chat(entries))
                 self._chats.add(task)
                 task.add_done_callback(self._chats.discard)
-            if len(claimed) < self.policy.batch or self._full():
+            if self._busy():
+                await asyncio.sleep(self.policy.busy_pause)
+            elif len(claimed) < self.policy.batch or self._full():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.arrived.wait(), self.policy.poll)
         if self._chats:
@@ -119,9 +123,11 @@ class Answering:
     def _full(self) -> bool:
         return len(self._chats) >= self._concurrency()
 
+    def _busy(self) -> bool:
+        return self.intake is not None and self.intake.flooded()
+
     def _concurrency(self) -> int:
-        busy = self.intake is not None and self.intake.taking > 0
-        return self.policy.busy_concurrency if busy else self.policy.concurrency
+        return self.policy.busy_concurrency if self._busy() else self.policy.concurrency
 
     async def _claim(self) -> list[Claimed]:
         room = self._concurrency() - len(self._chats)

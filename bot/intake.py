@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,6 +21,9 @@ from models.inbox import Arrival, store
 log = logging.getLogger(__name__)
 
 BATCH_LIMIT = 256
+FLOOD = 4
+"""Webhook requests open at once from which acknowledging is given the event loop first:
+one person chatting has one at a time, for a few milliseconds."""
 
 
 class Unavailable(Exception):
@@ -38,9 +42,8 @@ class Intake:
         self.limit = limit
         self.arrived = asyncio.Event()
         """Set after each stored batch: the worker in this process looks at once."""
-        self.taking = 0
-        """Requests waiting for their INSERT now: while there are, answering takes less of
-        the event loop (bot/answering.py), so acknowledgements never queue behind it."""
+        self.receiving = 0
+        """Webhook requests in progress (see `request`)."""
         self._waiting: list[tuple[Arrival, asyncio.Future[None]]] = []
         self._turn = asyncio.Lock()
 
@@ -53,16 +56,27 @@ class Intake:
         loop = asyncio.get_running_loop()
         stored = [(arrival, loop.create_future()) for arrival in arrivals]
         self._waiting.extend(stored)
-        self.taking += 1
-        try:
-            async with self._turn:
-                # Whoever holds the turn stores everyone waiting, oldest first.
-                while not all(future.done() for _, future in stored):
-                    await self._store_batch()
-        finally:
-            self.taking -= 1
+        async with self._turn:
+            # Whoever holds the turn stores everyone waiting, oldest first.
+            while not all(future.done() for _, future in stored):
+                await self._store_batch()
         for _, future in stored:
             future.result()
+
+    @contextmanager
+    def request(self) -> Iterator[None]:
+        """Around a webhook request, from its first byte to its answer: counted."""
+        self.receiving += 1
+        try:
+            yield
+        finally:
+            self.receiving -= 1
+
+    def flooded(self) -> bool:
+        """Whether webhooks are arriving faster than they are answered (FLOOD of them open
+        at once): answering then takes less of the event loop (bot/answering.py), so
+        acknowledgements come first and the inbox holds the rest."""
+        return self.receiving >= FLOOD
 
     async def _store_batch(self) -> None:
         batch, self._waiting = self._waiting[: self.limit], self._waiting[self.limit :]

@@ -22,6 +22,10 @@ def webhook_route(intake: Intake, secret: str, bot_id: str, limits: Limits) -> R
     expected = secret.encode()
 
     async def receive(request: Request) -> Response:
+        with intake.request():
+            return await take(request)
+
+    async def take(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, expected):
             return PlainTextResponse("forbidden", status_code=403)

@@ -35,6 +35,10 @@ def webhook(
     """A route storing what `parse` makes of each signed form (None: nothing to do)."""
 
     async def receive(request: Request) -> Response:
+        with intake.request():
+            return await take(request)
+
+    async def take(request: Request) -> Response:
         try:
             body = await read_body(request, limits)
         except BodyRefused as refused:
