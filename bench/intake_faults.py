@@ -93,9 +93,8 @@ async def outage(standin: StandIn, twilio: Twilio, seconds: float, tmp: Path) ->
         cluster.remove()
     texts = [c.params["text"] for c in standin.of("sendMessage") if c.chat_id in everyone]
     real = all(WELCOME in text for text in texts)
-    print(
-        f"outage of {seconds:.0f} s: 36 acknowledged before; while down {Counter(refused)} ", end=""
-    )
+    while_down = dict(Counter(refused))
+    print(f"outage of {seconds:.0f} s: 36 acknowledged before; while down {while_down} ", end="")
     print(f"and /healthz {health}; after: all {len(everyone)} answered, ", end="")
     print(f"every answer the real one: {real}; process up throughout: {up}")
     return real and up
