@@ -23,10 +23,13 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+from bot.answering import Answering, AnsweringPolicy
 from bot.app import open_app
+from bot.intake import Intake
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.telegram.runner import TelegramRunner, Tuning
+from models.people import Channel
 from tests.bot.telegram.standin import TOKEN, StandIn
 
 CONCURRENCY = 32
@@ -80,12 +83,22 @@ async def our_bot(standin: StandIn, updates: int, chats: int, database: Path) ->
         telegram_api_base_url=standin.base_url,
     )
     async with open_app(settings) as app:
-        tuning = Tuning(overall_rate=0, concurrency=CONCURRENCY, poll_timeout=1)
-        runner = TelegramRunner(app, Metrics(), tuning)
+        tuning = Tuning(overall_rate=0, poll_timeout=1)
+        intake = Intake(app.sessions)
+        runner = TelegramRunner(app, Metrics(), intake, tuning)
+        answering = Answering(
+            app.sessions,
+            {Channel.TELEGRAM: runner.channel},
+            intake,
+            AnsweringPolicy(concurrency=CONCURRENCY),
+        )
         await runner.start()
+        answering.start()
         try:
             return await _rounds(standin, 2_000_000, updates, chats)
         finally:
+            await runner.stop_polling()
+            await answering.stop()
             await runner.stop()
 
 

@@ -2,21 +2,108 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
+MEBIBYTE = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may cost us before it is refused."""
+
+    max_body: int = MEBIBYTE
+    """Bytes of body (MAX_BODY_BYTES); counted while reading, so a larger one is never held."""
+    body_timeout: float = 10.0
+    """Seconds to receive a whole body: a client trickling bytes is dropped (408)."""
+    header_timeout: float = 10.0
+    """Seconds to receive a request's headers (BoundedH11)."""
+
+
+class BoundedH11(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol with a deadline for each request's headers: uvicorn drops
+    idle keep-alive connections, but would wait forever for headers sent a byte at a time."""
+
+    header_timeout = Limits.header_timeout
+    _deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        if self.cycle is not None and not self.cycle.response_complete:
+            self._disarm()  # headers in: the body has its own deadline (read_body)
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._deadline = self.loop.call_later(self.header_timeout, self._too_slow)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _too_slow(self) -> None:
+        if not self.transport.is_closing():
+            self.transport.close()
+
+
+class BodyRefused(Exception):
+    """A body we will not read to the end: too large, too slow, or its sender left."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+    def response(self) -> Response:
+        return PlainTextResponse(self.reason, status_code=self.status)
+
+
+async def read_body(request: Request, limits: Limits) -> bytes:
+    """The body, refused (BodyRefused) as soon as it is known to exceed `limits`."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limits.max_body):
+        raise BodyRefused(413, "body too large")
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async with asyncio.timeout(limits.body_timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limits.max_body:
+                    raise BodyRefused(413, "body too large")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise BodyRefused(408, "body too slow") from None
+    except ClientDisconnect:
+        raise BodyRefused(400, "client left mid-body") from None
+    return b"".join(chunks)
 
 
 def create_app(
@@ -31,7 +118,7 @@ def create_app(
             async with sessions() as session:
                 await session.execute(text("SELECT 1"))
         except Exception:
-            log.exception("health check: the database does not answer")
+            log.warning("health check: the database does not answer")
             return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "up"})
 

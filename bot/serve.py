@@ -10,9 +10,11 @@ from collections.abc import Sequence
 import uvicorn
 from telegram.error import InvalidToken
 
+from bot.answering import Answerer, Answering
 from bot.app import App
 from bot.background import Background
-from bot.http import create_app
+from bot.http import BoundedH11, Limits, create_app
+from bot.intake import Intake
 from bot.metrics import Metrics
 from bot.settings import Settings, SettingsError
 from bot.telegram.runner import TelegramRunner, Tuning
@@ -48,9 +50,21 @@ async def serve(
     require_channels(app.settings)
     metrics = Metrics()
     settings = app.settings
-    telegram = TelegramRunner(app, metrics, tuning) if settings.telegram_bot_token else None
+    limits = Limits(max_body=settings.max_body_bytes)
+    intake = Intake(app.sessions)
+    telegram = (
+        TelegramRunner(app, metrics, intake, tuning, limits)
+        if settings.telegram_bot_token
+        else None
+    )
     twilio = TwilioConfig.from_settings(settings)
-    whatsapp = WhatsAppChannel(app.engine, twilio) if twilio else None
+    whatsapp = WhatsAppChannel(app.engine, twilio, intake, limits=limits) if twilio else None
+    answerers: dict[str, Answerer] = {}
+    if telegram is not None:
+        answerers[Channel.TELEGRAM] = telegram.channel
+    if whatsapp is not None:
+        answerers[Channel.WHATSAPP] = whatsapp
+    answering = Answering(app.sessions, answerers, intake)
     routes = [
         *(telegram.routes() if telegram else []),
         *(whatsapp.routes() if whatsapp else []),
@@ -62,6 +76,8 @@ async def serve(
             port=settings.http_port,
             lifespan="off",
             log_level="warning",
+            http=BoundedH11,
+            timeout_keep_alive=int(limits.header_timeout),
         )
     )
     listeners = list(sockets) if sockets else [_bound(settings.http_host, settings.http_port)]
@@ -89,6 +105,7 @@ async def serve(
         {Channel.WHATSAPP: whatsapp.status.catch_up} if whatsapp else None,
     )
     await background.start()
+    answering.start()
     watcher = asyncio.create_task(_stop_when(stop, http)) if stop else None
     signals = _on_signals(http) if stop is None else []
     try:
@@ -99,6 +116,9 @@ async def serve(
             loop.remove_signal_handler(sig)
         if watcher is not None:
             watcher.cancel()
+        if telegram is not None:
+            await telegram.stop_polling()
+        await answering.stop()
         await background.stop()
         if whatsapp is not None:
             await whatsapp.close()

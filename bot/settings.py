@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     public_base_url: str | None = None
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
+    max_body_bytes: int = Field(default=1 << 20, ge=1024)
+    """Largest webhook body read; a larger one is refused 413 before it is all received."""
     default_locale: Literal["he", "en"] = "he"
     timezone: str = "Asia/Jerusalem"
     admin_telegram_ids: Annotated[list[int], NoDecode] = []

@@ -8,6 +8,9 @@ from typing import Any, ClassVar, Self, get_type_hints
 
 MAX_BYTES = 64
 SEPARATOR = ":"
+INT_RANGE = range(-(2**31), 2**31)
+"""What an integer column holds (ids, counts, pages): a number outside it names nothing of
+ours, so its payload is stale, not a database error waiting to happen."""
 
 
 class InvalidPayload(ValueError):
@@ -81,4 +84,7 @@ def _convert(kind: Any, raw: str) -> Any:
         kind = next(arg for arg in kind.__args__ if arg is not type(None))
     if kind is bool:
         return raw == "1"
-    return kind(raw)
+    value = kind(raw)
+    if kind is int and value not in INT_RANGE:
+        raise ValueError(f"{raw} is beyond any column")
+    return value

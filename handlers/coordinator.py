@@ -31,6 +31,8 @@ D = TypeVar("D", bound=CallbackData)
 
 MENU: list[str] = []
 """Coordinator commands in the order /admin lists them; each feature appends its own."""
+PREFIXES: set[str] = set()
+"""Payload prefixes of coordinator buttons: a forged one is refused even when unreadable."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ def callback(kind: type[D]) -> Callable[[CoordinatorCallback], CoordinatorCallba
             return await handler(ctx, await require_coordinator(ctx, kind.prefix), data)
 
         router.callback(kind)(guarded)
+        PREFIXES.add(kind.prefix)
         return handler
 
     return register

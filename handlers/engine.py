@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import handlers.features  # noqa: F401  (registers every command, button and step)
 from handlers.callback import InvalidPayload, unpack
 from handlers.context import Ctx, EngineConfig, clean_text
+from handlers.coordinator import PREFIXES, require_coordinator
 from handlers.menu import fallback, media_answer, stale
 from handlers.optout import is_opt_out, opt_out
 from handlers.router import Handler, Refused, Stale, router
@@ -21,11 +23,21 @@ from handlers.types import Incoming, Reply
 from locales import Translator, supported
 from models.base import utcnow
 from models.conversation import ConcurrentUpdate, open_conversation, save_state
+from models.people import ChannelIdentity, Person
 
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 3
 """A conflicting write from another process is retried from scratch, reading fresh state."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The replies to one message, and the language they are in (the channel renders its
+    own labels, such as the share-my-phone button, in the same one)."""
+
+    replies: list[Reply]
+    locale: str
 
 
 class Engine:
@@ -40,6 +52,10 @@ class Engine:
         self.clock = clock
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
+        """The replies to one inbound message (see `answer`)."""
+        return (await self.answer(incoming)).replies
+
+    async def answer(self, incoming: Incoming) -> Answer:
         """Answer one inbound message; all its writes commit together or not at all."""
         for attempt in range(1, ATTEMPTS + 1):
             try:
@@ -48,10 +64,10 @@ class Engine:
             except (ConcurrentUpdate, IntegrityError) as exc:
                 if attempt == ATTEMPTS:
                     raise
-                log.info("retrying %s after %s", incoming.address, type(exc).__name__)
+                log.info("retrying a %s message after %s", incoming.channel, type(exc).__name__)
         raise AssertionError("unreachable")
 
-    async def handle_together(self, batch: Sequence[Incoming]) -> list[list[Reply] | Exception]:
+    async def handle_together(self, batch: Sequence[Incoming]) -> list[Answer | Exception]:
         """Answer several people's messages in one transaction, in order: one BEGIN and one
         COMMIT for all. Should any of them fail, each is answered again on its own, so a
         failure costs nobody else their answer and is reported for its own message only."""
@@ -60,16 +76,31 @@ class Engine:
                 async with self.sessions() as session, session.begin():
                     return [await self._handle(session, incoming) for incoming in batch]
             except Exception as exc:
-                log.info("answering %d messages one by one after %r", len(batch), exc)
+                failure = type(exc).__name__
+                log.info("answering %d messages one by one after %s", len(batch), failure)
         return [await self._outcome(incoming) for incoming in batch]
 
-    async def _outcome(self, incoming: Incoming) -> list[Reply] | Exception:
+    async def _outcome(self, incoming: Incoming) -> Answer | Exception:
         try:
-            return await self.handle(incoming)
+            return await self.answer(incoming)
         except Exception as exc:
             return exc
 
-    async def _handle(self, session: AsyncSession, incoming: Incoming) -> list[Reply]:
+    async def locale_of(self, incoming: Incoming) -> str:
+        """The language `answer` would choose, for a reply made outside it (an apology when
+        answering failed): the stored choice, else the channel's hint, else the default."""
+        async with self.sessions() as session:
+            stored = await session.scalar(
+                select(Person.locale)
+                .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
+                .where(
+                    ChannelIdentity.channel == incoming.channel,
+                    ChannelIdentity.address == incoming.address,
+                )
+            )
+        return stored or supported(incoming.locale_hint) or self.config.default_locale
+
+    async def _handle(self, session: AsyncSession, incoming: Incoming) -> Answer:
         now = self.clock()
         identity, state = await open_conversation(
             session, incoming.channel, incoming.address, incoming.display_name, now
@@ -82,12 +113,13 @@ class Engine:
             replies = await self._dispatch(ctx)
         except Refused:
             replies = [Reply(ctx.t("admin.refused"))]
+        answer = Answer(replies, ctx.t.locale)
         if inspect(identity).deleted or inspect(identity).was_deleted:
-            return replies  # the person asked to be forgotten: keep no state either
+            return answer  # the person asked to be forgotten: keep no state either
         offered = [button for reply in replies for button in reply.options()]
         state.menu = [[button.label, button.payload] for button in offered]
         await save_state(session, state, now)
-        return replies
+        return answer
 
     async def _dispatch(self, ctx: Ctx) -> list[Reply]:
         text = ctx.text
@@ -125,6 +157,9 @@ class Engine:
         try:
             data = unpack(payload)
         except InvalidPayload:
+            prefix = payload.partition(":")[0]
+            if prefix in PREFIXES:  # someone without the role is refused (and audited) first
+                await require_coordinator(ctx, prefix, payload)
             return await stale(ctx)
         handler = router.callbacks.get(type(data))
         if handler is None:

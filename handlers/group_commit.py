@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
-from handlers.engine import Engine
-from handlers.types import Incoming, Reply
+from handlers.engine import Answer, Engine
+from handlers.types import Incoming
 
 BATCH_LIMIT = 32
 """Messages per transaction at most, so SQLite's write lock is never held long for others."""
@@ -20,11 +20,11 @@ class GroupCommit:
     def __init__(self, engine: Engine, limit: int = BATCH_LIMIT) -> None:
         self.engine = engine
         self.limit = limit
-        self._waiting: deque[tuple[Incoming, asyncio.Future[list[Reply]]]] = deque()
+        self._waiting: deque[tuple[Incoming, asyncio.Future[Answer]]] = deque()
         self._turn = asyncio.Lock()
 
-    async def handle(self, incoming: Incoming) -> list[Reply]:
-        answer: asyncio.Future[list[Reply]] = asyncio.get_running_loop().create_future()
+    async def answer(self, incoming: Incoming) -> Answer:
+        answer: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         self._waiting.append((incoming, answer))
         async with self._turn:
             # Whoever holds the turn answers everyone waiting, oldest first; by the time most

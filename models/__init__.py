@@ -7,9 +7,9 @@ from models.bulletins import Bulletin, BulletinStatus
 from models.calendar_links import CalendarLink
 from models.catalog import Event, EventKind, EventStatus, Question, Topic, TopicKind, Track
 from models.conversation import ConversationState
+from models.inbox import InboxEntry, InboxStatus
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
-from models.receipts import InboundReceipt
 from models.registrations import Lead, Registration, RegistrationStatus
 from models.reports import EarlyReport
 from models.roles import CoordinatorRole, RoleScope
@@ -36,7 +36,8 @@ __all__ = [
     "EventKind",
     "EventStatus",
     "IdentityStatus",
-    "InboundReceipt",
+    "InboxEntry",
+    "InboxStatus",
     "Lead",
     "OutboxMessage",
     "OutboxStatus",

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, JSONType, UTCDateTime, utcnow
 
+TARGET_LENGTH = 128
+
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
@@ -21,7 +23,7 @@ class AuditEntry(Base):
         ForeignKey("people.id", ondelete="SET NULL")
     )
     action: Mapped[str] = mapped_column(String(64))
-    target: Mapped[str | None] = mapped_column(String(128))
+    target: Mapped[str | None] = mapped_column(String(TARGET_LENGTH))
     allowed: Mapped[bool] = mapped_column(Boolean, default=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 
@@ -35,12 +37,14 @@ async def audit(
     allowed: bool = True,
     **details: Any,
 ) -> None:
-    """Record an action in the same transaction as the change it describes."""
+    """Record an action in the same transaction as the change it describes. A target longer
+    than the column (whatever someone typed after a command) is cut, never refused: an
+    attempt too long to record would escape the log."""
     session.add(
         AuditEntry(
             actor_person_id=actor_person_id,
             action=action,
-            target=target,
+            target=target[:TARGET_LENGTH] if target is not None else None,
             allowed=allowed,
             details=details,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +29,18 @@ def async_url(url: str) -> str:
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine; SQLite gets WAL, foreign keys, write-serialising transactions and
-    one thread trip per statement."""
+    one thread trip per statement. Errors never quote their bound parameters: those are
+    phone numbers, names and texts, and errors are logged."""
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(async_url(url))
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(parsed, **kwargs)
     # The dialect turns the URL into sqlite3.connect's arguments, as it would for aiosqlite.
     arguments, options = parsed.get_dialect()().create_connect_args(parsed)
+    gate = asyncio.Lock()
     engine = create_async_engine(
         parsed,
-        async_creator=lambda: sqlite.connect(*arguments, **options),
+        async_creator=lambda: sqlite.connect(*arguments, gate=gate, **options),
         pool_reset_on_return=None,  # see _on_reset
         **kwargs,
     )

@@ -5,10 +5,16 @@ close), and each call is a trip to aiosqlite's thread and back through the event
 a SELECT, three for an UPDATE or a BEGIN. On a busy loop every trip waits its turn, and SQLite's
 one writer holds its lock the while. Here a statement is executed, fetched and closed in a
 single call on the thread; what the cursor reports afterwards is read from that call's result.
+
+Transactions of one process queue for SQLite's single writer in a FIFO gate on the event loop,
+in the order they asked: SQLite's own busy handler polls with growing sleeps, and a transaction
+that keeps losing the race to others (a webhook's INSERT against a stream of answer batches)
+could wait seconds while others went first. Other processes still meet the busy handler.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -16,12 +22,46 @@ from typing import Any, Self
 
 import aiosqlite
 
+BEGIN = "BEGIN IMMEDIATE"
 Row = tuple[Any, ...]
 Description = tuple[tuple[Any, ...], ...] | None
 Outcome = tuple[list[Row], Description, int, int | None]
 
 
 class Connection(aiosqlite.Connection):
+    gate: asyncio.Lock | None = None
+    """Shared by the connections of one engine (see `connect`)."""
+    _holding = False
+
+    async def enter_gate(self) -> None:
+        """Wait for this process's turn to write (BEGIN IMMEDIATE)."""
+        if self.gate is not None and not self._holding:
+            await self.gate.acquire()
+            self._holding = True
+
+    def leave_gate(self) -> None:
+        if self._holding and self.gate is not None:
+            self._holding = False
+            self.gate.release()
+
+    async def commit(self) -> None:
+        try:
+            await super().commit()
+        finally:
+            self.leave_gate()
+
+    async def rollback(self) -> None:
+        try:
+            await super().rollback()
+        finally:
+            self.leave_gate()
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            self.leave_gate()
+
     def cursor(self) -> Cursor:  # type: ignore[override]  # one-trip cursor, not a Result
         """A cursor made lazily on the thread by its first statement: opening it costs no trip."""
         return Cursor(self)
@@ -58,7 +98,16 @@ class Cursor:
         await self.close()
 
     async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Self:
-        self._take(*await self._connection.run(lambda conn: _finish(conn.execute(sql, parameters))))
+        begins = sql == BEGIN
+        if begins:
+            await self._connection.enter_gate()
+        try:
+            done = await self._connection.run(lambda conn: _finish(conn.execute(sql, parameters)))
+        except BaseException:
+            if begins:
+                self._connection.leave_gate()
+            raise
+        self._take(*done)
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> Self:
@@ -97,9 +146,11 @@ def _finish(cursor: sqlite3.Cursor) -> Outcome:
         cursor.close()
 
 
-def connect(database: str, **kwargs: Any) -> Connection:
+def connect(database: str, *, gate: asyncio.Lock | None = None, **kwargs: Any) -> Connection:
     """Like `aiosqlite.connect`, for SQLAlchemy's `async_creator`; the thread is a daemon so a
-    connection somebody forgot to close cannot keep the process alive (as SQLAlchemy does)."""
+    connection somebody forgot to close cannot keep the process alive (as SQLAlchemy does).
+    Connections given one `gate` take turns to write."""
     connection = Connection(lambda: sqlite3.connect(database, **kwargs), iter_chunk_size=64)
     connection._thread.daemon = True
+    connection.gate = gate
     return connection

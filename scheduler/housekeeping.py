@@ -1,4 +1,4 @@
-"""Forgetting what is no longer needed: inbound message ids kept to answer redeliveries once,
+"""Forgetting what is no longer needed: inbound updates kept to answer redeliveries once,
 files shared with a provider after they expire, reports held for messages that never came."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import EngineConfig
 from models.housekeeping import delete_before
-from models.receipts import InboundReceipt
+from models.inbox import InboxEntry
 from models.reports import EarlyReport
 from models.shared_files import SharedFile
 from scheduler.quiet import QuietHours
@@ -26,7 +26,7 @@ async def forget_old_records(
     session: AsyncSession, now: datetime, config: EngineConfig, quiet: QuietHours
 ) -> int:
     """Delete a batch of expired rows of each kind; returns how many went."""
-    receipts = await delete_before(session, InboundReceipt.received_at, now - RECEIPTS_KEPT, BATCH)
+    receipts = await delete_before(session, InboxEntry.received_at, now - RECEIPTS_KEPT, BATCH)
     files = await delete_before(session, SharedFile.expires_at, now, BATCH)
     reports = await delete_before(session, EarlyReport.received_at, now - REPORTS_HELD, BATCH)
     return receipts + files + reports

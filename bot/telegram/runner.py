@@ -1,4 +1,5 @@
-"""Running the Telegram channel: the Application, by long polling or behind our webhook."""
+"""Running the Telegram channel: updates into the inbox by long polling or through our
+webhook; the Application's bot (paced) sends the answers."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, TypeHandler
+from telegram.ext import Application, ApplicationBuilder
 
 from bot.app import App
+from bot.http import Limits
+from bot.intake import Intake
 from bot.metrics import Metrics
 from bot.settings import SettingsError
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.commands import publish_commands
-from bot.telegram.ordering import PerChatOrder
 from bot.telegram.pacing import SharedPacing
+from bot.telegram.polling import Polling
+from bot.telegram.updates import bot_id
 from bot.telegram.webhook import WEBHOOK_PATH, webhook_route
 from scheduler.ratelimit import RateLimiter, telegram_limiter
 
@@ -33,65 +37,62 @@ class Tuning:
     """Messages per second across all chats (Telegram's bulk limit); 0 turns the limit off."""
     retries: int = 3
     """How often a request answered 429 is tried again, after the `retry_after` it names."""
-    concurrency: int = 32
-    """Updates answered at once (different chats; one chat's updates stay in order)."""
     poll_timeout: int = 10
     """Seconds one long-polling getUpdates request waits for news."""
 
 
 def build_application(
-    token: str,
-    base_url: str,
-    channel: TelegramChannel,
-    *,
-    polling: bool,
-    tuning: Tuning,
-    limiter: RateLimiter | None,
+    token: str, base_url: str, *, tuning: Tuning, limiter: RateLimiter | None
 ) -> TelegramApplication:
-    """A python-telegram-bot Application whose every update goes to our engine."""
+    """A python-telegram-bot Application for its paced bot: updates come from our inbox."""
     builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
         .rate_limiter(SharedPacing(limiter, tuning.retries))
-        .concurrent_updates(PerChatOrder(tuning.concurrency))
+        .updater(None)
     )
-    if not polling:
-        builder = builder.updater(None)
     application: TelegramApplication = builder.build()
-    application.add_handler(TypeHandler(Update, channel.on_update))
-    application.add_error_handler(channel.on_error)
     return application
 
 
 class TelegramRunner:
     """The channel's lifecycle: start (commands menu, webhook or polling), routes, stop."""
 
-    def __init__(self, app: App, metrics: Metrics, tuning: Tuning | None = None) -> None:
+    def __init__(
+        self,
+        app: App,
+        metrics: Metrics,
+        intake: Intake,
+        tuning: Tuning | None = None,
+        limits: Limits | None = None,
+    ) -> None:
         settings = app.settings
         if settings.telegram_bot_token is None:
             raise SettingsError("TELEGRAM_BOT_TOKEN: not set")
         self.app = app
+        self.intake = intake
         self.tuning = tuning or Tuning()
+        self.limits = limits or Limits()
         self.webhook_url = (
             settings.public_base_url + WEBHOOK_PATH if settings.public_base_url else None
         )
         self.secret = settings.telegram_webhook_secret
         if self.webhook_url and self.secret is None:
             raise SettingsError("TELEGRAM_WEBHOOK_SECRET: required when PUBLIC_BASE_URL is set")
-        sqlite = app.db.dialect.name == "sqlite"
-        self.channel = TelegramChannel(app.engine, metrics, serial_writes=sqlite)
         rate = self.tuning.overall_rate
         # Shared with the outbox dispatcher, so replies and proactive messages share one budget.
         self.limiter = telegram_limiter(rate) if rate else None
+        token = settings.telegram_bot_token.get_secret_value()
+        self.bot_id = bot_id(token)
         self.application = build_application(
-            settings.telegram_bot_token.get_secret_value(),
-            settings.telegram_api_base_url,
-            self.channel,
-            polling=self.webhook_url is None,
-            tuning=self.tuning,
-            limiter=self.limiter,
+            token, settings.telegram_api_base_url, tuning=self.tuning, limiter=self.limiter
         )
+        sqlite = app.db.dialect.name == "sqlite"
+        self.channel = TelegramChannel(
+            app.engine, metrics, self.application.bot, serial_writes=sqlite
+        )
+        self.polling: Polling | None = None
 
     @property
     def mode(self) -> str:
@@ -100,7 +101,8 @@ class TelegramRunner:
     def routes(self) -> list[BaseRoute]:
         if self.webhook_url is None or self.secret is None:
             return []
-        return [webhook_route(self.application, self.secret.get_secret_value())]
+        secret = self.secret.get_secret_value()
+        return [webhook_route(self.intake, secret, self.bot_id, self.limits)]
 
     async def start(self) -> None:
         application = self.application
@@ -114,18 +116,24 @@ class TelegramRunner:
                 secret_token=self.secret.get_secret_value(),
                 allowed_updates=ALLOWED_UPDATES,
             )
-        elif application.updater is not None:
-            await application.updater.start_polling(
-                timeout=self.tuning.poll_timeout, allowed_updates=ALLOWED_UPDATES
+        else:
+            await application.bot.delete_webhook()
+            self.polling = Polling(
+                application.bot,
+                self.intake,
+                self.bot_id,
+                self.tuning.poll_timeout,
+                ALLOWED_UPDATES,
             )
-        await application.start()
+            self.polling.start()
         log.info("telegram: @%s answering by %s", application.bot.username, self.mode)
 
+    async def stop_polling(self) -> None:
+        """Take no more updates in (what is stored is answered by whoever claims it)."""
+        if self.polling is not None:
+            await self.polling.stop()
+
     async def stop(self) -> None:
-        """Finish the updates in hand; the webhook stays set for the next start."""
-        application = self.application
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-        await application.shutdown()
+        """Stop taking updates in and close the bot; the webhook stays set for the next start."""
+        await self.stop_polling()
+        await self.application.shutdown()

@@ -4,6 +4,7 @@ database: Twilio's fetch may reach any of our instances, not only the one that s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from urllib.parse import quote
@@ -38,6 +39,8 @@ ACCEPTED = frozenset(
 IMAGE_LIMIT = 5 * 1024 * 1024
 TOTAL_LIMIT = 16 * 1024 * 1024
 MEDIA_PATH = "/whatsapp/media"
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+"""What `share` hands out (token_urlsafe): anything else is no file of ours, not a query."""
 KEEP = timedelta(hours=1)
 """Twilio fetches media within seconds of the send; an hour leaves room for its retries."""
 
@@ -76,8 +79,11 @@ class MediaShelf:
 
     def route(self) -> Route:
         async def fetch(request: Request) -> Response:
+            token = request.path_params["token"]
+            if not TOKEN.fullmatch(token):
+                return PlainTextResponse("gone", status_code=404)
             async with self.sessions() as session:
-                file = await shared(session, request.path_params["token"], self.clock())
+                file = await shared(session, token, self.clock())
             if file is None:
                 return PlainTextResponse("gone", status_code=404)
             return Response(file.data, media_type=file.mime)

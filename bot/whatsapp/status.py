@@ -7,7 +7,8 @@ a notice could go); `last_error` says it was re-sent. A failure saying the perso
 the number cannot receive WhatsApp (63014, 63024) marks the identity and skips what is queued
 for it; one saying the messaging tier is spent (63018) queues the row again for the next day.
 A report that arrives before the dispatcher stored the message's sid is held and applied when
-it is (models/reports.py)."""
+it is (models/reports.py). Reports are stored in the inbox first, once per sid and status, and
+applied by its worker in the order they came for each message."""
 
 from __future__ import annotations
 
@@ -16,18 +17,18 @@ from collections.abc import Iterable
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.background import BackgroundTask
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.http import Limits
+from bot.intake import Intake
 from bot.whatsapp.client import NEXT_DAY, OUTSIDE_WINDOW, STATUS_PATH, TIER_REACHED, UNREACHABLE
-from bot.whatsapp.inbound import acknowledge
 from bot.whatsapp.sender import WhatsAppSender
 from bot.whatsapp.signature import Signatures
+from bot.whatsapp.webhooks import sid, webhook
 from handlers.types import reply_from_payload
+from models.inbox import Arrival, Claimed
 from models.outbox import OutboxMessage, OutboxStatus, skip_pending
-from models.people import ChannelIdentity, Person
+from models.people import Channel, ChannelIdentity, Person
 from models.reports import Report, apply_early_reports, record_report
 from scheduler.sender import Deferred, Held
 
@@ -40,6 +41,18 @@ REPORTED = {
     "failed": OutboxStatus.FAILED,
     "undelivered": OutboxStatus.FAILED,
 }
+KIND = "status"
+KEPT = ("MessageSid", "MessageStatus", "ErrorCode", "ErrorMessage")
+
+
+def arrival(params: dict[str, str]) -> Arrival | None:
+    """A report to store, once per sid and status; None for one we do not record."""
+    message_id = sid(params)
+    status = params.get("MessageStatus", "")
+    if status not in REPORTED or not message_id:
+        return None
+    kept = {key: params[key] for key in KEPT if key in params}
+    return Arrival(Channel.WHATSAPP, f"{message_id}:{status}", KIND, message_id, kept)
 
 
 class StatusReports:
@@ -48,21 +61,15 @@ class StatusReports:
         self.sessions = sender.sessions
         self.signatures = signatures
 
-    def route(self) -> Route:
-        return Route(STATUS_PATH, self.receive, methods=["POST"])
+    def route(self, intake: Intake, limits: Limits) -> Route:
+        return webhook(STATUS_PATH, intake, self.signatures, limits, arrival)
 
-    async def receive(self, request: Request) -> Response:
+    async def apply(self, entry: Claimed) -> None:
         """Record the reported status on the row that carries this MessageSid."""
-        params = await self.signatures.form(request)
-        if params is None:
-            return PlainTextResponse("forbidden", status_code=403)
-        status = REPORTED.get(params.get("MessageStatus", ""))
-        sid = params.get("MessageSid", "")
-        if status is None or not sid:
-            return acknowledge()
+        params = entry.payload
         code = params.get("ErrorCode") or None
         error = f"{code}: {params.get('ErrorMessage') or 'refused'}" if code else None
-        report = Report(sid, status, code, error)
+        report = Report(entry.chat, REPORTED[params["MessageStatus"]], code, error)
         async with self.sessions() as session, session.begin():
             row_id = await record_report(session, report, self.sender.clock())
             await self.consequences(session, report)
@@ -70,9 +77,8 @@ class StatusReports:
             moved = [(row_id, report)]
         else:
             # Held or out of order; the dispatcher may have stored the sid since we looked.
-            moved = await self.apply_early([sid])
-        refused = _refused(moved)
-        return acknowledge(BackgroundTask(self.resend_all, refused)) if refused else acknowledge()
+            moved = await self.apply_early([entry.chat])
+        await self.resend_all(_refused(moved))
 
     async def consequences(self, session: AsyncSession, report: Report) -> None:
         """What a failure says about the person or our budget, beyond this one message."""

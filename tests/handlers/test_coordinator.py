@@ -62,6 +62,28 @@ async def test_a_forged_admin_button_is_refused_too(
     assert [entry.action for entry in await _refusals(sessions)] == ["adm"]
 
 
+async def test_a_forged_coordinator_button_that_does_not_parse_is_refused_and_logged(
+    member: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    for forged in ("bcx:1:1", "mev:north:1"):
+        await member.press_payload(forged)
+        assert "לרכזים בלבד" in member.text, forged
+    refused = await _refusals(sessions)
+    assert [(entry.action, entry.target) for entry in refused] == [
+        ("bcx", "bcx:1:1"),
+        ("mev", "mev:north:1"),
+    ]
+
+
+async def test_a_refused_command_with_a_long_argument_is_logged_cut_to_fit(
+    member: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await member.send("/admin " + "x" * 210)
+    assert "לרכזים בלבד" in member.text
+    [entry] = await _refusals(sessions)
+    assert entry.target == "x" * 128
+
+
 async def test_a_revoked_coordinator_loses_the_tools_at_once(
     regional: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:

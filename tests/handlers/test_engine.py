@@ -78,6 +78,12 @@ async def test_stale_and_forged_buttons_get_a_polite_answer(chat: Chat) -> None:
     assert "כבר לא בתוקף" in chat.text
 
 
+async def test_a_button_naming_a_number_beyond_any_id_is_stale(catalog: None, chat: Chat) -> None:
+    for forged in ("evc:9223372036854775808", "evc:2147483648", "myr:-2147483649"):
+        await chat.press_payload(forged)
+        assert "כבר לא בתוקף" in chat.text, forged
+
+
 async def test_photos_and_voice_notes_are_answered_not_dropped(chat: Chat) -> None:
     await chat.send_media("voice")
     assert "אפשר לכתוב לנו" in chat.text

@@ -72,7 +72,7 @@ async def test_moving_an_event_tells_every_registrant_in_their_language_and_move
     assert "שבת" not in national.text
     assert await outbox(sessions, "event_changed") == []  # nothing before the confirmation
     await national.press("לשמור ולעדכן")
-    assert "הודעה על השינוי נשלחת אל 2 רשומים" in national.text
+    assert "הודעה על השינוי נשלחת לשני נרשמים" in national.text
 
     hebrew, english = await outbox(sessions, "event_changed")
     assert hebrew.priority == Priority.REMINDER

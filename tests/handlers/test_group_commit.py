@@ -9,7 +9,7 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from handlers.context import Ctx
-from handlers.engine import Engine
+from handlers.engine import Answer, Engine
 from handlers.group_commit import GroupCommit
 from handlers.router import router
 from handlers.types import Incoming, Reply
@@ -31,15 +31,16 @@ async def test_messages_that_wait_together_share_one_transaction_in_order(
     event.listen(db.sync_engine, "commit", commits.append)
     group = GroupCommit(engine)
     answers = await asyncio.gather(
-        group.handle(said("first", "/menu")),  # has the database to itself: the rest queue
-        *(group.handle(said(f"person-{n}", "/menu")) for n in range(8)),
-        group.handle(said("chooser", "/language")),
-        group.handle(said("chooser", "2")),  # the option offered just before, in the same batch
+        group.answer(said("first", "/menu")),  # has the database to itself: the rest queue
+        *(group.answer(said(f"person-{n}", "/menu")) for n in range(8)),
+        group.answer(said("chooser", "/language")),
+        group.answer(said("chooser", "2")),  # the option offered just before, in the same batch
     )
     assert len(commits) == 2
-    assert all("תפריט ראשי" in text(replies) for replies in answers[:9])
-    assert [button.label for button in answers[9][0].options()] == ["עברית", "English"]
-    assert "in English" in text(answers[10])
+    assert all("תפריט ראשי" in text(answer.replies) for answer in answers[:9])
+    assert [button.label for button in answers[9].replies[0].options()] == ["עברית", "English"]
+    assert "in English" in text(answers[10].replies)
+    assert answers[10].locale == "en"
 
 
 async def test_a_failing_message_costs_nobody_else_their_answer(
@@ -53,18 +54,20 @@ async def test_a_failing_message_costs_nobody_else_their_answer(
     await engine.handle(said("b", "/start"))
     group = GroupCommit(engine)
     _alone, *rest = await asyncio.gather(
-        group.handle(said("first", "/menu")),
-        group.handle(said("a", "/language en")),
-        group.handle(said("b", "/boom")),
-        group.handle(said("c", "/menu")),
+        group.answer(said("first", "/menu")),
+        group.answer(said("a", "/language en")),
+        group.answer(said("b", "/boom")),
+        group.answer(said("c", "/menu")),
         return_exceptions=True,
     )
     assert isinstance(rest[1], RuntimeError)
-    assert isinstance(rest[0], list) and "in English" in text(rest[0])
-    assert isinstance(rest[2], list) and "תפריט ראשי" in text(rest[2])
+    assert isinstance(rest[0], Answer) and "in English" in text(rest[0].replies)
+    assert isinstance(rest[2], Answer) and "תפריט ראשי" in text(rest[2].replies)
     async with sessions() as session:
         names = await session.scalars(
             select(Person.name).join(ChannelIdentity).where(ChannelIdentity.address == "b")
         )
         assert names.all() == [None]  # the failed message's writes were rolled back…
-    assert "Main menu" in text(await group.handle(said("a", "/menu")))  # …the others' kept
+    assert "Main menu" in text(
+        (await group.answer(said("a", "/menu"))).replies
+    )  # …the others' kept

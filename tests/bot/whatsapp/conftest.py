@@ -14,9 +14,12 @@ import httpx
 import pytest
 import pytest_asyncio
 import uvicorn
+from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
+from bot.answering import Answering
 from bot.http import create_app
+from bot.intake import Intake
 from bot.metrics import Metrics
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.client import TwilioConfig
@@ -25,6 +28,8 @@ from bot.whatsapp.signature import SIGNATURE_HEADER
 from bot.whatsapp.templates import Templates
 from handlers.engine import Engine
 from handlers.types import TemplateKind
+from models.inbox import InboxEntry, InboxStatus
+from models.people import Channel
 from tests.bot.whatsapp.standin import ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER, PATIENCE, Sent, StandIn
 
 NOA = "whatsapp:+972501234567"
@@ -56,6 +61,17 @@ class WhatsApp:
     channel: WhatsAppChannel
     url: str
     client: httpx.AsyncClient
+
+    async def answered(self) -> None:
+        """Wait until everything acknowledged so far has been answered or applied."""
+        sessions = self.channel.inbound.engine.sessions
+
+        async def unfinished() -> int:
+            async with sessions() as session:
+                count = select(func.count()).where(InboxEntry.status != InboxStatus.DONE)
+                return int(await session.scalar(count) or 0)
+
+        await eventually(unfinished, 0)
 
     async def post(
         self, path: str, params: dict[str, str], signature: bool = True
@@ -124,7 +140,10 @@ def start_whatsapp(standin: StandIn, engine: Engine) -> StartWhatsApp:
             menus=menus or Menus(),
             tier=tier,
         )
-        channel = WhatsAppChannel(engine, config, engine.clock)
+        intake = Intake(engine.sessions)
+        channel = WhatsAppChannel(engine, config, intake, engine.clock)
+        answering = Answering(engine.sessions, {Channel.WHATSAPP: channel}, intake)
+        answering.start()
         app = create_app(engine.sessions, Metrics(), channel.routes())
         server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
         task = asyncio.create_task(server.serve([listener]))
@@ -137,6 +156,7 @@ def start_whatsapp(standin: StandIn, engine: Engine) -> StartWhatsApp:
         finally:
             server.should_exit = True
             await task
+            await answering.stop()
             await channel.close()
             listener.close()
 

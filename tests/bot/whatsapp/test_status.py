@@ -28,6 +28,7 @@ async def report(whatsapp: WhatsApp, sid: str, status: str, **fields: str) -> No
     params = {"MessageSid": sid, "MessageStatus": status, "To": NOA, **fields}
     response = await whatsapp.post("/whatsapp/status", params)
     assert response.status_code == 200
+    await whatsapp.answered()
 
 
 async def row_state(
@@ -83,6 +84,7 @@ async def test_a_delivery_reported_before_twilio_answered_our_send_is_recorded(
     # Twilio calls back while our request is still open: the row has no sid to match yet.
     whatsapp.standin.report_before_answering("sent", "delivered")
     row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
+    await whatsapp.answered()
     assert await row_state(sessions, row.id) == (OutboxStatus.DELIVERED, row.provider_id, None)
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(EarlyReport)) == 0
@@ -100,6 +102,7 @@ async def test_an_early_window_refusal_still_sends_the_notice_and_holds_the_mess
         # The template is delivered, and that too is reported before Twilio answers.
         whatsapp.standin.report_before_answering("delivered")
         row = await queue_and_dispatch(whatsapp, sessions, clock, identity)
+        await whatsapp.answered()
         template = whatsapp.standin.to(NOA)[-1]
         assert template.get("ContentSid") == TEMPLATE
         held = "63016: outside 24h window: notice sent, message held"
