@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-BENCHMARKS = ("bench.telegram_throughput", "bench.broadcast")
+BENCHMARKS = ("bench.telegram_throughput", "bench.scale", "bench.broadcast", "bench.startup")
 
 if __name__ == "__main__":
     failed = [name for name in BENCHMARKS if subprocess.call([sys.executable, "-m", name])]

@@ -51,18 +51,24 @@ async def server_url() -> str | None:
 
 
 @asynccontextmanager
-async def scratch_database(url: str) -> AsyncIterator[str]:
-    """`url` itself for SQLite; for PostgreSQL a new database on that server, dropped after."""
+async def scratch_database(url: str, keep: str | None = None) -> AsyncIterator[str]:
+    """`url` itself for SQLite; for PostgreSQL a new database on that server, dropped after —
+    or, given a name to `keep`, that database, made if missing and left for the next run."""
     if make_url(url).get_backend_name() != "postgresql":
         yield url
         return
-    name = f"hagshama_bench_{uuid.uuid4().hex[:10]}"
+    name = keep or f"hagshama_bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        found = await conn.scalar(
+            text("SELECT count(*) FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not found:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield make_url(url).set(database=name).render_as_string(hide_password=False)
     finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if keep is None:
+            async with admin.connect() as conn:
+                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         await admin.dispose()

@@ -12,6 +12,7 @@ from models.receipts import InboundReceipt
 from models.registrations import Lead, Registration, RegistrationStatus
 from models.reports import EarlyReport
 from models.roles import CoordinatorRole, RoleScope
+from models.send_budget import SendBudget
 from models.shared_files import SharedFile
 from models.subscriptions import ConsentAction, ConsentRecord, Subscription, SubscriptionStatus
 
@@ -42,6 +43,7 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "RoleScope",
+    "SendBudget",
     "SharedFile",
     "Subscription",
     "SubscriptionStatus",

@@ -65,6 +65,9 @@ class OutboxMessage(Base):
         ForeignKey("channel_identities.id", ondelete="CASCADE"), index=True
     )
     dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    broadcast_id: Mapped[int | None] = mapped_column(
+        Integer, index=True, doc="the broadcast a copy belongs to (no foreign key: copies stay)"
+    )
     kind: Mapped[str] = mapped_column(String(32))
     priority: Mapped[int] = mapped_column(Integer, default=Priority.BULK)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
@@ -110,30 +113,33 @@ async def enqueue(
 
 async def enqueue_many(
     session: AsyncSession,
-    recipients: Select[int],
+    recipients: Select[Any],
     kind: str,
-    payload: dict[str, Any],
+    payload: dict[str, Any] | None,
     *,
     dedupe_prefix: str,
     priority: int = Priority.BULK,
     not_before: datetime | None = None,
+    broadcast_id: int | None = None,
 ) -> int:
     """Queue one message per identity id that `recipients` selects, in one statement (a broadcast
     to 100,000 people never passes through Python); keys are `<dedupe_prefix>:<identity id>`.
-    Returns how many were new."""
+    The payload is `payload`, or, when it is None, a second column of `recipients` (each one's
+    own language, say). Returns how many were new."""
     chosen = recipients.subquery()
     identity_id = chosen.c[0]
     now = utcnow()
     columns = {
         "identity_id": identity_id,
         "kind": literal(kind, String),
-        "payload": literal(payload, JSONType),
+        "payload": chosen.c[1] if payload is None else literal(payload, JSONType),
         "dedupe_key": literal(f"{dedupe_prefix}:", String) + cast(identity_id, String),
         "priority": literal(priority, Integer),
         "not_before": literal(not_before or now, UTCDateTime),
         "status": literal(OutboxStatus.PENDING.value, String),
         "attempts": literal(0, Integer),
         "created_at": literal(now, UTCDateTime),
+        "broadcast_id": literal(broadcast_id, Integer),
     }
     # SQLite cannot tell `INSERT … SELECT … ON CONFLICT` apart from a join without a WHERE.
     rows = select(*columns.values()).where(true())

@@ -20,6 +20,7 @@ from bot.telegram.ordering import PerChatOrder
 from bot.telegram.pacing import SharedPacing
 from bot.telegram.webhook import WEBHOOK_PATH, webhook_route
 from scheduler.ratelimit import RateLimiter, telegram_limiter
+from scheduler.shared_budget import SharedSlots
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +30,9 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 @dataclass(frozen=True)
 class Tuning:
-    overall_rate: float = 30
-    """Messages per second across all chats (Telegram's bulk limit); 0 turns the limit off."""
+    overall_rate: float | None = None
+    """Messages per second across all chats; None for TELEGRAM_MESSAGES_PER_SECOND, 0 turns
+    the limit off."""
     retries: int = 3
     """How often a request answered 429 is tried again, after the `retry_after` it names."""
     concurrency: int = 32
@@ -82,8 +84,12 @@ class TelegramRunner:
         sqlite = app.db.dialect.name == "sqlite"
         self.channel = TelegramChannel(app.engine, metrics, serial_writes=sqlite)
         rate = self.tuning.overall_rate
-        # Shared with the outbox dispatcher, so replies and proactive messages share one budget.
-        self.limiter = telegram_limiter(rate) if rate else None
+        if rate is None:
+            rate = settings.telegram_messages_per_second
+        # Shared with the outbox dispatcher, so replies and proactive messages share one budget,
+        # and through PostgreSQL with every other instance.
+        shared = None if sqlite or not rate else SharedSlots(app.db, "telegram", rate)
+        self.limiter = telegram_limiter(rate, shared=shared) if rate else None
         self.application = build_application(
             settings.telegram_bot_token.get_secret_value(),
             settings.telegram_api_base_url,
