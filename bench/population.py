@@ -40,8 +40,10 @@ class Population:
     """The id of the event with BIG_EVENT registrants."""
 
 
-async def populate(engine: AsyncEngine, people: int, seed: int = 16) -> Population:
-    """Fill a freshly upgraded, empty database."""
+async def populate(
+    engine: AsyncEngine, people: int, seed: int = 16, big: int = BIG_EVENT
+) -> Population:
+    """Fill a freshly upgraded, empty database; the first event gets `big` registrants."""
     async with sessionmaker(engine)() as session, session.begin():
         await import_catalog(session, DEMO_CATALOG)
         topics = list((await session.scalars(select(Topic.id))).all())
@@ -57,7 +59,7 @@ async def populate(engine: AsyncEngine, people: int, seed: int = 16) -> Populati
         await _write(conn, tables["subscriptions"], subscriptions)
         await _write(conn, tables["consent_records"], _consents(subscriptions))
         await _write(conn, tables["events"], _events(rng, events, tracks))
-        await _write(conn, tables["registrations"], _registrations(rng, people, events))
+        await _write(conn, tables["registrations"], _registrations(rng, people, events, big))
         await _write(conn, tables["leads"], _leads(rng, people, tracks))
         await _resequence(conn)
     async with engine.connect() as conn:
@@ -167,12 +169,12 @@ def _events(
 
 
 def _registrations(
-    rng: random.Random, count: int, events: Sequence[int]
+    rng: random.Random, count: int, events: Sequence[int], size: int
 ) -> Iterable[dict[str, Any]]:
-    """BIG_EVENT people at the first event; the rest spread over the others."""
-    ids = iter(range(1, (REGISTRATIONS_PER_PERSON + 1) * count + BIG_EVENT + 1))
+    """`size` people at the first event; the rest spread over the others."""
+    ids = iter(range(1, (REGISTRATIONS_PER_PERSON + 1) * count + size + 1))
     statuses = ["confirmed", "cancelled", "waitlisted"]
-    big = set(rng.sample(range(1, count + 1), min(BIG_EVENT, count)))
+    big = set(rng.sample(range(1, count + 1), min(size, count)))
     for n in range(1, count + 1):
         chosen = set(rng.sample(events[1:], REGISTRATIONS_PER_PERSON - (n in big)))
         if n in big:
