@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
@@ -50,7 +51,10 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
 
 async def ensure_demo_catalog(app: App) -> ImportReport | None:
     """Load the demo catalogue into an empty database, so a fresh clone has something to show."""
-    async with app.sessions() as session, session.begin():
-        if await session.scalar(select(func.count()).select_from(Track)):
-            return None
-        return await import_catalog(session, DEMO_CATALOG)
+    try:
+        async with app.sessions() as session, session.begin():
+            if await session.scalar(select(func.count()).select_from(Track)):
+                return None
+            return await import_catalog(session, DEMO_CATALOG)
+    except IntegrityError:
+        return None  # another instance, starting at the same moment, loaded it first

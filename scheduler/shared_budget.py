@@ -74,8 +74,10 @@ class SharedSlots:
 
     async def _refill(self) -> None:
         async with self.engine.begin() as conn:
+            asked = self._clock()
             first, database_now = await take(conn, self.name, self.block, self.interval)
-        # The database's clock, read in the statement, is taken as now here: off by at most
-        # the statement's round trip, which only delays this instance's slots.
-        self._next = self._clock() + (first - database_now)
+            answered = self._clock()
+        # The database read its clock about halfway through the round trip: mapping it there
+        # keeps every instance's slots aligned to one timeline within half a round trip.
+        self._next = (asked + answered) / 2 + (first - database_now)
         self._left = self.block
