@@ -21,6 +21,9 @@ TELEGRAM_CHAT_BURST = 3
 WHATSAPP_RATE = 80.0
 """Twilio's default messages per second for one WhatsApp sender."""
 
+LATE = 0.1
+"""Seconds a shared slot stays good after its time."""
+
 
 class TokenBucket:
     """`burst` tokens at once, then one every 1/`rate` seconds. Reservations queue: each caller
@@ -109,15 +112,21 @@ class RateLimiter:
     async def acquire(self, address: str) -> None:
         """Wait until one more message to `address` fits both the chat's and the global limit."""
         if self.shared is None:
-            await self._until(self.reserve(address))
+            await self._local(self.reserve(address))
             return
         chat = self._chat(address)
-        await self._until(chat.reserve() if chat else 0.0)
+        wait = chat.reserve() if chat else 0.0
+        if wait > 0:  # the chat's turn first, then a slot of the budget all instances share
+            await asyncio.sleep(wait)
+        await self._shared(self.shared)
 
     async def acquire_overall(self) -> None:
         """Wait for a slot in the channel-wide budget only: for answers to someone who has just
         written, which the per-chat limit does not hold back."""
-        await self._until(0.0 if self.shared else self.bucket.reserve())
+        if self.shared is None:
+            await self._local(self.bucket.reserve())
+        else:
+            await self._shared(self.shared)
 
     async def pause(self, seconds: float) -> None:
         """The platform answered 429: nothing more goes out for `seconds`, whoever sends it."""
@@ -126,19 +135,32 @@ class RateLimiter:
         if self.shared is not None:
             await self.shared.hold(seconds)
 
-    async def _until(self, wait: float) -> None:
-        """Wait `wait` (and for a shared slot); a message whose slot fell inside a pause takes
-        a new one after it, so the queue resumes at the rate rather than all at once."""
+    async def _local(self, wait: float) -> None:
+        """Wait `wait`; a message whose turn fell inside a pause takes a new one after it, so
+        the queue resumes at the rate rather than all at once."""
         while True:
-            if self.shared is not None:
-                wait = max(wait, await self.shared.reserve())
             if wait > 0:
                 await asyncio.sleep(wait)
             held = self._held_until - self._clock()
             if held <= 0:
                 return
             await asyncio.sleep(held)
-            wait = 0.0 if self.shared else self.bucket.reserve()
+            wait = self.bucket.reserve()
+
+    async def _shared(self, shared: Slots) -> None:
+        """Wait for a slot of the shared budget. A slot is good only on time: a process that
+        wakes late (starved of CPU, say) takes a new one rather than send in another
+        instance's turn, so a backlog never goes out faster than the rate."""
+        while True:
+            wait = await shared.reserve()
+            due = self._clock() + wait
+            if wait > 0:
+                await asyncio.sleep(wait)
+            held = self._held_until - self._clock()
+            if held > 0:
+                await asyncio.sleep(held)
+            elif self._clock() - due <= LATE:
+                return
 
     def _chat(self, address: str) -> TokenBucket | None:
         if self._chat_rate is None:

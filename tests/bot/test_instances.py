@@ -108,9 +108,10 @@ async def test_two_instances_answer_once_send_once_and_share_one_rate(database_u
     assert {WRITERS + n: 1 for n in range(UPDATES)} == {
         chat: count for chat, count in per_chat.items() if chat is not None and chat >= WRITERS
     }  # every update answered, once
-    assert refused == 0  # no 429 after the one injected
     span = messages[-1].at - messages[0].at
-    assert (len(messages) - 1) / span <= LIMIT * SLACK
+    rate = (len(messages) - 1) / span
+    assert refused == 0, f"{refused} refused; {rate:.1f}/s overall"  # none after the injected one
+    assert rate <= LIMIT * SLACK
 
 
 async def _ready(client: httpx.AsyncClient, port: int) -> None:
