@@ -68,6 +68,9 @@ class Slots(Protocol):
     async def hold(self, seconds: float) -> None:
         """No slot for anyone for `seconds` from now."""
 
+    held_until: float
+    """No sending before this, on this process's clock: a 429 any instance met."""
+
 
 class RateLimiter:
     """One channel's limits: a bucket for everything it sends, and optionally one per chat.
@@ -156,7 +159,8 @@ class RateLimiter:
             due = self._clock() + wait
             if wait > 0:
                 await asyncio.sleep(wait)
-            held = self._held_until - self._clock()
+            # Another instance's 429 is learnt from the budget with this process's next slots.
+            held = max(self._held_until, shared.held_until) - self._clock()
             if held > 0:
                 await asyncio.sleep(held)
             elif self._clock() - due <= LATE:

@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 
 BLOCK = 0.1
 """Seconds' worth of slots taken at once."""
+AGEING = 0.0001
+"""Seconds added to the best round trip at each exchange: after some thousands of exchanges a
+slower one may measure the clocks again."""
 
 
 class SharedSlots:
@@ -41,6 +44,12 @@ class SharedSlots:
         self._left = 0
         self._lock = asyncio.Lock()
         self._alone = TokenBucket(rate, self.block, clock)
+        self.held_until = 0.0
+        """No sending before this (this process's clock): a 429 met by any instance."""
+        self._offset = 0.0
+        """This process's clock minus the database's, from the quickest exchange seen."""
+        self._best = float("inf")
+        """That exchange's round trip; it ages, so a drifting clock is measured again."""
 
     async def reserve(self) -> float:
         """Take the next slot; returns how many seconds to wait before using it."""
@@ -66,6 +75,7 @@ class SharedSlots:
         async with self._lock:
             self._left = 0
             self._alone.hold(seconds)
+            self.held_until = max(self.held_until, self._clock() + seconds)
             try:
                 async with self.engine.begin() as conn:
                     await hold(conn, self.name, seconds)
@@ -75,9 +85,15 @@ class SharedSlots:
     async def _refill(self) -> None:
         async with self.engine.begin() as conn:
             asked = self._clock()
-            first, database_now = await take(conn, self.name, self.block, self.interval)
+            first, held, database_now = await take(conn, self.name, self.block, self.interval)
             answered = self._clock()
-        # The database read its clock about halfway through the round trip: mapping it there
-        # keeps every instance's slots aligned to one timeline within half a round trip.
-        self._next = (asked + answered) / 2 + (first - database_now)
+        # Every instance must place the slots on one timeline. A slow exchange (a lock wait, a
+        # busy event loop) says little about when the database read its clock, so the offset
+        # comes from the quickest one: off by at most half its round trip.
+        self._best += AGEING
+        if answered - asked < self._best:
+            self._best = answered - asked
+            self._offset = (asked + answered) / 2 - database_now
+        self._next = first + self._offset
         self._left = self.block
+        self.held_until = max(self.held_until, held + self._offset)

@@ -27,6 +27,7 @@ def upgrade() -> None:
         "send_budgets",
         sa.Column("name", sa.String(length=32), nullable=False),
         sa.Column("due", sa.Float(), nullable=False),
+        sa.Column("held", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_send_budgets")),
     )
 
