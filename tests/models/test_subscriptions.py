@@ -11,7 +11,10 @@ from models.subscriptions import (
     CONSENT_WORDING_VERSION,
     ConsentAction,
     ConsentRecord,
+    Subscription,
     active_topics,
+    consented,
+    consenting_people,
     open_topics,
     subscribe,
     unsubscribe,
@@ -92,3 +95,21 @@ async def test_closed_topics_are_not_offered(sessions: async_sessionmaker[AsyncS
         assert closed is not None
         closed.active = False
         assert [t.id for t in await open_topics(session)] == [first, third]
+
+
+async def test_only_ones_own_consent_counts_for_marketing(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session, session.begin():
+        consenting, (topic, *_) = await setup(session)
+        await subscribe(session, consenting, topic, "telegram", NOW)
+        # A subscription carried over from an old list, with no consent of their own on record.
+        silent = Person(interests=[], roles=[])
+        session.add(silent)
+        await session.flush()
+        session.add(Subscription(person_id=silent.id, topic_id=topic, status="active"))
+    async with sessions() as session:
+        marketing = select(Person.id).where(consented(Person.id)).order_by(Person.id)
+        assert list(await session.scalars(marketing)) == [consenting]
+        everyone = Person.id.in_(consenting_people())
+        assert list(await session.scalars(select(Person.id).where(everyone))) == [consenting]
