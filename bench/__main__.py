@@ -3,7 +3,13 @@
 import subprocess
 import sys
 
-BENCHMARKS = ("bench.telegram_throughput", "bench.broadcast", "bench.webhook_ack")
+BENCHMARKS = (
+    "bench.telegram_throughput",
+    "bench.webhook_ack",
+    "bench.scale",
+    "bench.broadcast",
+    "bench.startup",
+)
 
 if __name__ == "__main__":
     failed = [name for name in BENCHMARKS if subprocess.call([sys.executable, "-m", name])]

@@ -1,12 +1,11 @@
 """Broadcast figures: the outbox dispatcher against the stand-in Bot API (in its own process).
 
-    .venv/bin/python -m bench.broadcast [--recipients 10000] [--rate 150] [--plan 100000]
+    .venv/bin/python -m bench.broadcast [--recipients 10000] [--rate 150]
 
-1. A broadcast to `--recipients` people at a configured limit of `--rate` messages a second:
-   the sustained rate as a fraction of that limit (goal ≥ 0.95), and the latency of
-   interactive replies queued every 50 ms while it runs, p99 (goal < 1 s).
-2. Planning a broadcast to `--plan` people into the outbox, in a fresh process: seconds
-   (goal < 2 s) and the process's peak RSS (goal < 150 MB).
+A broadcast to `--recipients` people at a configured limit of `--rate` messages a second: the
+sustained rate as a fraction of that limit (goal ≥ 0.95), and the latency of interactive replies
+queued every 50 ms while it runs, p99 (goal < 1 s). Planning a real broadcast at scale is
+measured by bench/scale.py.
 
 The default limit, 150/s (five times Telegram's 30/s), sits below what one process can push
 through python-telegram-bot's httpx client to a local server on a small machine (about
@@ -18,14 +17,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -114,61 +110,23 @@ async def sustained(database: str, base_url: str, recipients: int, rate: float) 
     )
 
 
-async def plan(database: str, recipients: int) -> dict[str, float]:
-    """Part 2, run in a fresh process: queue a broadcast to `recipients` people."""
-    engine = create_engine(database)
-    await upgrade(engine)
-    sessions = sessionmaker(engine)
-    async with sessions() as session, session.begin():
-        await seed_recipients(session, recipients, utcnow())
-    started = time.perf_counter()
-    async with sessions() as session, session.begin():
-        queued = await broadcast(session, "עלון המעגל השיתופי", utcnow())
-    seconds = time.perf_counter() - started
-    await engine.dispose()
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kibibytes on Linux
-    return {"queued": queued, "seconds": seconds, "peak_rss_mb": peak_kib / 1024}
-
-
-def planning(database: str, recipients: int) -> None:
-    child = subprocess.run(
-        [sys.executable, "-m", "bench.broadcast", "--plan-only", database, str(recipients)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    figures = json.loads(child.stdout.strip().splitlines()[-1])
-    print(
-        f"planning: {int(figures['queued'])} rows queued in {figures['seconds']:.2f} s"
-        f" (goal < 2 s: {'met' if figures['seconds'] < 2 else 'MISSED'}),"
-        f" peak RSS {figures['peak_rss_mb']:.0f} MB"
-        f" (goal < 150 MB: {'met' if figures['peak_rss_mb'] < 150 else 'MISSED'})"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=150)
-    parser.add_argument("--plan", type=int, default=100_000)
-    parser.add_argument("--plan-only", nargs=2, metavar=("URL", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.plan_only:
-        print(json.dumps(asyncio.run(plan(args.plan_only[0], int(args.plan_only[1])))))
-        return
     with tempfile.TemporaryDirectory() as tmp:
-        urls = [f"sqlite:///{Path(tmp)}/{name}.db" for name in ("broadcast", "planning")]
+        url = f"sqlite:///{Path(tmp)}/broadcast.db"
         standin = subprocess.Popen(
             [sys.executable, "-c", STANDIN], stdout=subprocess.PIPE, text=True
         )
         try:
             assert standin.stdout is not None
             base_url = standin.stdout.readline().strip()
-            asyncio.run(sustained(urls[0], base_url, args.recipients, args.rate))
+            asyncio.run(sustained(url, base_url, args.recipients, args.rate))
         finally:
             standin.kill()
             standin.wait()
-        planning(urls[1], args.plan)
 
 
 if __name__ == "__main__":

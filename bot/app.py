@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
@@ -57,7 +58,10 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
 
 async def ensure_demo_catalog(app: App) -> ImportReport | None:
     """Load the demo catalogue into an empty database, so a fresh clone has something to show."""
-    async with app.sessions() as session, session.begin():
-        if await session.scalar(select(func.count()).select_from(Track)):
-            return None
-        return await import_catalog(session, DEMO_CATALOG, OfferNotices(app.engine.config))
+    try:
+        async with app.sessions() as session, session.begin():
+            if await session.scalar(select(func.count()).select_from(Track)):
+                return None
+            return await import_catalog(session, DEMO_CATALOG, OfferNotices(app.engine.config))
+    except IntegrityError:
+        return None  # another instance, starting at the same moment, loaded it first

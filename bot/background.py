@@ -14,6 +14,7 @@ from scheduler.dispatcher import Dispatcher, Stored
 from scheduler.ratelimit import RateLimiter, whatsapp_limiter
 from scheduler.runner import Runner
 from scheduler.sender import Sender
+from scheduler.shared_budget import SharedSlots
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,11 @@ class Background:
         senders: list[Sender] = list(channel_senders)
         limiters: dict[Channel, RateLimiter] = {}
         if any(sender.channel == Channel.WHATSAPP for sender in senders):
-            limiters[Channel.WHATSAPP] = whatsapp_limiter(app.settings.whatsapp_messages_per_second)
+            rate = app.settings.whatsapp_messages_per_second
+            shared = (
+                SharedSlots(app.db, "whatsapp", rate) if app.db.dialect.name != "sqlite" else None
+            )
+            limiters[Channel.WHATSAPP] = whatsapp_limiter(rate, shared=shared)
         token = app.settings.telegram_bot_token
         if token is not None:
             bot = outbox_bot(token.get_secret_value(), app.settings.telegram_api_base_url)

@@ -1,30 +1,33 @@
-"""The `hagshama` command line."""
+"""The `hagshama` command line.
+
+Only argparse is imported up front: each command imports what it uses once it is chosen, so
+`hagshama --help` answers at once and `hagshama chat` does not load the HTTP server or the
+Telegram and Twilio clients.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import importlib
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.app import ensure_demo_catalog, open_app
-from bot.console import converse
-from bot.coordinators import add_parser as add_admin_parser
-from bot.coordinators import admin
-from bot.events_cli import add_parser as add_event_parser
-from bot.events_cli import event, tell_registrants
-from bot.exports import add_parser as add_export_parser
-from bot.exports import export
-from bot.serve import require_channels, serve
-from bot.settings import SettingsError, load_settings
-from handlers.waitlist import OfferNotices
-from models.catalog_entries import CatalogError
-from models.catalog_import import import_catalog
+COMMANDS = {
+    "chat": "bot.cli_commands:chat",
+    "run": "bot.cli_commands:run",
+    "db": "bot.cli_commands:db_upgrade",
+    "catalog": "bot.cli_commands:catalog_import",
+    "admin": "bot.coordinators:admin",
+    "export": "bot.exports:export",
+    "event": "bot.events_cli:event",
+}
+"""Each command's `module:function`, imported only when the command runs."""
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="hagshama", description=__doc__)
+    root = argparse.ArgumentParser(prog="hagshama", description=__doc__.splitlines()[0])
     root.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     commands = root.add_subparsers(dest="command", required=True)
 
@@ -50,53 +53,48 @@ def parser() -> argparse.ArgumentParser:
         "(capacity never below the seats taken)",
     )
 
-    add_admin_parser(commands)
-    add_export_parser(commands)
-    add_event_parser(commands)
+    _admin(commands)
+    _export(commands)
+    _event(commands)
     return root
 
 
-async def chat(args: argparse.Namespace) -> int:
-    """Start the console channel on the configured database (SQLite by default)."""
-    async with open_app(load_settings()) as app:
-        if await ensure_demo_catalog(app):
-            logging.getLogger("hagshama").info("loaded the demo catalogue")
-        script = args.script.read_text(encoding="utf-8").splitlines() if args.script else None
-        await converse(app, f"console:{args.user}", script, args.save_attachments)
-    return 0
+def _admin(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    admin = commands.add_parser("admin", help="appoint and remove coordinators")
+    actions = admin.add_subparsers(dest="admin_command", required=True)
+    for name, text in (("grant", "make someone a coordinator"), ("revoke", "remove a role")):
+        action = actions.add_parser(name, help=text)
+        who = action.add_mutually_exclusive_group(required=True)
+        who.add_argument("--telegram", metavar="ID", help="their Telegram user id")
+        who.add_argument("--phone", help="their phone, e.g. +972501234567 or 050-1234567")
+        who.add_argument("--console", metavar="USER", help="a `hagshama chat --user` name")
+        if name == "grant":
+            action.add_argument("--national", action="store_true", help="reach everyone")
+        verb = "add" if name == "grant" else "remove only"
+        action.add_argument(
+            "--region", action="append", default=[], help=f"{verb} a region: north, center…"
+        )
+        action.add_argument("--track", action="append", default=[], help=f"{verb} a track's slug")
+    actions.add_parser("list", help="everyone holding a role")
 
 
-async def run(args: argparse.Namespace) -> int:
-    """Serve the configured channels (Telegram) and /healthz, /metrics until interrupted."""
-    settings = load_settings()
-    require_channels(settings)
-    async with open_app(settings) as app:
-        if await ensure_demo_catalog(app):
-            logging.getLogger("hagshama").info("loaded the demo catalogue")
-        print(f"hagshama: serving on http://{settings.http_host}:{settings.http_port}", flush=True)
-        await serve(app)
-    return 0
+def _export(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    export = commands.add_parser("export", help="an event's registrations as XLSX or CSV")
+    export.add_argument("--event", required=True, metavar="SLUG", help="the event's slug")
+    export.add_argument(
+        "--format", choices=("xlsx", "csv"), default="xlsx", help="xlsx (as in the chat) or csv"
+    )
+    export.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
+    export.add_argument("--lang", help="column headings' language: he or en (DEFAULT_LOCALE)")
 
 
-async def db_upgrade(args: argparse.Namespace) -> int:
-    async with open_app(load_settings()):
-        print("database schema is up to date")
-    return 0
-
-
-async def catalog_import(args: argparse.Namespace) -> int:
-    async with open_app(load_settings()) as app, app.sessions() as session, session.begin():
-        offers = OfferNotices(app.engine.config)
-        report = await import_catalog(session, args.file, offers, force=args.force)
-        told = await tell_registrants(session, report, app.engine.config)
-    print(f"created {report.created or 'nothing'}; updated {report.updated or 'nothing'}")
-    for conflict in report.conflicts:
-        print(f"left alone: {conflict}")
-    if report.conflicts and not args.force:
-        print("--force overwrites what was changed in the chat")
-    if told:
-        print(f"{told} notices queued to registrants of moved or cancelled events")
-    return 0
+def _event(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    event = commands.add_parser("event", help="manage one event")
+    actions = event.add_subparsers(dest="event_command", required=True)
+    cancel = actions.add_parser(
+        "cancel", help="cancel an event: registrations released, everyone registered told"
+    )
+    cancel.add_argument("slug")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,17 +103,17 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    action = {
-        "chat": chat,
-        "run": run,
-        "db": db_upgrade,
-        "catalog": catalog_import,
-        "admin": admin,
-        "export": export,
-        "event": event,
-    }[args.command]
+    module, name = COMMANDS[args.command].split(":")
+    action: Callable[[argparse.Namespace], Awaitable[int]] = getattr(
+        importlib.import_module(module), name
+    )
+    import asyncio
+
+    from bot.settings import SettingsError
+    from models.catalog_entries import CatalogError
+
     try:
-        return asyncio.run(action(args))
+        return asyncio.run(action(args))  # type: ignore[arg-type]
     except (SettingsError, CatalogError) as exc:
         print(f"hagshama: {exc}", file=sys.stderr)
         return 2

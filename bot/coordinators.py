@@ -15,25 +15,6 @@ from models.phones import to_e164
 from models.roles import CoordinatorRole, RoleScope, UnknownScope, check_scope, grant, revoke
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    admin = commands.add_parser("admin", help="appoint and remove coordinators")
-    actions = admin.add_subparsers(dest="admin_command", required=True)
-    for name, text in (("grant", "make someone a coordinator"), ("revoke", "remove a role")):
-        action = actions.add_parser(name, help=text)
-        who = action.add_mutually_exclusive_group(required=True)
-        who.add_argument("--telegram", metavar="ID", help="their Telegram user id")
-        who.add_argument("--phone", help="their phone, e.g. +972501234567 or 050-1234567")
-        who.add_argument("--console", metavar="USER", help="a `hagshama chat --user` name")
-        if name == "grant":
-            action.add_argument("--national", action="store_true", help="reach everyone")
-        verb = "add" if name == "grant" else "remove only"
-        action.add_argument(
-            "--region", action="append", default=[], help=f"{verb} a region: north, center…"
-        )
-        action.add_argument("--track", action="append", default=[], help=f"{verb} a track's slug")
-    actions.add_parser("list", help="everyone holding a role")
-
-
 async def admin(args: argparse.Namespace) -> int:
     """Grant, revoke or list coordinator roles; every change is audited."""
     async with open_app(load_settings()) as app, app.sessions() as session, session.begin():

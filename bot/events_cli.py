@@ -17,15 +17,6 @@ from models.catalog import Event, EventStatus
 from models.catalog_entries import ImportReport
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    event = commands.add_parser("event", help="manage one event")
-    actions = event.add_subparsers(dest="event_command", required=True)
-    cancel = actions.add_parser(
-        "cancel", help="cancel an event: registrations released, everyone registered told"
-    )
-    cancel.add_argument("slug")
-
-
 async def event(args: argparse.Namespace) -> int:
     """Cancel an event by its slug; audited, with the notices queued in the same transaction."""
     async with open_app(load_settings()) as app, app.sessions() as session, session.begin():

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from sqlalchemy import select
 
 from bot.app import open_app
-from bot.settings import load_settings
+from bot.settings import SettingsError, load_settings
 from handlers.roster import entries, roster_csv
 from handlers.roster_xlsx import roster_xlsx
 from locales import SUPPORTED_LOCALES, Translator
@@ -18,23 +17,14 @@ from models.audit import audit
 from models.catalog import Event
 
 FORMATS = {"xlsx": roster_xlsx, "csv": roster_csv}
-
-
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    export = commands.add_parser("export", help="an event's registrations as XLSX or CSV")
-    export.add_argument("--event", required=True, metavar="SLUG", help="the event's slug")
-    export.add_argument(
-        "--format", choices=FORMATS, default="xlsx", help="xlsx (as in the chat) or csv"
-    )
-    export.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
-    export.add_argument(
-        "--lang", choices=SUPPORTED_LOCALES, help="column headings' language (DEFAULT_LOCALE)"
-    )
+"""What `--format` names (bot.cli offers the same choices, without importing this module)."""
 
 
 async def export(args: argparse.Namespace) -> int:
     """Write the file and audit the export; an unknown slug is an error, not an empty file."""
     settings = load_settings()
+    if args.lang is not None and args.lang not in SUPPORTED_LOCALES:
+        raise SettingsError(f"--lang: one of {', '.join(SUPPORTED_LOCALES)}")
     async with open_app(settings) as app, app.sessions() as session, session.begin():
         event = await session.scalar(select(Event).where(Event.slug == args.event))
         if event is None:

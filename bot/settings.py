@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     """Quick-reply templates by their number of buttons: `2=HX…,3=HX…` (bot/whatsapp/menus.py)."""
     twilio_list_picker_content_sids: Annotated[dict[int, str], NoDecode] = {}
     """List-picker templates by their number of items: `4=HX…,5=HX…`."""
+    telegram_messages_per_second: float = Field(default=30, gt=0)
+    """The bot's bulk limit (Telegram's 30), shared by every instance on one PostgreSQL."""
     whatsapp_messages_per_second: float = Field(default=80, gt=0)
     """The Twilio sender's throughput (80 by default; higher when Twilio raises it)."""
     whatsapp_tier: int = Field(default=250, gt=0)

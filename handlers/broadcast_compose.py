@@ -233,7 +233,8 @@ async def preview(ctx: Ctx, draft: Broadcast) -> list[Reply]:
     )
     if ctx.config.whatsapp_tier is not None:
         tier = ctx.config.whatsapp_tier
-        if waiting := await beyond_tier(ctx.session, recipients(draft), ctx.now, tier):
+        audience = recipients(draft, ctx.session.get_bind().dialect.name)
+        if waiting := await beyond_tier(ctx.session, audience, ctx.now, tier):
             summary = summary.replace(
                 "\n\n", "\n" + ctx.t("broadcast.tier_wait", count=waiting) + "\n\n", 1
             )

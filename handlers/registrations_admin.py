@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from handlers import coordinator
 from handlers.callback import CallbackData
@@ -45,14 +45,21 @@ class RosterExport(CallbackData, prefix="rgx"):
     event_id: int
 
 
-async def events_within_reach(ctx: Ctx, authority: Authority) -> list[Event]:
+def within_reach(ctx: Ctx, authority: Authority) -> Select[Event]:
     """Published or cancelled events from a fortnight ago on that this coordinator manages."""
-    found = await ctx.session.scalars(
+    return (
         select(Event)
-        .where(Event.status != EventStatus.DRAFT, Event.starts_at > ctx.now - RECENT)
+        .where(
+            Event.status != EventStatus.DRAFT,
+            Event.starts_at > ctx.now - RECENT,
+            authority.events(),
+        )
         .order_by(Event.starts_at, Event.id)
     )
-    return [event for event in found if await authority.covers_event(ctx.session, event)]
+
+
+async def events_within_reach(ctx: Ctx, authority: Authority) -> list[Event]:
+    return list((await ctx.session.scalars(within_reach(ctx, authority))).all())
 
 
 async def managed_event(ctx: Ctx, authority: Authority, action: str, event_id: int) -> Event:
@@ -74,34 +81,33 @@ async def registrations_command(ctx: Ctx, authority: Authority) -> list[Reply]:
 async def pick_event(ctx: Ctx, authority: Authority, choice: RosterEvents) -> list[Reply]:
     """Show one page of the events within reach, each opening its registrations."""
     ctx.end()
-    found = await events_within_reach(ctx, authority)
-    if not found:
+    query = within_reach(ctx, authority)
+    total = int(await ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    if not total:
         return [Reply(ctx.t("roster.no_events"))]
     start = choice.page * EVENTS_PAGE
-    buttons = [
-        [Button(f"{title(ctx, e)} · {day(ctx, e)}", RosterShow(e.id).pack())]
-        for e in found[start : start + EVENTS_PAGE]
-    ]
-    if start + EVENTS_PAGE < len(found):
+    page = await ctx.session.scalars(query.offset(start).limit(EVENTS_PAGE))
+    buttons = [[Button(f"{title(ctx, e)} · {day(ctx, e)}", RosterShow(e.id).pack())] for e in page]
+    if start + EVENTS_PAGE < total:
         buttons.append([Button(ctx.t("roster.more"), RosterEvents(choice.page + 1).pack())])
-    return [Reply(ctx.t.n("roster.pick_event", len(found)), buttons=buttons)]
+    return [Reply(ctx.t.n("roster.pick_event", total), buttons=buttons)]
 
 
 @coordinator.callback(RosterShow)
 async def show_roster(ctx: Ctx, authority: Authority, choice: RosterShow) -> list[Reply]:
     """The event's counts and one page of its registrations, with paging and the export."""
     event = await managed_event(ctx, authority, "registrations.view", choice.event_id)
-    rows = await entries(ctx.session, event)
-    pages = max(1, -(-len(rows) // PEOPLE_PAGE))
+    numbers = await counts(ctx.session, event)
+    pages = max(1, -(-numbers.current // PEOPLE_PAGE))
     page = min(max(choice.page, 0), pages - 1)
     start = page * PEOPLE_PAGE
-    numbers = await counts(ctx.session, event)
+    rows = await entries(ctx.session, event, offset=start, limit=PEOPLE_PAGE)
     lines = [f"📋 {title(ctx, event)}", when(ctx, event), summary(ctx, numbers)]
     if rows:
         lines.append(ctx.t("roster.page", page=page + 1, pages=pages))
     else:
         lines.append(ctx.t("roster.empty"))
-    for number, entry in enumerate(rows[start : start + PEOPLE_PAGE], start=start + 1):
+    for number, entry in enumerate(rows, start=start + 1):
         person, registration = entry.person, entry.registration
         name = (person.name or "—")[:MAX_NAME] if person else ctx.t("roster.deleted")
         line = f"{number}. {name} · {(person.phone if person else None) or '—'}"

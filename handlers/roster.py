@@ -31,6 +31,11 @@ class Counts:
     seats_left: int | None
     """Capacity less seats confirmed or held for an offer; None for an event without one."""
 
+    @property
+    def current(self) -> int:
+        """Registrations still standing: the roster's length."""
+        return self.confirmed + self.waitlisted + self.offered
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -56,13 +61,18 @@ async def counts(session: AsyncSession, event: Event) -> Counts:
     )
 
 
-async def entries(session: AsyncSession, event: Event) -> list[Entry]:
-    """Current registrations (confirmed, then waiting in line, by arrival) with their people."""
+async def entries(
+    session: AsyncSession, event: Event, *, offset: int = 0, limit: int | None = None
+) -> list[Entry]:
+    """Current registrations (confirmed, then waiting in line, by arrival) with their people;
+    `limit` of them from `offset` on when only a page is wanted."""
     rows = await session.execute(
         select(Registration, Person)
         .outerjoin(Person, Person.id == Registration.person_id)
         .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
         .order_by(Registration.status != RegistrationStatus.CONFIRMED, Registration.id)
+        .offset(offset)
+        .limit(limit)
     )
     return [Entry(registration, person) for registration, person in rows]
 

@@ -13,6 +13,7 @@ from models.people import Channel, ChannelIdentity, IdentityStatus, Person
 from models.registrations import Lead, Registration, RegistrationStatus
 from models.reports import EarlyReport
 from models.roles import CoordinatorRole, RoleScope
+from models.send_budget import SendBudget
 from models.shared_files import SharedFile
 from models.subscriptions import ConsentAction, ConsentRecord, Subscription, SubscriptionStatus
 from models.whatsapp_reach import WhatsAppReach
@@ -46,6 +47,7 @@ __all__ = [
     "Registration",
     "RegistrationStatus",
     "RoleScope",
+    "SendBudget",
     "SharedFile",
     "Subscription",
     "SubscriptionStatus",

@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.audience import reachable_identity
+from models.audience import can_reach, reachable, reachable_identity
 from models.broadcasts import AudienceKind, Broadcast
 from models.catalog import Topic, Track
 from models.people import Person
 from models.registrations import Lead, Registration, RegistrationStatus
 from models.roles import Authority, CoordinatorRole, RoleScope, coordinator_people
-from models.subscriptions import Subscription, SubscriptionStatus, consented
+from models.subscriptions import Subscription, SubscriptionStatus, consenting_people
 
 
 def reach_of(authority: Authority) -> dict[str, Any] | None:
@@ -26,39 +26,43 @@ def reach_of(authority: Authority) -> dict[str, Any] | None:
 
 def audience_people(broadcast: Broadcast) -> Select[int]:
     """Ids of the people the broadcast is for, within its author's reach, consent applied."""
+    return select(Person.id).where(*_audience(broadcast))
+
+
+def _audience(broadcast: Broadcast) -> list[ColumnElement[bool]]:
+    """The broadcast's audience as conditions on Person."""
     kind, value = broadcast.kind, broadcast.value
-    query = select(Person.id)
     if kind.transactional:
         wanted = (
             [RegistrationStatus.CONFIRMED]
             if kind == AudienceKind.REGISTRANTS
             else [RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED]
         )
-        query = query.where(
-            Person.id.in_(
-                select(Registration.person_id).where(
-                    Registration.event_id == int(value or 0), Registration.status.in_(wanted)
-                )
-            )
+        registered = select(Registration.person_id).where(
+            Registration.event_id == int(value or 0), Registration.status.in_(wanted)
         )
-    else:
-        query = query.where(consented(Person.id), _chosen(kind, value))
-        if broadcast.reach is not None:
-            query = query.where(_within(broadcast.reach))
-    return query
+        return [Person.id.in_(registered)]
+    conditions = [Person.id.in_(consenting_people()), _chosen(kind, value)]
+    if broadcast.reach is not None:
+        conditions.append(_within(broadcast.reach))
+    return conditions
 
 
-def recipients(broadcast: Broadcast) -> Select[int]:
-    """The identity ids the copies go to: one reachable identity per person of the audience."""
-    identity = reachable_identity(Person.id)
-    return select(identity).where(Person.id.in_(audience_people(broadcast)), identity.is_not(None))
+def recipients(broadcast: Broadcast, dialect: str) -> Select[int]:
+    """The identity ids the copies go to: one reachable identity per person of the audience.
+    Person is joined, so callers may add columns of their own (the message in their language)."""
+    reach = reachable(dialect)
+    return (
+        select(reach.c.identity_id)
+        .join(Person, Person.id == reach.c.person_id)
+        .where(*_audience(broadcast))
+    )
 
 
 async def count_recipients(session: AsyncSession, broadcast: Broadcast) -> int:
-    return int(
-        await session.scalar(select(func.count()).select_from(recipients(broadcast).subquery()))
-        or 0
-    )
+    """How many the broadcast would reach: its people with an identity we may write to."""
+    audience = audience_people(broadcast).where(can_reach(Person.id))
+    return int(await session.scalar(select(func.count()).select_from(audience.subquery())) or 0)
 
 
 async def reviewers(
@@ -73,7 +77,7 @@ async def reviewers(
             Person.id.in_(coordinator_people(admin_addresses)),
             Person.id.not_in(regional),
             Person.id != author_id,
-            identity.is_not(None),
+            can_reach(Person.id),
         )
         .order_by(Person.id)
     )

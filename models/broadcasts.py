@@ -1,7 +1,8 @@
 """Coordinator broadcasts: the message, its audience as data, and what became of each copy.
 
-Copies are outbox rows keyed `bc:<broadcast id>:<identity id>`, so planning twice adds nothing
-and the sent / failed / blocked counts are read straight from the outbox.
+Copies are outbox rows keyed `bc:<broadcast id>:<identity id>`, so planning twice adds nothing;
+they carry the broadcast's id in a column of their own, so the sent / failed / blocked counts are
+read straight from the outbox through its index.
 """
 
 from __future__ import annotations
@@ -110,9 +111,8 @@ def copies_prefix(broadcast_id: int) -> str:
 
 
 def _copies(broadcast_id: int) -> ColumnElement[bool]:
-    prefix = copies_prefix(broadcast_id)
     return and_(
-        OutboxMessage.kind == OutboxKind.BROADCAST, OutboxMessage.dedupe_key.like(f"{prefix}:%")
+        OutboxMessage.broadcast_id == broadcast_id, OutboxMessage.kind == OutboxKind.BROADCAST
     )
 
 

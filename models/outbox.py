@@ -100,6 +100,9 @@ class OutboxMessage(Base):
         ForeignKey("channel_identities.id", ondelete="CASCADE"), index=True
     )
     dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    broadcast_id: Mapped[int | None] = mapped_column(
+        Integer, index=True, doc="the broadcast a copy belongs to (no foreign key: copies stay)"
+    )
     kind: Mapped[OutboxKind] = mapped_column(String(32))
     priority: Mapped[int] = mapped_column(Integer, default=Priority.BULK)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
@@ -138,18 +141,20 @@ def keyed(
 
 async def enqueue(
     session: AsyncSession,
-    recipients: Recipients,
+    recipients: Recipients | Select[Any],
     kind: OutboxKind,
-    payload: dict[str, Any],
+    payload: dict[str, Any] | None,
     *,
     priority: Priority,
     not_before: datetime | None = None,
     supersedes: str | None = None,
+    broadcast_id: int | None = None,
 ) -> int:
     """The one way to queue proactive messages: one row per recipient that `recipients` selects,
     in one INSERT … SELECT (a broadcast to 100,000 people never passes through Python), once per
-    dedupe key. `supersedes` is a key prefix whose unsent messages this one replaces. Returns
-    how many were new."""
+    dedupe key. The payload is `payload`, or, when it is None, a third column of `recipients`
+    (each one's own language, say). `supersedes` is a key prefix whose unsent messages this one
+    replaces; `broadcast_id` marks the copies of a broadcast. Returns how many were new."""
     if supersedes is not None:
         await withdraw(session, OutboxMessage.dedupe_key.startswith(supersedes, autoescape=True))
     chosen = recipients.subquery()
@@ -158,12 +163,13 @@ async def enqueue(
         "identity_id": chosen.c[0],
         "dedupe_key": chosen.c[1],
         "kind": literal(kind.value, String),
-        "payload": literal(payload, JSONType),
+        "payload": chosen.c[2] if payload is None else literal(payload, JSONType),
         "priority": literal(int(priority), Integer),
         "not_before": literal(not_before or now, UTCDateTime),
         "status": literal(OutboxStatus.PENDING.value, String),
         "attempts": literal(0, Integer),
         "created_at": literal(now, UTCDateTime),
+        "broadcast_id": literal(broadcast_id, Integer),
     }
     # SQLite cannot tell `INSERT … SELECT … ON CONFLICT` apart from a join without a WHERE;
     # a recipient without a reachable identity (NULL) is nobody to write to.

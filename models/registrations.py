@@ -35,12 +35,14 @@ class Registration(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), doc="NULL once the person asked to be deleted"
+        ForeignKey("people.id", ondelete="SET NULL"),
+        index=True,
+        doc="NULL once the person asked to be deleted",
     )
     status: Mapped[RegistrationStatus] = mapped_column(String(16), index=True)
     checkin_code: Mapped[str] = mapped_column(String(12), unique=True)
     channel: Mapped[str | None] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

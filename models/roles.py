@@ -68,6 +68,13 @@ class Authority:
             track is not None and track in self.tracks
         )
 
+    def events(self) -> ColumnElement[bool]:
+        """`covers_event` as a condition on Event, so a list within reach is filtered in SQL."""
+        if self.national:
+            return true()
+        tracks = select(Track.id).where(Track.slug.in_(sorted(self.tracks)))
+        return or_(Event.region.in_(sorted(self.regions)), Event.track_id.in_(tracks))
+
     async def covers_event(self, session: AsyncSession, event: Event) -> bool:
         """Regional coordinators manage the events of their regions and tracks."""
         if self.national:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Exists, ForeignKey, String, UniqueConstraint, exists, select
+from sqlalchemy import (
+    ColumnElement,
+    Exists,
+    ForeignKey,
+    Select,
+    String,
+    UniqueConstraint,
+    exists,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, QueryableAttribute, mapped_column
 
@@ -172,6 +181,23 @@ def consented(person_id: int | ColumnElement[int] | QueryableAttribute[int]) -> 
             ConsentRecord.topic_id == Subscription.topic_id,
             ConsentRecord.action == ConsentAction.GRANTED,
         ),
+    )
+
+
+def consenting_people() -> Select[int]:
+    """`consented` for a whole audience: the ids of everyone with marketing consent, as one
+    set the database can hash rather than a lookup per person."""
+    return (
+        select(Subscription.person_id)
+        .join(
+            ConsentRecord,
+            (ConsentRecord.person_id == Subscription.person_id)
+            & (ConsentRecord.topic_id == Subscription.topic_id),
+        )
+        .where(
+            Subscription.status == SubscriptionStatus.ACTIVE,
+            ConsentRecord.action == ConsentAction.GRANTED,
+        )
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.broadcast_compose import Act, BroadcastAct
@@ -18,6 +18,7 @@ from handlers.context import EngineConfig
 from handlers.types import Button, Reply, reply_to_payload
 from locales import SUPPORTED_LOCALES, Translator
 from models.audience import speaks
+from models.base import JSONType
 from models.broadcast_audience import recipients
 from models.broadcasts import (
     Broadcast,
@@ -28,7 +29,7 @@ from models.broadcasts import (
     tally,
     withdraw_unconsented,
 )
-from models.outbox import OutboxKind, OutboxMessage, Priority, each, enqueue, to_one
+from models.outbox import OutboxKind, OutboxMessage, Priority, enqueue, keyed, to_one
 from models.people import Channel, ChannelIdentity, Person
 from scheduler.quiet import QuietHours
 
@@ -67,23 +68,34 @@ async def _plan(
     config: EngineConfig,
     quiet: QuietHours,
 ) -> None:
-    """One INSERT … SELECT per language, after night hours and Shabbat; news about people's own
-    event goes ahead of marketing."""
+    """One INSERT … SELECT, each copy in its reader's language, after night hours and
+    Shabbat; news about people's own event goes ahead of marketing."""
     priority = Priority.NOTICE if broadcast.kind.transactional else Priority.BULK
     send_at = quiet.next_allowed(now, priority)
-    planned = 0
-    for locale in SUPPORTED_LOCALES:
-        planned += await enqueue(
-            session,
-            each(
-                recipients(broadcast).where(speaks(locale, config.default_locale)),
-                copies_prefix(broadcast.id),
-            ),
-            OutboxKind.BROADCAST,
-            reply_to_payload(message(locale, broadcast)),
-            priority=priority,
-            not_before=send_at,
-        )
+    default = config.default_locale
+    payloads = {
+        locale: literal(reply_to_payload(message(locale, broadcast)), JSONType)
+        for locale in SUPPORTED_LOCALES
+    }
+    in_their_language = case(
+        *((speaks(locale, default), payloads[locale]) for locale in payloads if locale != default),
+        else_=payloads[default],
+    )
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        # The audience is sorted and hashed once, in memory rather than on disk.
+        await session.execute(text("SET LOCAL work_mem = '64MB'"))
+    chosen = recipients(broadcast, dialect).add_columns(in_their_language).subquery()
+    copies = select(chosen.c[0], keyed(copies_prefix(broadcast.id), chosen.c[0]), chosen.c[1])
+    planned = await enqueue(
+        session,
+        copies,
+        OutboxKind.BROADCAST,
+        None,
+        priority=priority,
+        not_before=send_at,
+        broadcast_id=broadcast.id,
+    )
     broadcast.recipients = planned
     start = Tally(planned=planned)
     broadcast.progress_shown = start.key()

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.context import EngineConfig
 from handlers.types import Reply, reply_to_payload
 from locales import Translator
-from models.audience import reachable_identity
+from models.audience import can_reach, reachable_identity
 from models.catalog import Event, Topic, Track
 from models.localized import localized
 from models.outbox import OutboxKind, Priority, enqueue, to_one
@@ -75,7 +75,7 @@ async def _coordinators(
     identity = reachable_identity(Person.id)
     rows = await session.execute(
         select(Person.id, identity, Person.locale)
-        .where(Person.id.in_(coordinator_people(addresses)), identity.is_not(None))
+        .where(Person.id.in_(coordinator_people(addresses)), can_reach(Person.id))
         .order_by(Person.id)
     )
     return [(person_id, identity_id, locale) for person_id, identity_id, locale in rows]

@@ -157,6 +157,8 @@ class Dispatcher:
             reply = reply_from_payload(claim.payload)
             provider_id = await self.senders[claim.channel].send(claim.address, reply, claim.kind)
         except RetryLater as error:
+            if limiter is not None and error.retry_after is not None:
+                await limiter.pause(error.retry_after)  # the platform throttles the whole bot
             retry = self._retry(claim, str(error) or "retry later", error.retry_after)
             return Outcome(claim.channel, retry)
         except RecipientBlocked as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 Monotonic = Callable[[], float]
 
@@ -19,6 +20,9 @@ TELEGRAM_CHAT_BURST = 3
 
 WHATSAPP_RATE = 80.0
 """Twilio's default messages per second for one WhatsApp sender."""
+
+LATE = 0.1
+"""Seconds a shared slot stays good after its time."""
 
 
 class TokenBucket:
@@ -50,10 +54,29 @@ class TokenBucket:
         """True when the bucket is full again: forgetting it loses nothing."""
         return self._due <= self._clock()
 
+    def hold(self, seconds: float) -> None:
+        """No token for `seconds` from now; the burst is not refilled by the wait."""
+        self._due = max(self._due, self._clock() + seconds + self._tolerance)
+
+
+class Slots(Protocol):
+    """A budget shared beyond this process (scheduler/shared_budget.py)."""
+
+    async def reserve(self) -> float:
+        """Take the next slot; returns how many seconds to wait before using it."""
+
+    async def hold(self, seconds: float) -> None:
+        """No slot for anyone for `seconds` from now."""
+
+    held_until: float
+    """No sending before this, on this process's clock: a 429 any instance met."""
+
 
 class RateLimiter:
     """One channel's limits: a bucket for everything it sends, and optionally one per chat.
-    The dispatcher and the channel's own replies share one instance so they share the budget."""
+    The dispatcher and the channel's own replies share one instance so they share the budget;
+    with `shared` slots, every instance of the bot shares it too (the per-chat limits stay
+    local: one chat's messages are rarely split between instances). A 429 pauses all of it."""
 
     PRUNE_AT = 10_000
     """Per-chat buckets kept before idle ones are forgotten."""
@@ -66,6 +89,7 @@ class RateLimiter:
         chat_rate: float | None = None,
         chat_burst: int = 1,
         clock: Monotonic = time.monotonic,
+        shared: Slots | None = None,
     ) -> None:
         # A tenth of a second's worth of burst covers the pause between two claimed batches
         # without letting any one second go far over the rate.
@@ -74,6 +98,8 @@ class RateLimiter:
         self._chat_burst = chat_burst
         self._clock = clock
         self._chats: dict[str, TokenBucket] = {}
+        self.shared = shared
+        self._held_until = 0.0
 
     def chat_delay(self, address: str) -> float:
         """Seconds until `address` may receive another message, without reserving anything."""
@@ -88,16 +114,57 @@ class RateLimiter:
 
     async def acquire(self, address: str) -> None:
         """Wait until one more message to `address` fits both the chat's and the global limit."""
-        wait = self.reserve(address)
-        if wait > 0:
+        if self.shared is None:
+            await self._local(self.reserve(address))
+            return
+        chat = self._chat(address)
+        wait = chat.reserve() if chat else 0.0
+        if wait > 0:  # the chat's turn first, then a slot of the budget all instances share
             await asyncio.sleep(wait)
+        await self._shared(self.shared)
 
     async def acquire_overall(self) -> None:
         """Wait for a slot in the channel-wide budget only: for answers to someone who has just
         written, which the per-chat limit does not hold back."""
-        wait = self.bucket.reserve()
-        if wait > 0:
-            await asyncio.sleep(wait)
+        if self.shared is None:
+            await self._local(self.bucket.reserve())
+        else:
+            await self._shared(self.shared)
+
+    async def pause(self, seconds: float) -> None:
+        """The platform answered 429: nothing more goes out for `seconds`, whoever sends it."""
+        self._held_until = max(self._held_until, self._clock() + seconds)
+        self.bucket.hold(seconds)
+        if self.shared is not None:
+            await self.shared.hold(seconds)
+
+    async def _local(self, wait: float) -> None:
+        """Wait `wait`; a message whose turn fell inside a pause takes a new one after it, so
+        the queue resumes at the rate rather than all at once."""
+        while True:
+            if wait > 0:
+                await asyncio.sleep(wait)
+            held = self._held_until - self._clock()
+            if held <= 0:
+                return
+            await asyncio.sleep(held)
+            wait = self.bucket.reserve()
+
+    async def _shared(self, shared: Slots) -> None:
+        """Wait for a slot of the shared budget. A slot is good only on time: a process that
+        wakes late (starved of CPU, say) takes a new one rather than send in another
+        instance's turn, so a backlog never goes out faster than the rate."""
+        while True:
+            wait = await shared.reserve()
+            due = self._clock() + wait
+            if wait > 0:
+                await asyncio.sleep(wait)
+            # Another instance's 429 is learnt from the budget with this process's next slots.
+            held = max(self._held_until, shared.held_until) - self._clock()
+            if held > 0:
+                await asyncio.sleep(held)
+            elif self._clock() - due <= LATE:
+                return
 
     def _chat(self, address: str) -> TokenBucket | None:
         if self._chat_rate is None:
@@ -112,13 +179,21 @@ class RateLimiter:
         return chat
 
 
-def telegram_limiter(rate: float = TELEGRAM_RATE, clock: Monotonic = time.monotonic) -> RateLimiter:
+def telegram_limiter(
+    rate: float = TELEGRAM_RATE, clock: Monotonic = time.monotonic, shared: Slots | None = None
+) -> RateLimiter:
     """Telegram: `rate` per second for the bot, about one per second per chat."""
     return RateLimiter(
-        rate, chat_rate=TELEGRAM_CHAT_RATE, chat_burst=TELEGRAM_CHAT_BURST, clock=clock
+        rate,
+        chat_rate=TELEGRAM_CHAT_RATE,
+        chat_burst=TELEGRAM_CHAT_BURST,
+        clock=clock,
+        shared=shared,
     )
 
 
-def whatsapp_limiter(rate: float = WHATSAPP_RATE, clock: Monotonic = time.monotonic) -> RateLimiter:
+def whatsapp_limiter(
+    rate: float = WHATSAPP_RATE, clock: Monotonic = time.monotonic, shared: Slots | None = None
+) -> RateLimiter:
     """WhatsApp via Twilio: the sender number's messages-per-second, no per-chat limit."""
-    return RateLimiter(rate, clock=clock)
+    return RateLimiter(rate, clock=clock, shared=shared)

@@ -17,7 +17,8 @@ Result = bool | dict[str, Any] | list[dict[str, Any]]
 
 class SharedPacing(BaseRateLimiter[None]):
     """Replies draw on the same bot-wide bucket as proactive messages, so together they stay
-    within Telegram's 30 a second; a 429 is waited out and the request tried again."""
+    within Telegram's 30 a second; a 429 pauses all of the bot's sending (flood control is per
+    bot) for its retry_after, and the request is tried again."""
 
     def __init__(self, limiter: RateLimiter | None, retries: int) -> None:
         self.limiter = limiter
@@ -40,13 +41,17 @@ class SharedPacing(BaseRateLimiter[None]):
     ) -> Result:
         # Only messages to a chat count against the budget; getUpdates, getMe and answering a
         # button press do not.
-        if self.limiter is not None and "chat_id" in data:
-            await self.limiter.acquire_overall()
+        paced = self.limiter if "chat_id" in data else None
         for attempt in range(self.retries + 1):
+            if paced is not None:
+                await paced.acquire_overall()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
                 if attempt == self.retries:
                     raise
-                await asyncio.sleep(retry_seconds(error))
+                if self.limiter is not None:
+                    await self.limiter.pause(retry_seconds(error))
+                else:
+                    await asyncio.sleep(retry_seconds(error))
         raise AssertionError("unreachable")

@@ -24,6 +24,7 @@ from bot.telegram.polling import Polling
 from bot.telegram.updates import bot_id
 from bot.telegram.webhook import WEBHOOK_PATH, webhook_route
 from scheduler.ratelimit import RateLimiter, telegram_limiter
+from scheduler.shared_budget import SharedSlots
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +34,9 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 @dataclass(frozen=True)
 class Tuning:
-    overall_rate: float = 30
-    """Messages per second across all chats (Telegram's bulk limit); 0 turns the limit off."""
+    overall_rate: float | None = None
+    """Messages per second across all chats; None for TELEGRAM_MESSAGES_PER_SECOND, 0 turns
+    the limit off."""
     retries: int = 3
     """How often a request answered 429 is tried again, after the `retry_after` it names."""
     poll_timeout: int = 10
@@ -81,14 +83,18 @@ class TelegramRunner:
         if self.webhook_url and self.secret is None:
             raise SettingsError("TELEGRAM_WEBHOOK_SECRET: required when PUBLIC_BASE_URL is set")
         rate = self.tuning.overall_rate
-        # Shared with the outbox dispatcher, so replies and proactive messages share one budget.
-        self.limiter = telegram_limiter(rate) if rate else None
+        if rate is None:
+            rate = settings.telegram_messages_per_second
+        sqlite = app.db.dialect.name == "sqlite"
+        # Shared with the outbox dispatcher, so replies and proactive messages share one budget,
+        # and through PostgreSQL with every other instance.
+        shared = None if sqlite or not rate else SharedSlots(app.db, "telegram", rate)
+        self.limiter = telegram_limiter(rate, shared=shared) if rate else None
         token = settings.telegram_bot_token.get_secret_value()
         self.bot_id = bot_id(token)
         self.application = build_application(
             token, settings.telegram_api_base_url, tuning=self.tuning, limiter=self.limiter
         )
-        sqlite = app.db.dialect.name == "sqlite"
         self.channel = TelegramChannel(
             app.engine, metrics, self.application.bot, serial_writes=sqlite
         )

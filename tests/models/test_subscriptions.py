@@ -14,6 +14,7 @@ from models.subscriptions import (
     Subscription,
     active_topics,
     consented,
+    consenting_people,
     has_consent,
     open_topics,
     subscribe,
@@ -112,3 +113,21 @@ async def test_consent_is_each_persons_own(sessions: async_sessionmaker[AsyncSes
         assert await has_consent(session, agreed) and not await has_consent(session, other.id)
         query = str(select(Person.id).where(consented(Person.id)).compile())
         assert "FROM consent_records, people" not in query
+
+
+async def test_only_ones_own_consent_counts_for_marketing(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session, session.begin():
+        consenting, (topic, *_) = await setup(session)
+        await subscribe(session, consenting, topic, "telegram", NOW)
+        # A subscription carried over from an old list, with no consent of their own on record.
+        silent = Person(interests=[], roles=[])
+        session.add(silent)
+        await session.flush()
+        session.add(Subscription(person_id=silent.id, topic_id=topic, status="active"))
+    async with sessions() as session:
+        marketing = select(Person.id).where(consented(Person.id)).order_by(Person.id)
+        assert list(await session.scalars(marketing)) == [consenting]
+        everyone = Person.id.in_(consenting_people())
+        assert list(await session.scalars(select(Person.id).where(everyone))) == [consenting]

@@ -80,6 +80,7 @@ class StandIn:
         """Listen on a free port; returns the base URL to give the bot (…/bot)."""
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_post("/bot{token}/{method}", self._handle)
+        self.routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -94,6 +95,13 @@ class StandIn:
             self._news.notify_all()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    def routes(self, app: web.Application) -> None:
+        """More routes, for a stand-in steered from another process."""
+
+    def admit(self, method: str, params: Json) -> Failure | None:
+        """A refusal the stand-in itself decides on (flood control); None lets the call through."""
+        return None
 
     # What a test injects -------------------------------------------------------------------
 
@@ -192,8 +200,8 @@ class StandIn:
             self.counts[method] += 1
             self._news.notify_all()
         failures = self._failures.get(method)
-        if failures:
-            failure = failures.pop(0)
+        failure = failures.pop(0) if failures else self.admit(method, params)
+        if failure is not None:
             body: Json = {
                 "ok": False,
                 "error_code": failure.code,
