@@ -1,6 +1,9 @@
 # The two quick-start commands: `make chat` and `make test`. Both build the virtualenv first.
 VENV ?= .venv
 PYTHON ?= python3
+TEST_WORKERS ?= 3
+# Tests mostly wait (on PostgreSQL, on child processes, on stand-ins): three workers keep two
+# cores busy. Every test has its own database, ports and files, so they run in any order.
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 .PHONY: chat test bench
@@ -18,7 +21,7 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS)
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench
