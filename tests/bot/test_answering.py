@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest_asyncio
 
 from tests.bot.running import Run
 from tests.bot.telegram.standin import PATIENCE, StandIn
@@ -17,22 +14,6 @@ from tests.pg_cluster import Cluster
 UPDATES = 300
 FIRST_CHAT = 70_000
 WELCOME = "ברוכים הבאים"
-
-
-@pytest_asyncio.fixture
-async def standin() -> AsyncIterator[StandIn]:
-    server = StandIn()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest_asyncio.fixture
-async def twilio() -> AsyncIterator[TwilioStandIn]:
-    server = TwilioStandIn()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 def answered(standin: StandIn, chats: range) -> Counter[int]:

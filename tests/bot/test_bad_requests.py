@@ -23,22 +23,6 @@ STALE = "כבר לא בתוקף"
 
 
 @pytest_asyncio.fixture
-async def standin() -> AsyncIterator[StandIn]:
-    server = StandIn()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest_asyncio.fixture
-async def twilio() -> AsyncIterator[TwilioStandIn]:
-    server = TwilioStandIn()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest_asyncio.fixture
 async def run(
     database_url: str, standin: StandIn, twilio: TwilioStandIn, tmp_path: Path
 ) -> AsyncIterator[Run]:

@@ -24,14 +24,6 @@ SECRET = "s3cret-token_for-tests"
 T = TypeVar("T")
 
 
-@pytest_asyncio.fixture
-async def standin() -> AsyncIterator[StandIn]:
-    server = StandIn()
-    await server.start()
-    yield server
-    await server.stop()
-
-
 @dataclass
 class RunningBot:
     """Our bot serving one mode; `send` delivers an update the way that mode receives it."""
