@@ -78,9 +78,11 @@ async def start(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("broadcast.ask_text", limit=MAX_TEXT))]
 
 
-@coordinator.reask(BroadcastStep.COMPOSE, BroadcastStep.LINK)
+@coordinator.reask(*BroadcastStep)
 async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
-    """Ask for the text, or the link, again (after a change of language)."""
+    """Ask for the text, the link or the audience again (after a change of language)."""
+    if ctx.state.step == BroadcastStep.AUDIENCE:
+        return [await _kinds(ctx)]
     if ctx.state.step == BroadcastStep.LINK:
         return [_ask_link(ctx)]
     return [Reply(ctx.t("broadcast.ask_text", limit=MAX_TEXT))]

@@ -13,7 +13,7 @@ from handlers import coordinator, event_input
 from handlers.callback import CallbackData
 from handlers.context import Ctx
 from handlers.event_input import Problem
-from handlers.event_manage import Action, Manage, ManageStep, managed_event, overview
+from handlers.event_manage import Action, Manage, ManageStep, act, managed_event, overview
 from handlers.event_notices import announce_change, count_registrants
 from handlers.events import title
 from handlers.router import Stale
@@ -36,6 +36,19 @@ async def _editing(ctx: Ctx, authority: Authority, action: Action) -> Event:
 async def _again(ctx: Ctx, problem: Problem) -> list[Reply]:
     """Say what was wrong and wait for another try at the same step."""
     return [Reply(ctx.t(problem.key, **problem.values))]
+
+
+@coordinator.reask(*ManageStep)
+async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Ask the edit's question again, or show the change awaiting confirmation, in the language
+    just chosen."""
+    step = ManageStep(str(ctx.state.step))
+    if step == ManageStep.CONFIRM_MOVE:
+        field, value = str(ctx.data["field"]), str(ctx.data["value"])
+        event = await _editing(ctx, authority, Action(field))
+        return [await _confirmation(ctx, event, field, value)]
+    action = Action(step.value.removeprefix("manage_event."))
+    return await act(ctx, authority, Manage(int(ctx.data["event_id"]), action))
 
 
 @coordinator.step(ManageStep.TITLE)

@@ -88,6 +88,9 @@ async def test_bad_text_is_answered_and_the_draft_kept_until_a_good_one_comes(
     assert "לא נראה כמו קישור" in national.text
     await national.says("http://kibbutz.org.il/כנס", "להתחיל ב־https://")
     await national.send("https://kibbutz.org.il/כנס?x=1")
+    # Switching language at the audience asks for it again in English, and back.
+    await national.says("/language en", "Carrying on where we were", "Who should receive it?")
+    await national.send("/language he")
     await national.send("לכל המנויים")  # typed instead of pressed: an option's label works
     assert "נמענים: 1" in national.text
     assert "שלום לכולם 🎉🎉 Hello!" in national.text

@@ -70,6 +70,11 @@ async def test_moving_an_event_tells_every_registrant_in_their_language_and_move
     assert "יום שלישי, 26 בינואר 2027, 18:00–21:00" in national.text  # the length is kept
     assert "מספר הרשומים שיקבלו הודעה על השינוי: 2" in national.text
     assert "שבת" not in national.text
+    # A change of language on the way shows the same change again, in English, still waiting.
+    await national.send("/language en")
+    assert "Carrying on where we were" in national.text
+    assert "New time: Tuesday, 26 January 2027, 18:00–21:00" in national.text
+    await national.send("/language he")
     assert await outbox(sessions, "event_changed") == []  # nothing before the confirmation
     await national.press("לשמור ולעדכן")
     assert "הודעה על השינוי נשלחת לשני נרשמים" in national.text
@@ -259,3 +264,15 @@ async def test_a_seat_held_for_an_offer_is_not_shown_as_free(
     assert "נכנסתם לרשימת ההמתנה — במקום 1" in newcomer.text
     await _open(national, TRIAL_SEAT)
     assert "המקומות אזלו" in national.text
+
+
+async def test_a_change_of_language_mid_edit_asks_the_same_question_in_the_new_language(
+    catalog: None, national: Chat
+) -> None:
+    await _open(national, NORTH_FORUM)
+    await national.press("שינוי מספר המקומות")
+    await national.send("/language en")
+    assert "Carrying on where we were" in national.text
+    assert "How many seats should there be?" in national.text
+    await national.send("45")
+    assert "45 seats left" in national.text
