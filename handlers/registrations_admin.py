@@ -85,11 +85,19 @@ async def pick_event(ctx: Ctx, authority: Authority, choice: RosterEvents) -> li
     total = int(await ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
     if not total:
         return [Reply(ctx.t("roster.no_events"))]
-    start = choice.page * EVENTS_PAGE
+    pages = -(-total // EVENTS_PAGE)
+    number = choice.page % pages
+    # Every page full (the last one overlaps the one before), so the navigation keeps its numbers.
+    start = max(0, min(number * EVENTS_PAGE, total - EVENTS_PAGE))
     page = await ctx.session.scalars(query.offset(start).limit(EVENTS_PAGE))
     buttons = [[Button(f"{title(ctx, e)} · {day(ctx, e)}", RosterShow(e.id).pack())] for e in page]
-    if start + EVENTS_PAGE < total:
-        buttons.append([Button(ctx.t("roster.more"), RosterEvents(choice.page + 1).pack())])
+    if pages > 1:
+        buttons.append(
+            [
+                Button(ctx.t("roster.previous"), RosterEvents((number - 1) % pages).pack()),
+                Button(ctx.t("roster.more"), RosterEvents((number + 1) % pages).pack()),
+            ]
+        )
     return [Reply(ctx.t.n("roster.pick_event", total), buttons=buttons)]
 
 
@@ -119,12 +127,14 @@ async def show_roster(ctx: Ctx, authority: Authority, choice: RosterShow) -> lis
     await audit(
         ctx.session, authority.person_id, "registrations.view", f"event:{event.slug}", page=page
     )
-    paging = []
-    if page > 0:
-        paging.append(Button(ctx.t("roster.previous"), RosterShow(event.id, page - 1).pack()))
-    if page + 1 < pages:
-        paging.append(Button(ctx.t("roster.next"), RosterShow(event.id, page + 1).pack()))
-    buttons = [paging] if paging else []
+    buttons = []
+    if pages > 1:  # both always, wrapping around, so their numbers never move between pages
+        buttons.append(
+            [
+                Button(ctx.t("roster.previous"), RosterShow(event.id, (page - 1) % pages).pack()),
+                Button(ctx.t("roster.next"), RosterShow(event.id, (page + 1) % pages).pack()),
+            ]
+        )
     if rows:
         buttons.append([Button(ctx.t("roster.export"), RosterExport(event.id).pack())])
     buttons.append([Button(ctx.t("roster.back"), RosterEvents().pack())])
