@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from handlers.context import EngineConfig
-from handlers.waitlist import OfferNotices
+from handlers.core.context import EngineConfig
+from handlers.people.waitlist import OfferNotices
 from models.base import Base
 from models.catalog import Event, Topic, Track
 from models.catalog_import import DEMO_CATALOG, import_catalog

@@ -39,7 +39,7 @@ GOALS = {"plan": 2.0, "preview": 0.3, "roster": 0.05, "export": 0.5}
 
 async def plan(url: str) -> dict[str, float]:
     """Queue an approved national broadcast to everyone, as the scheduler does."""
-    from handlers.context import EngineConfig
+    from handlers.core.context import EngineConfig
     from models.broadcasts import Broadcast, BroadcastStatus
     from models.outbox import OutboxMessage
     from scheduler.broadcasts import _plan
@@ -98,10 +98,10 @@ async def floor(url: str, rows: int) -> dict[str, float]:
 
 async def queries(url: str, big_event: int) -> dict[str, float]:
     """Preview count, /stats, a roster page and the export, as the coordinator asks for them."""
-    from handlers.context import EngineConfig
-    from handlers.engine import Engine
-    from handlers.registrations_admin import RosterExport, RosterShow
-    from handlers.types import Incoming
+    from handlers.coordinators.registrations_admin import RosterExport, RosterShow
+    from handlers.core.context import EngineConfig
+    from handlers.core.engine import Engine
+    from handlers.core.types import Incoming
     from models.broadcast_audience import count_recipients
     from models.broadcasts import Broadcast
     from models.people import Channel

@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
-from handlers.context import EngineConfig
-from handlers.engine import Engine
-from handlers.waitlist import OfferNotices
+from handlers.core.context import EngineConfig
+from handlers.core.engine import Engine
+from handlers.people.waitlist import OfferNotices
 from models.catalog import Track
 from models.catalog_entries import ImportReport
 from models.catalog_import import DEMO_CATALOG, import_catalog

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from handlers.calendar import CALENDAR_PATH, ics
+from handlers.people.calendar import CALENDAR_PATH, ics
 from locales import DEFAULT_LOCALE
 from models.base import utcnow
 from models.calendar_links import linked_registration

@@ -45,7 +45,7 @@ async def db_upgrade(args: argparse.Namespace) -> int:
 
 async def catalog_import(args: argparse.Namespace) -> int:
     from bot.events_cli import tell_registrants
-    from handlers.waitlist import OfferNotices
+    from handlers.people.waitlist import OfferNotices
     from models.catalog_import import import_catalog
 
     async with open_app(load_settings()) as app, app.sessions() as session, session.begin():

@@ -18,9 +18,9 @@ from typing import TextIO
 
 from bot.app import App
 from bot.console_later import ConsoleClock, Later
-from handlers.date_input import read_length, read_moment
-from handlers.engine import Engine
-from handlers.types import Incoming, Reply
+from handlers.core.engine import Engine
+from handlers.core.types import Incoming, Reply
+from handlers.inputs.date_input import read_length, read_moment
 from locales.dates import local
 from models.people import Channel
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import TextIO
 
 from bot.app import App
-from handlers.types import Reply
+from handlers.core.types import Reply
 from locales.dates import local
 from models.base import utcnow
 from models.outbox import OutboxKind

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import open_app
 from bot.settings import SettingsError, load_settings
-from handlers.context import EngineConfig
-from handlers.event_notices import announce_change, cancel_event
+from handlers.coordinators.event_notices import announce_change, cancel_event
+from handlers.core.context import EngineConfig
 from models.audit import audit
 from models.base import utcnow
 from models.catalog import Event, EventStatus

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from bot.app import open_app
 from bot.settings import SettingsError, load_settings
-from handlers.roster import entries, roster_csv
-from handlers.roster_xlsx import roster_xlsx
+from handlers.coordinators.roster import entries, roster_csv
+from handlers.coordinators.roster_xlsx import roster_xlsx
 from locales import SUPPORTED_LOCALES, Translator
 from models.audit import audit
 from models.catalog import Event

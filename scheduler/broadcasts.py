@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import case, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.broadcast_compose import Act, BroadcastAct
-from handlers.broadcast_message import message, progress
-from handlers.context import EngineConfig
-from handlers.types import Button, Reply, reply_to_payload
+from handlers.coordinators.broadcast_compose import Act, BroadcastAct
+from handlers.coordinators.broadcast_message import message, progress
+from handlers.core.context import EngineConfig
+from handlers.core.types import Button, Reply, reply_to_payload
 from locales import SUPPORTED_LOCALES, Translator
 from models.audience import speaks
 from models.base import JSONType

@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import String, cast, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.bulletin_message import bulletin_message
-from handlers.context import EngineConfig
-from handlers.types import reply_to_payload
+from handlers.coordinators.bulletin_message import bulletin_message
+from handlers.core.context import EngineConfig
+from handlers.core.types import reply_to_payload
 from locales import SUPPORTED_LOCALES
 from models.audience import reachable_identity, speaks, topic_readers
 from models.bulletins import Bulletin, BulletinStatus

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.context import EngineConfig
-from handlers.types import Reply, reply_to_payload
+from handlers.core.context import EngineConfig
+from handlers.core.types import Reply, reply_to_payload
 from locales import Translator
 from models.audience import can_reach, reachable_identity
 from models.catalog import Event, Topic, Track

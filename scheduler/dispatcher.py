@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.types import reply_from_payload
+from handlers.core.types import reply_from_payload
 from models.base import utcnow
 from models.conversation import offer_options
 from models.outbox import Claim, OutboxStatus, Settlement, claim_due, settle, skip_pending

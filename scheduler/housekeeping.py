@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.context import EngineConfig
+from handlers.core.context import EngineConfig
 from models.housekeeping import delete_before
 from models.inbox import InboxEntry
 from models.reports import EarlyReport

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.context import EngineConfig
-from handlers.waitlist import expire_offers
+from handlers.core.context import EngineConfig
+from handlers.people.waitlist import expire_offers
 from scheduler.quiet import QuietHours
 
 

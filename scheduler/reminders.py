@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.context import EngineConfig
-from handlers.my import MyRegistration
-from handlers.types import Button, Reply, TemplateKind, TemplateUse, reply_to_payload
+from handlers.core.context import EngineConfig
+from handlers.core.types import Button, Reply, TemplateKind, TemplateUse, reply_to_payload
+from handlers.people.my import MyRegistration
 from locales import Translator
 from locales.dates import format_span
 from models.audience import reachable_identity

@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from handlers.context import EngineConfig
+from handlers.core.context import EngineConfig
 from models.base import utcnow
 from models.db import sessionmaker
 from scheduler.broadcasts import run_broadcasts

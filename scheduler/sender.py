@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Protocol
 
-from handlers.types import Reply
+from handlers.core.types import Reply
 from models.outbox import OutboxKind
 from models.people import Channel, IdentityStatus
 

@@ -10,8 +10,8 @@ import pytest
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from handlers.context import EngineConfig
-from handlers.engine import Engine
+from handlers.core.context import EngineConfig
+from handlers.core.engine import Engine
 from models.db import create_engine, sessionmaker
 from models.people import Channel, person_at
 from models.roles import RoleScope, grant

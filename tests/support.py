@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.cli import main
-from handlers.context import EngineConfig
-from handlers.engine import Engine
-from handlers.types import Button, Incoming, Reply
-from handlers.waitlist import OfferNotices
+from handlers.core.context import EngineConfig
+from handlers.core.engine import Engine
+from handlers.core.types import Button, Incoming, Reply
+from handlers.people.waitlist import OfferNotices
 from models.people import Channel
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

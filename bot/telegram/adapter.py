@@ -7,7 +7,7 @@ from dataclasses import replace
 from telegram import Message, Update
 from telegram.constants import ChatType
 
-from handlers.types import Incoming
+from handlers.core.types import Incoming
 from models.people import Channel
 
 MEDIA_KINDS = (

@@ -12,9 +12,9 @@ from bot.metrics import Metrics
 from bot.telegram.adapter import to_incoming
 from bot.telegram.deliver import deliver
 from bot.telegram.updates import stored_update
-from handlers.engine import Answer, Engine
-from handlers.group_commit import GroupCommit
-from handlers.types import Incoming, Reply
+from handlers.core.engine import Answer, Engine
+from handlers.core.group_commit import GroupCommit
+from handlers.core.types import Incoming, Reply
 from locales import gettext
 from models.inbox import Claimed
 from models.people import Channel, mark_blocked

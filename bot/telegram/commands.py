@@ -7,7 +7,7 @@ import logging
 from telegram import Bot, BotCommand
 from telegram.error import TelegramError
 
-from handlers.router import router
+from handlers.core.router import router
 from locales import SUPPORTED_LOCALES, gettext
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.telegram.render import contact_keyboard, escape, inline_keyboard, split_text
-from handlers.types import Attachment, Reply
+from handlers.core.types import Attachment, Reply
 from locales import gettext
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
-from handlers.types import Button, Reply
+from handlers.core.types import Button, Reply
 
 MAX_TEXT = 4096
 """Telegram's limit for one message, counted in UTF-16 code units."""

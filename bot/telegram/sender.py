@@ -17,7 +17,7 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.telegram.deliver import deliver
-from handlers.types import Reply
+from handlers.core.types import Reply
 from models.outbox import OutboxKind
 from models.people import Channel
 from scheduler.sender import PermanentFailure, RecipientBlocked, RetryLater

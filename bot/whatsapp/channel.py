@@ -19,7 +19,7 @@ from bot.whatsapp.media import MediaShelf
 from bot.whatsapp.sender import WhatsAppSender
 from bot.whatsapp.signature import Signatures
 from bot.whatsapp.status import StatusReports
-from handlers.engine import Engine
+from handlers.core.engine import Engine
 from models.base import utcnow
 from models.inbox import Claimed
 

@@ -16,7 +16,7 @@ from bot.settings import Settings, SettingsError
 from bot.whatsapp.menus import Menus, as_content
 from bot.whatsapp.render import bodies
 from bot.whatsapp.templates import Templates, variables
-from handlers.types import Reply, TemplateKind, TemplateUse
+from handlers.core.types import Reply, TemplateKind, TemplateUse
 from models.people import IdentityStatus
 from scheduler.sender import (
     Deferred,

@@ -19,8 +19,8 @@ from bot.whatsapp.media import MediaShelf
 from bot.whatsapp.render import render
 from bot.whatsapp.signature import Signatures
 from bot.whatsapp.webhooks import address, sid, webhook
-from handlers.engine import Engine
-from handlers.types import Incoming, Reply
+from handlers.core.engine import Engine
+from handlers.core.types import Incoming, Reply
 from locales import gettext
 from models.base import utcnow
 from models.held_messages import release_held

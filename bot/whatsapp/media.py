@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from handlers.types import Attachment
+from handlers.core.types import Attachment
 from models.base import utcnow
 from models.shared_files import FileToShare, share, shared
 from scheduler.sender import PermanentFailure

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from bot.settings import SettingsError
 from bot.whatsapp.render import BODY_LIMIT, width
-from handlers.types import Reply
+from handlers.core.types import Reply
 from locales import gettext
 
 QUICK_REPLY_BUTTONS = 3

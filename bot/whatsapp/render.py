@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.types import Reply
+from handlers.core.types import Reply
 
 BODY_LIMIT = 1600
 """Twilio refuses a WhatsApp body longer than this, counted in UTF-16 units."""

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.whatsapp.client import Outbound
 from bot.whatsapp.media import MediaShelf
 from bot.whatsapp.templates import STANDS_ALONE, notice
-from handlers.types import Reply, TemplateUse, reply_to_payload
+from handlers.core.types import Reply, TemplateUse, reply_to_payload
 from models.base import utcnow
 from models.held_messages import noticed_since
 from models.outbox import OutboxKind, Priority, enqueue, to_one

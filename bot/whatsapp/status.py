@@ -25,7 +25,7 @@ from bot.whatsapp.client import NEXT_DAY, OUTSIDE_WINDOW, STATUS_PATH, TIER_REAC
 from bot.whatsapp.sender import WhatsAppSender
 from bot.whatsapp.signature import Signatures
 from bot.whatsapp.webhooks import sid, webhook
-from handlers.types import reply_from_payload
+from handlers.core.types import reply_from_payload
 from models.inbox import Arrival, Claimed
 from models.outbox import OutboxMessage, OutboxStatus, skip_pending
 from models.people import Channel, ChannelIdentity, Person

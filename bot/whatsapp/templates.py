@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from handlers.types import Reply, TemplateKind, TemplateUse
+from handlers.core.types import Reply, TemplateKind, TemplateUse
 
 BODY_LIMIT = 1024
 VARIABLE_LIMITS: Mapping[TemplateKind, tuple[int, ...]] = {

@@ -9,13 +9,13 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.engine import Engine
+from handlers.core.engine import Engine
 from models.audit import AuditEntry
 from models.catalog import Event
 from models.catalog_import import DEMO_CATALOG
 from models.registrations import Registration
 from tests.handlers.attendees import sign_up
-from tests.handlers.test_my import register
+from tests.handlers.people.test_my import register
 from tests.scheduler.support import outbox
 from tests.support import Chat, hagshama
 

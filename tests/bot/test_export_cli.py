@@ -10,10 +10,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.engine import Engine
+from handlers.core.engine import Engine
 from models.audit import AuditEntry
 from tests.handlers.attendees import sign_up
-from tests.handlers.test_registrations_admin import read_xlsx
+from tests.handlers.coordinators.test_registrations_admin import read_xlsx
 from tests.support import Chat, hagshama
 
 MINI = "workshop-mini-demo"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.engine import Engine
+from handlers.core.engine import Engine
 from models.people import Person
 from models.registrations import Registration
 from tests.support import Chat

@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from handlers.context import EngineConfig
-from handlers.engine import Engine
+from handlers.core.context import EngineConfig
+from handlers.core.engine import Engine
 from models.catalog import Event
 from models.db import create_engine, sessionmaker
 from models.people import Channel, ChannelIdentity

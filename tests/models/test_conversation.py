@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.context import EngineConfig
-from handlers.engine import Engine
+from handlers.core.context import EngineConfig
+from handlers.core.engine import Engine
 from models.conversation import (
     ConcurrentUpdate,
     ConversationState,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.types import Attachment, Button, Reply, reply_from_payload, reply_to_payload
+from handlers.core.types import Attachment, Button, Reply, reply_from_payload, reply_to_payload
 from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, Priority, enqueue, to_one
 from models.people import Channel, identify
 from tests.support import NOW

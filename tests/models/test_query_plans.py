@@ -20,8 +20,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bench.population import NOW, Population, populate
-from handlers.context import EngineConfig
-from handlers.roster import counts, entries
+from handlers.coordinators.roster import counts, entries
+from handlers.core.context import EngineConfig
 from models.broadcasts import tally
 from models.catalog import Event
 from models.db import sessionmaker

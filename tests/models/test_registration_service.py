@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.context import EngineConfig
-from handlers.waitlist import OfferNotices
+from handlers.core.context import EngineConfig
+from handlers.people.waitlist import OfferNotices
 from models.catalog import Event, EventStatus
 from models.people import Person
 from models.registration_service import (

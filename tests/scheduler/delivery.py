@@ -12,7 +12,7 @@ from sqlalchemy import Integer, bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.telegram.sender import TelegramSender, outbox_bot
-from handlers.types import Reply, reply_to_payload
+from handlers.core.types import Reply, reply_to_payload
 from models.base import UTCDateTime, utcnow
 from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, Priority, each, enqueue, to_one
 from models.people import Channel, ChannelIdentity

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.context import EngineConfig
+from handlers.core.context import EngineConfig
 from models.outbox import OutboxMessage
 from models.people import Channel, ChannelIdentity, identify
 from scheduler.quiet import DEFAULT_QUIET_HOURS, QuietHours

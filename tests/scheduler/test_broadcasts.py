@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from handlers.broadcast_compose import Act, BroadcastAct
-from handlers.context import EngineConfig
-from handlers.engine import Engine
+from handlers.coordinators.broadcast_compose import Act, BroadcastAct
+from handlers.core.context import EngineConfig
+from handlers.core.engine import Engine
 from models.audit import AuditEntry
 from models.broadcasts import Broadcast, BroadcastStatus
 from models.catalog import Topic

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.types import reply_from_payload
+from handlers.core.types import reply_from_payload
 from models.bulletins import Bulletin, BulletinStatus
 from models.catalog import Topic
 from models.outbox import OutboxStatus, Priority

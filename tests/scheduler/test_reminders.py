@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.context import EngineConfig
-from handlers.types import reply_from_payload
-from handlers.waitlist import OfferNotices
+from handlers.core.context import EngineConfig
+from handlers.core.types import reply_from_payload
+from handlers.people.waitlist import OfferNotices
 from models.catalog import Event, EventStatus
 from models.outbox import OutboxStatus, Priority
 from models.people import Channel, mark_blocked

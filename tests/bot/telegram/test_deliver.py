@@ -9,7 +9,7 @@ from telegram import Bot, Message
 
 from bot.telegram.deliver import deliver
 from bot.telegram.render import MAX_TEXT, split_text
-from handlers.types import Attachment, Button, Reply
+from handlers.core.types import Attachment, Button, Reply
 from tests.bot.telegram.standin import TOKEN, StandIn
 
 CHAT = 7001

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.telegram.sender import TelegramSender, outbox_bot
-from handlers.types import Button, Reply, reply_from_payload, reply_to_payload
+from handlers.core.types import Button, Reply, reply_from_payload, reply_to_payload
 from models.outbox import OutboxKind
 from tests.bot.telegram.standin import TOKEN, StandIn
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
-from handlers.types import Reply, reply_to_payload
+from handlers.core.types import Reply, reply_to_payload
 from models.db import create_engine, sessionmaker
 from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import ChannelIdentity

@@ -26,8 +26,8 @@ from bot.whatsapp.client import TwilioConfig
 from bot.whatsapp.menus import Menus
 from bot.whatsapp.signature import SIGNATURE_HEADER
 from bot.whatsapp.templates import Templates
-from handlers.engine import Engine
-from handlers.types import TemplateKind
+from handlers.core.engine import Engine
+from handlers.core.types import TemplateKind
 from models.inbox import InboxEntry, InboxStatus
 from models.people import Channel
 from tests.bot.whatsapp.standin import ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER, PATIENCE, Sent, StandIn

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.types import Reply
+from handlers.core.types import Reply
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import ChannelIdentity, IdentityStatus
 from tests.bot.whatsapp.conftest import ALL_TEMPLATES, NOA, StartWhatsApp, WhatsApp, eventually

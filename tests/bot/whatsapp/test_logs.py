@@ -7,9 +7,9 @@ import logging
 import pytest
 from sqlalchemy import text
 
-from handlers.context import Ctx
-from handlers.router import router
-from handlers.types import Reply
+from handlers.core.context import Ctx
+from handlers.core.router import router
+from handlers.core.types import Reply
 from tests.bot.whatsapp.conftest import WhatsApp
 
 PHONE_DIGITS = "501234567"  # NOA's number, however it is written

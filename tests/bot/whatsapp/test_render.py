@@ -4,7 +4,7 @@ emoji beyond the basic plane counts twice, so a text that fits by code points ma
 from __future__ import annotations
 
 from bot.whatsapp.render import BODY_LIMIT, bodies, render, split, width
-from handlers.types import Button, Reply
+from handlers.core.types import Button, Reply
 
 
 def test_options_are_numbered_after_the_text() -> None:

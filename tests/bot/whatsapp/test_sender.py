@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.context import EngineConfig
-from handlers.event_notices import cancel_event
-from handlers.newsletter import TopicStop
-from handlers.types import Button, Reply, reply_to_payload
+from handlers.coordinators.event_notices import cancel_event
+from handlers.core.context import EngineConfig
+from handlers.core.types import Button, Reply, reply_to_payload
+from handlers.people.newsletter import TopicStop
 from models.catalog import Event, Topic
 from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, Priority, enqueue, to_one
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person

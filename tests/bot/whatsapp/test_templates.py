@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.whatsapp.render import BODY_LIMIT, width
 from bot.whatsapp.templates import BODIES, VARIABLE_LIMITS
 from bot.whatsapp.templates import BODY_LIMIT as TEMPLATE_LIMIT
-from handlers.broadcast_message import message
-from handlers.types import Button, Reply, TemplateKind, TemplateUse, reply_to_payload
+from handlers.coordinators.broadcast_message import message
+from handlers.core.types import Button, Reply, TemplateKind, TemplateUse, reply_to_payload
 from models.broadcasts import Broadcast
 from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, Priority, enqueue, to_one
 from scheduler.dispatcher import Dispatcher

@@ -1,0 +1,1 @@
+"""The coordinators' tools, each behind the one gate in coordinator.py."""

@@ -1,0 +1,150 @@
+"""/checkin CODE: a coordinator at the door checks people in by the code on their ticket, and
+sees how many of those registered have arrived."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+
+from handlers.coordinators import coordinator
+from handlers.coordinators.roster import counts, status_label
+from handlers.core.context import Ctx, EngineConfig
+from handlers.core.router import router
+from handlers.core.types import Reply
+from handlers.people.events import title
+from locales.dates import format_date_time, local
+from models.audit import audit
+from models.catalog import Event, EventStatus
+from models.people import Person
+from models.registration_service import CODE_ALPHABET, CODE_LENGTH
+from models.registrations import Registration, RegistrationStatus
+from models.roles import Authority
+
+
+class CheckinStep(StrEnum):
+    """ASK_CODE: waiting for a ticket's code; the flow stays here after each code, so a desk can
+    check in one person after another, until /cancel or another command. The first code checked
+    in ties the session to its event: codes of any other event are refused by name."""
+
+    ASK_CODE = "checkin.ask_code"
+
+
+def window(event: Event, config: EngineConfig) -> tuple[datetime, datetime]:
+    """When the event's codes are accepted: from a while before the start until the end (an
+    event without an end, until midnight of its day)."""
+    opens = event.starts_at - config.checkin_opens_before
+    if event.ends_at is not None:
+        return opens, event.ends_at
+    day = local(event.starts_at, config.timezone).date() + timedelta(days=1)
+    midnight = datetime.combine(day, time(), tzinfo=ZoneInfo(config.timezone))
+    return opens, midnight.astimezone(event.starts_at.tzinfo)
+
+
+def normalise(text: str) -> str | None:
+    """The code as issued, forgiving case, spaces and dashes; None if it cannot be one."""
+    code = "".join(ch for ch in text.upper() if ch not in " -")
+    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        return None
+    return code
+
+
+@coordinator.command("checkin")
+async def checkin_command(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Start a check-in session: check in the code given with the command, or ask for one."""
+    ctx.end()
+    ctx.goto(CheckinStep.ASK_CODE)
+    if not ctx.args:
+        return [Reply(ctx.t("checkin.ask"))]
+    return await check_in(ctx, authority, ctx.args)
+
+
+@coordinator.reask(CheckinStep.ASK_CODE)
+async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Ask for the next code (after a change of language)."""
+    return [Reply(ctx.t("checkin.ask"))]
+
+
+@coordinator.step(CheckinStep.ASK_CODE)
+async def got_code(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Check in the typed code and wait for the next one."""
+    return await check_in(ctx, authority, ctx.text)
+
+
+async def check_in(ctx: Ctx, authority: Authority, typed: str) -> list[Reply]:
+    """Mark the registration behind `typed` as arrived, or say clearly why not."""
+    code = normalise(typed)
+    found = None
+    if code is not None:
+        found = (
+            await ctx.session.execute(
+                select(Registration, Event, Person)
+                .join(Event, Event.id == Registration.event_id)
+                .outerjoin(Person, Person.id == Registration.person_id)
+                .where(Registration.checkin_code == code)
+            )
+        ).first()
+    if found is None:
+        await audit(ctx.session, authority.person_id, "checkin", None, result="unknown")
+        shown = " ".join(typed.split())[: CODE_LENGTH * 2] or "—"
+        return [Reply(ctx.t("checkin.unknown", code=shown))]
+    registration, event, person = found
+    await coordinator.require_event(ctx, authority, "checkin", event)
+    target = f"registration:{registration.id}"
+    name = (person.name or "—") if person else ctx.t("roster.deleted")
+    if event.status == EventStatus.CANCELLED:
+        await audit(ctx.session, authority.person_id, "checkin", target, result="event_cancelled")
+        return [Reply(ctx.t("checkin.event_cancelled", title=title(ctx, event)))]
+    session_event = ctx.data.get("event_id")
+    if session_event is not None and session_event != event.id:
+        current = await ctx.session.get(Event, session_event)
+        await audit(ctx.session, authority.person_id, "checkin", target, result="other_event")
+        here = title(ctx, current) if current else "—"
+        return [Reply(ctx.t("checkin.other_event", code_event=title(ctx, event), title=here))]
+    opens, closes = window(event, ctx.config)
+    if not opens <= ctx.now <= closes:
+        result = "too_early" if ctx.now < opens else "over"
+        await audit(ctx.session, authority.person_id, "checkin", target, result=result)
+        at = format_date_time(opens, ctx.locale, ctx.config.timezone)
+        return [Reply(ctx.t(f"checkin.{result}", title=title(ctx, event), opens=at))]
+    arrived = await ctx.session.execute(
+        update(Registration)
+        .where(
+            Registration.id == registration.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.checked_in_at.is_(None),
+        )
+        .values(checked_in_at=ctx.now)
+        .execution_options(synchronize_session=False)
+    )
+    # Two desks may scan the same ticket at once: only one update wins, the other reports it.
+    await ctx.session.refresh(registration)
+    status = status_label(ctx.t, registration)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        await audit(ctx.session, authority.person_id, "checkin", target, result="not_confirmed")
+        text = ctx.t("checkin.not_confirmed", name=name, title=title(ctx, event), status=status)
+        return [Reply(text)]
+    numbers = await counts(ctx.session, event)
+    tally = ctx.t(
+        "checkin.tally",
+        title=title(ctx, event),
+        checked_in=numbers.checked_in,
+        confirmed=numbers.confirmed,
+    )
+    if arrived.rowcount != 1 and registration.checked_in_at:  # type: ignore[attr-defined]
+        await audit(ctx.session, authority.person_id, "checkin", target, result="already")
+        at = format_date_time(registration.checked_in_at, ctx.locale, ctx.config.timezone)
+        return [Reply(ctx.t("checkin.already", name=name, when=at, tally=tally))]
+    await audit(
+        ctx.session, authority.person_id, "checkin", target, result="checked_in", event=event.slug
+    )
+    ctx.goto(CheckinStep.ASK_CODE, event_id=event.id, checked=int(ctx.data.get("checked", 0)) + 1)
+    return [Reply(ctx.t("checkin.done", name=name, status=status, tally=tally))]
+
+
+@router.closing(CheckinStep.ASK_CODE)
+def closing(ctx: Ctx) -> Reply:
+    """Every check-in was saved as it was made: say how many this session made."""
+    return Reply(ctx.t("checkin.closed", count=int(ctx.data.get("checked", 0))))

@@ -1,0 +1,173 @@
+"""The one gate to coordinator tools: who may use them, over which audience, and the /admin menu.
+
+Coordinator features register through `command`, `callback` and `step` below instead of the
+plain router, so no admin handler can be reached without the role check, and every refusal is
+audited in one place. Features audit the actions they carry out themselves (what was sent,
+created, exported), since only they know what the action changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+
+from handlers.core.callback import CallbackData
+from handlers.core.context import Ctx
+from handlers.core.router import Handler, Refused, Stale, router
+from handlers.core.types import Button, Reply
+from models.audit import audit
+from models.catalog import Event, Track
+from models.discovery import option_label, questionnaire
+from models.localized import localized
+from models.roles import Authority, authority_of
+
+CoordinatorHandler = Callable[[Ctx, Authority], Awaitable[list[Reply]]]
+CoordinatorCallback = Callable[[Ctx, Authority, Any], Awaitable[list[Reply]]]
+D = TypeVar("D", bound=CallbackData)
+
+MENU: list[str] = []
+"""Coordinator commands in the order /admin lists them; each feature appends its own."""
+PREFIXES: set[str] = set()
+"""Payload prefixes of coordinator buttons: a forged one is refused even when unreadable."""
+
+
+@dataclass(frozen=True)
+class AdminChoice(CallbackData, prefix="adm"):
+    command: str
+
+
+async def require_coordinator(ctx: Ctx, action: str, target: str | None = None) -> Authority:
+    """The coordinator behind this chat, or Refused (audited)."""
+    authority = await authority_of(ctx.session, ctx.identity, ctx.config.admin_addresses)
+    if authority is None:
+        await audit(
+            ctx.session, ctx.person.id, action, target, allowed=False, reason="not_coordinator"
+        )
+        raise Refused(action)
+    return authority
+
+
+async def require_reach(
+    ctx: Ctx,
+    authority: Authority,
+    action: str,
+    target: str | None = None,
+    *,
+    region: str | None = None,
+    track: str | None = None,
+) -> None:
+    """Refuse (audited) what lies outside a regional coordinator's regions and tracks."""
+    if not authority.covers(region=region, track=track):
+        await _refuse_scope(ctx, action, target, region=region, track=track)
+
+
+async def require_event(ctx: Ctx, authority: Authority, action: str, event: Event) -> None:
+    """Refuse (audited) an event outside the coordinator's reach."""
+    if not await authority.covers_event(ctx.session, event):
+        await _refuse_scope(ctx, action, f"event:{event.slug}", region=event.region)
+
+
+async def _refuse_scope(ctx: Ctx, action: str, target: str | None, **asked: str | None) -> None:
+    await audit(ctx.session, ctx.person.id, action, target, allowed=False, reason="scope", **asked)
+    raise Refused(action)
+
+
+def command(*names: str, menu: bool = True) -> Callable[[CoordinatorHandler], CoordinatorHandler]:
+    """Register a coordinator command; `menu` lists it under /admin."""
+
+    def register(handler: CoordinatorHandler) -> CoordinatorHandler:
+        async def guarded(ctx: Ctx) -> list[Reply]:
+            return await handler(ctx, await require_coordinator(ctx, f"/{names[0]}", ctx.args))
+
+        guarded.__doc__ = handler.__doc__
+        router.command(*names)(guarded)
+        if menu:
+            MENU.append(names[0])
+        return handler
+
+    return register
+
+
+def callback(kind: type[D]) -> Callable[[CoordinatorCallback], CoordinatorCallback]:
+    """Register a coordinator button; pressing it without the role is refused."""
+
+    def register(handler: CoordinatorCallback) -> CoordinatorCallback:
+        async def guarded(ctx: Ctx, data: D) -> list[Reply]:
+            return await handler(ctx, await require_coordinator(ctx, kind.prefix), data)
+
+        router.callback(kind)(guarded)
+        PREFIXES.add(kind.prefix)
+        return handler
+
+    return register
+
+
+def step(name: StrEnum) -> Callable[[CoordinatorHandler], CoordinatorHandler]:
+    """Register a coordinator free-text step; a revoked role ends the flow at the next step."""
+
+    def register(handler: CoordinatorHandler) -> CoordinatorHandler:
+        router.step(name)(_guarded(name, handler))
+        return handler
+
+    return register
+
+
+def reask(*names: StrEnum) -> Callable[[CoordinatorHandler], CoordinatorHandler]:
+    """Register what asks coordinator steps' question again (after a change of language)."""
+
+    def register(handler: CoordinatorHandler) -> CoordinatorHandler:
+        for name in names:
+            router.reask(name)(_guarded(name, handler))
+        return handler
+
+    return register
+
+
+def _guarded(name: StrEnum, handler: CoordinatorHandler) -> Handler:
+    async def guarded(ctx: Ctx) -> list[Reply]:
+        try:
+            authority = await require_coordinator(ctx, name.value)
+        except Refused:
+            ctx.end()
+            raise
+        return await handler(ctx, authority)
+
+    return guarded
+
+
+@command("admin", menu=False)
+async def admin_menu(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """List the coordinator tools, saying whose audience this coordinator reaches."""
+    buttons = [[Button(ctx.t(f"admin.menu.{name}"), AdminChoice(name).pack())] for name in MENU]
+    if authority.national:
+        reach = ctx.t("admin.reach.national")
+    else:
+        questions = await questionnaire(ctx.session)
+        regions = [
+            option_label(questions, "region", region, ctx.locale)
+            for region in sorted(authority.regions)
+        ]
+        found = await ctx.session.scalars(
+            select(Track).where(Track.slug.in_(authority.tracks)).order_by(Track.slug)
+        )
+        tracks = [localized(track.content, "title", ctx.locale) for track in found]
+        reach = ctx.t(
+            "admin.reach.regional",
+            regions=", ".join(regions) or "—",
+            tracks=", ".join(tracks) or "—",
+        )
+    return [Reply(ctx.t("admin.title", reach=reach), buttons=buttons)]
+
+
+@callback(AdminChoice)
+async def open_admin_item(ctx: Ctx, authority: Authority, choice: AdminChoice) -> list[Reply]:
+    """Open the coordinator tool behind an /admin button, leaving any flow in progress."""
+    handler = router.commands.get(choice.command)
+    if choice.command not in MENU or handler is None:
+        raise Stale(choice.command)
+    ctx.end()
+    return await handler(ctx)

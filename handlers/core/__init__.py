@@ -1,0 +1,1 @@
+"""The conversation engine: Incoming in, Reply out; routing, typed payloads, state, menus."""

@@ -1,0 +1,170 @@
+"""The conversation engine: one `Incoming` in, the replies out, state saved in between."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+import handlers.core.features  # noqa: F401  (registers every command, button and step)
+from handlers.coordinators.coordinator import PREFIXES, require_coordinator
+from handlers.core.callback import InvalidPayload, unpack
+from handlers.core.context import Ctx, EngineConfig, clean_text
+from handlers.core.menu import fallback, media_answer, stale
+from handlers.core.optout import is_opt_out, opt_out
+from handlers.core.router import Handler, Refused, Stale, router
+from handlers.core.types import Incoming, Reply
+from handlers.inputs.typed_choice import choose
+from locales import Translator, supported
+from models.base import utcnow
+from models.conversation import ConcurrentUpdate, open_conversation, save_state
+from models.people import ChannelIdentity, Person
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = 3
+"""A conflicting write from another process is retried from scratch, reading fresh state."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The replies to one message, and the language they are in (the channel renders its
+    own labels, such as the share-my-phone button, in the same one)."""
+
+    replies: list[Reply]
+    locale: str
+
+
+class Engine:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        config: EngineConfig | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessions = sessions
+        self.config = config or EngineConfig()
+        self.clock = clock
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """The replies to one inbound message (see `answer`)."""
+        return (await self.answer(incoming)).replies
+
+    async def answer(self, incoming: Incoming) -> Answer:
+        """Answer one inbound message; all its writes commit together or not at all."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                async with self.sessions() as session, session.begin():
+                    return await self._handle(session, incoming)
+            except (ConcurrentUpdate, IntegrityError) as exc:
+                if attempt == ATTEMPTS:
+                    raise
+                log.info("retrying a %s message after %s", incoming.channel, type(exc).__name__)
+        raise AssertionError("unreachable")
+
+    async def handle_together(self, batch: Sequence[Incoming]) -> list[Answer | Exception]:
+        """Answer several people's messages in one transaction, in order: one BEGIN and one
+        COMMIT for all. Should any of them fail, each is answered again on its own, so a
+        failure costs nobody else their answer and is reported for its own message only."""
+        if len(batch) > 1:
+            try:
+                async with self.sessions() as session, session.begin():
+                    return [await self._handle(session, incoming) for incoming in batch]
+            except Exception as exc:
+                failure = type(exc).__name__
+                log.info("answering %d messages one by one after %s", len(batch), failure)
+        return [await self._outcome(incoming) for incoming in batch]
+
+    async def _outcome(self, incoming: Incoming) -> Answer | Exception:
+        try:
+            return await self.answer(incoming)
+        except Exception as exc:
+            return exc
+
+    async def locale_of(self, incoming: Incoming) -> str:
+        """The language `answer` would choose, for a reply made outside it (an apology when
+        answering failed): the stored choice, else the channel's hint, else the default."""
+        async with self.sessions() as session:
+            stored = await session.scalar(
+                select(Person.locale)
+                .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
+                .where(
+                    ChannelIdentity.channel == incoming.channel,
+                    ChannelIdentity.address == incoming.address,
+                )
+            )
+        return stored or supported(incoming.locale_hint) or self.config.default_locale
+
+    async def _handle(self, session: AsyncSession, incoming: Incoming) -> Answer:
+        now = self.clock()
+        identity, state = await open_conversation(
+            session, incoming.channel, incoming.address, incoming.display_name, now
+        )
+        locale = (
+            identity.person.locale or supported(incoming.locale_hint) or self.config.default_locale
+        )
+        ctx = Ctx(incoming, session, identity, state, self.config, now, Translator(locale))
+        try:
+            replies = await self._dispatch(ctx)
+        except Refused:
+            replies = [Reply(ctx.t("admin.refused"))]
+        answer = Answer(replies, ctx.t.locale)
+        if inspect(identity).deleted or inspect(identity).was_deleted:
+            return answer  # the person asked to be forgotten: keep no state either
+        offered = [button for reply in replies for button in reply.options()]
+        state.menu = [[button.label, button.payload] for button in offered]
+        await save_state(session, state, now)
+        return answer
+
+    async def _dispatch(self, ctx: Ctx) -> list[Reply]:
+        text = ctx.text
+        if is_opt_out(text):
+            return await opt_out(ctx)
+        if text.startswith("/"):
+            return await self._command(ctx, text)
+        payload = ctx.incoming.payload or self._chosen(ctx, text)
+        if payload:
+            return await self._button(ctx, payload)
+        if ctx.incoming.media and not text:
+            return [media_answer(ctx, ctx.incoming.media)]
+        step = router.steps.get(ctx.state.step or "")
+        if step is not None and (text or ctx.incoming.contact_phone):
+            return await step(ctx)
+        if ctx.incoming.contact_phone and router.contact is not None:
+            return await router.contact(ctx)
+        return await fallback(ctx)
+
+    async def _command(self, ctx: Ctx, text: str) -> list[Reply]:
+        name, _, args = text[1:].partition(" ")
+        handler: Handler | None = router.commands.get(name.split("@")[0].lower())
+        if handler is None:
+            return [Reply(ctx.t("error.unknown_command", command=text.split()[0][:32]))]
+        ctx.args = clean_text(args)
+        return await handler(ctx)
+
+    @staticmethod
+    def _chosen(ctx: Ctx, text: str) -> str | None:
+        """Map a typed option number or label to the payload of the buttons last offered."""
+        starts = (ctx.state.step or "") not in router.whole_labels
+        return choose(text, ctx.state.menu or [], starts=starts)
+
+    async def _button(self, ctx: Ctx, payload: str) -> list[Reply]:
+        try:
+            data = unpack(payload)
+        except InvalidPayload:
+            prefix = payload.partition(":")[0]
+            if prefix in PREFIXES:  # someone without the role is refused (and audited) first
+                await require_coordinator(ctx, prefix, payload)
+            return await stale(ctx)
+        handler = router.callbacks.get(type(data))
+        if handler is None:
+            return await stale(ctx)
+        try:
+            return await handler(ctx, data)
+        except Stale:
+            return await stale(ctx)

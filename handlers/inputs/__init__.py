@@ -1,0 +1,1 @@
+"""Readers of what people type: dates and times, event fields, options by their label."""

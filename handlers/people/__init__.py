@@ -1,0 +1,1 @@
+"""The conversations people have: discovery, events and registration, bulletins, privacy."""

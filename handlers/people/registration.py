@@ -1,0 +1,201 @@
+"""Registering for an event: ask only for missing details, confirm, then the ticket and .ics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from handlers.core.callback import CallbackData
+from handlers.core.context import Ctx
+from handlers.core.router import Stale, router
+from handlers.core.types import Button, Reply
+from handlers.people.events import (
+    EventList,
+    RegisterStart,
+    card,
+    closed_text,
+    describe,
+    my_registration,
+    title,
+    when,
+)
+from handlers.people.ticket import ticket
+from models.catalog import Event, EventStatus
+from models.people import Channel, PhoneTaken, attach_phone, phone_taken
+from models.phones import to_e164
+from models.registration_service import (
+    Availability,
+    RegistrationClosed,
+    availability,
+    register,
+    waitlist_position,
+)
+from models.registrations import RegistrationStatus
+
+MAX_NAME = 100
+MAX_HOME = 100
+
+
+class RegistrationStep(StrEnum):
+    """Free-text answers of the registration flow, asked in this order when missing."""
+
+    ASK_NAME = "registration.ask_name"
+    ASK_PHONE = "registration.ask_phone"
+    ASK_HOME = "registration.ask_home"
+    CONFIRM = "registration.confirm"
+
+
+@dataclass(frozen=True)
+class ConfirmRegistration(CallbackData, prefix="evk"):
+    event_id: int
+
+
+async def _event(ctx: Ctx, event_id: int) -> Event:
+    event = await ctx.session.get(Event, event_id)
+    if event is None or event.status == EventStatus.DRAFT:
+        raise Stale(event_id)
+    return event
+
+
+def known_phone(ctx: Ctx) -> str | None:
+    """The person's phone, or the one their WhatsApp number already tells us."""
+    if ctx.person.phone:
+        return ctx.person.phone
+    if ctx.identity.channel == Channel.WHATSAPP:
+        return to_e164(ctx.identity.address.removeprefix("whatsapp:"))
+    return None
+
+
+@router.callback(RegisterStart)
+async def start(ctx: Ctx, choice: RegisterStart) -> list[Reply]:
+    """Begin registering: say so if closed or already registered, else ask what is missing."""
+    event = await _event(ctx, choice.event_id)
+    ctx.end()
+    if mine := await my_registration(ctx, event):
+        status = await describe(ctx, mine)
+        return [Reply(ctx.t("registration.already", status=status)), await card(ctx, event)]
+    if availability(event, ctx.now) is not Availability.OPEN:
+        return [await card(ctx, event)]
+    ctx.goto(RegistrationStep.CONFIRM, event_id=event.id)
+    return await next_question(ctx)
+
+
+@router.reask(*RegistrationStep)
+async def next_question(ctx: Ctx) -> list[Reply]:
+    """Ask for the first missing detail, or show the summary when nothing is missing."""
+    data = ctx.data
+    if not (data.get("name") or ctx.person.name):
+        ctx.goto(RegistrationStep.ASK_NAME)
+        return [Reply(ctx.t("registration.ask_name"))]
+    if not (data.get("phone") or known_phone(ctx)):
+        ctx.goto(RegistrationStep.ASK_PHONE)
+        return [Reply(ctx.t("registration.ask_phone"), request_contact=True)]
+    if not (data.get("home") or ctx.person.home):
+        ctx.goto(RegistrationStep.ASK_HOME)
+        return [Reply(ctx.t("registration.ask_home"))]
+    return await summary(ctx)
+
+
+async def summary(ctx: Ctx, error: str | None = None) -> list[Reply]:
+    """Show what will be registered and ask to confirm."""
+    event = await _event(ctx, int(ctx.data["event_id"]))
+    ctx.goto(RegistrationStep.CONFIRM)
+    text = ctx.t(
+        "registration.summary",
+        title=title(ctx, event),
+        when=when(ctx, event),
+        name=ctx.data.get("name") or ctx.person.name,
+        phone=ctx.data.get("phone") or known_phone(ctx),
+        home=ctx.data.get("home") or ctx.person.home,
+    )
+    buttons = [
+        [Button(ctx.t("registration.confirm"), ConfirmRegistration(event.id).pack())],
+        [Button(ctx.t("registration.not_now"), EventList().pack())],
+    ]
+    return [Reply(f"{error}\n{text}" if error else text, buttons=buttons)]
+
+
+def _plain_text(ctx: Ctx, limit: int) -> str | None:
+    """Typed text with at least one letter and at most `limit` characters, else None."""
+    text = " ".join(ctx.text.split())
+    if not text or len(text) > limit or not any(ch.isalpha() for ch in text):
+        return None
+    return text
+
+
+@router.step(RegistrationStep.ASK_NAME)
+async def got_name(ctx: Ctx) -> list[Reply]:
+    """Take the full name, re-asking when it is empty, only symbols or too long."""
+    name = _plain_text(ctx, MAX_NAME)
+    if name is None:
+        return [Reply(ctx.t("registration.bad_name", limit=MAX_NAME))]
+    ctx.goto(RegistrationStep.ASK_NAME, name=name)
+    return await next_question(ctx)
+
+
+@router.step(RegistrationStep.ASK_PHONE)
+async def got_phone(ctx: Ctx) -> list[Reply]:
+    """Take a typed or shared phone number in any Israeli format, re-asking when invalid."""
+    phone = to_e164(ctx.incoming.contact_phone or ctx.text[:40])
+    if phone is None:
+        return [Reply(ctx.t("registration.bad_phone"), request_contact=True)]
+    shared = ctx.incoming.contact_phone is not None
+    if not shared and await phone_taken(ctx.session, ctx.identity, phone):
+        return [Reply(ctx.t("registration.phone_taken"), request_contact=True)]
+    ctx.goto(RegistrationStep.ASK_PHONE, phone=phone, phone_shared=shared)
+    return await next_question(ctx)
+
+
+@router.step(RegistrationStep.ASK_HOME)
+async def got_home(ctx: Ctx) -> list[Reply]:
+    """Take the home kibbutz or city, re-asking when empty or too long."""
+    home = _plain_text(ctx, MAX_HOME)
+    if home is None:
+        return [Reply(ctx.t("registration.bad_home", limit=MAX_HOME))]
+    ctx.goto(RegistrationStep.ASK_HOME, home=home)
+    return await next_question(ctx)
+
+
+@router.step(RegistrationStep.CONFIRM)
+async def typed_at_summary(ctx: Ctx) -> list[Reply]:
+    """Free text where a button was expected: show the summary again."""
+    return await summary(ctx, ctx.t("registration.use_buttons"))
+
+
+@router.callback(ConfirmRegistration)
+async def confirm(ctx: Ctx, choice: ConfirmRegistration) -> list[Reply]:
+    """Save the details and register: a seat with the ticket, or a place on the waiting list."""
+    event = await _event(ctx, choice.event_id)
+    data = ctx.data if ctx.data.get("event_id") == event.id else {}
+    ctx.end()
+    state = availability(event, ctx.now)
+    if state is not Availability.OPEN:
+        return [Reply(closed_text(ctx, event, state)), await card(ctx, event)]
+    person = ctx.person
+    if phone := data.get("phone") or (None if person.phone else known_phone(ctx)):
+        try:
+            person = await attach_phone(
+                ctx.session, ctx.identity, phone, verified=bool(data.get("phone_shared"))
+            )
+        except PhoneTaken:
+            ctx.goto(RegistrationStep.ASK_PHONE, **{**data, "phone": None, "phone_shared": False})
+            return [Reply(ctx.t("registration.phone_taken"), request_contact=True)]
+    person.name = data.get("name") or person.name
+    person.home = data.get("home") or person.home
+    if not (person.name and person.home and person.phone):
+        ctx.goto(RegistrationStep.CONFIRM, event_id=event.id)
+        return await next_question(ctx)
+    try:
+        outcome = await register(ctx.session, event, person.id, ctx.now, ctx.incoming.channel)
+    except RegistrationClosed as closed:
+        return [Reply(closed_text(ctx, event, closed.availability))]
+    registration = outcome.registration
+    if not outcome.created:
+        status = await describe(ctx, registration)
+        return [Reply(ctx.t("registration.already", status=status)), await card(ctx, event)]
+    back = [[Button(ctx.t("events.back"), EventList().pack())]]
+    if registration.status == RegistrationStatus.WAITLISTED:
+        position = await waitlist_position(ctx.session, registration)
+        text = ctx.t("registration.waitlisted", title=title(ctx, event), position=position)
+        return [Reply(text, buttons=back)]
+    return await ticket(ctx, event, registration, back)

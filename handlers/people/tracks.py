@@ -1,0 +1,123 @@
+"""A track's card and what can be done from it: leave a lead, see its events, follow its news."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from handlers.core.callback import CallbackData
+from handlers.core.context import Ctx
+from handlers.core.menu import MenuChoice
+from handlers.core.router import Stale, router
+from handlers.core.types import Button, Reply
+from handlers.people.newsletter import offer
+from locales.dates import format_date_time
+from models.catalog import Topic, TopicKind, Track
+from models.discovery import register_interest, upcoming_events
+from models.localized import localized
+
+
+@dataclass(frozen=True)
+class TrackOpen(CallbackData, prefix="tk"):
+    track_id: int
+
+
+@dataclass(frozen=True)
+class TrackInterest(CallbackData, prefix="ti"):
+    track_id: int
+
+
+@dataclass(frozen=True)
+class TrackEvents(CallbackData, prefix="te"):
+    track_id: int
+
+
+@dataclass(frozen=True)
+class TrackFollow(CallbackData, prefix="tf"):
+    track_id: int
+
+
+@router.callback(TrackOpen)
+async def card(ctx: Ctx, choice: TrackOpen) -> list[Reply]:
+    """Show the track's details and contact, with its actions."""
+    track = await _track(ctx, choice.track_id)
+    ctx.end()
+    text = ctx.t(
+        "tracks.card",
+        title=localized(track.content, "title", ctx.locale),
+        description=localized(track.content, "description", ctx.locale)
+        or localized(track.content, "summary", ctx.locale),
+    )
+    if track.contact:
+        text += "\n\n" + ctx.t("tracks.contact", contact=track.contact)
+    return [Reply(text, buttons=_actions(ctx, track))]
+
+
+@router.callback(TrackInterest)
+async def interest(ctx: Ctx, choice: TrackInterest) -> list[Reply]:
+    """Leave a lead for the track's coordinators, once per person and track."""
+    track = await _track(ctx, choice.track_id)
+    title = localized(track.content, "title", ctx.locale)
+    if await register_interest(ctx.session, ctx.person.id, track.id, ctx.now):
+        return [Reply(ctx.t("tracks.interest_saved", title=title), buttons=_actions(ctx, track))]
+    return [Reply(ctx.t("tracks.interest_exists", title=title), buttons=_actions(ctx, track))]
+
+
+@router.callback(TrackEvents)
+async def events(ctx: Ctx, choice: TrackEvents) -> list[Reply]:
+    """List the track's upcoming events, each with the link that opens it."""
+    track = await _track(ctx, choice.track_id)
+    title = localized(track.content, "title", ctx.locale)
+    coming = await upcoming_events(ctx.session, track.id, ctx.now)
+    buttons = [
+        [Button(ctx.t("menu.events"), MenuChoice("events").pack())],
+        [Button(ctx.t("tracks.follow"), TrackFollow(track.id).pack())],
+        [Button(ctx.t("tracks.back", title=title), TrackOpen(track.id).pack())],
+    ]
+    if not coming:
+        return [Reply(ctx.t("tracks.no_events", title=title), buttons=buttons)]
+    lines = [ctx.t("tracks.events", title=title)]
+    for event in coming:
+        lines.append(
+            ctx.t(
+                "tracks.event_line",
+                title=localized(event.content, "title", ctx.locale),
+                when=format_date_time(event.starts_at, ctx.locale, ctx.config.timezone),
+                link=f"/start ev_{event.slug}",
+            )
+        )
+    return [Reply("\n\n".join(lines), buttons=buttons)]
+
+
+@router.callback(TrackFollow)
+async def follow(ctx: Ctx, choice: TrackFollow) -> list[Reply]:
+    """Subscribe to the track's updates through the same consent question as any topic."""
+    track = await _track(ctx, choice.track_id)
+    topic = await ctx.session.scalar(
+        select(Topic)
+        .where(Topic.kind == TopicKind.TRACK, Topic.track_id == track.id, Topic.active)
+        .order_by(Topic.id)
+        .limit(1)
+    )
+    if topic is None:
+        title = localized(track.content, "title", ctx.locale)
+        return [Reply(ctx.t("tracks.no_updates", title=title), buttons=_actions(ctx, track))]
+    return await offer(ctx, topic)
+
+
+async def _track(ctx: Ctx, track_id: int) -> Track:
+    """An active track, or Stale for one removed or retired since the button was shown."""
+    track = await ctx.session.get(Track, track_id)
+    if track is None or not track.active:
+        raise Stale(track_id)
+    return track
+
+
+def _actions(ctx: Ctx, track: Track) -> list[list[Button]]:
+    return [
+        [Button(ctx.t("tracks.interest"), TrackInterest(track.id).pack())],
+        [Button(ctx.t("tracks.see_events"), TrackEvents(track.id).pack())],
+        [Button(ctx.t("tracks.follow"), TrackFollow(track.id).pack())],
+        [Button(ctx.t("tracks.other_tracks"), MenuChoice("tracks").pack())],
+    ]
