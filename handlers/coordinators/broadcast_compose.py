@@ -238,7 +238,7 @@ async def preview(ctx: Ctx, draft: Broadcast) -> list[Reply]:
         audience = recipients(draft, ctx.session.get_bind().dialect.name)
         if waiting := await beyond_tier(ctx.session, audience, ctx.now, tier):
             summary = summary.replace(
-                "\n\n", "\n" + ctx.t("broadcast.tier_wait", count=waiting) + "\n\n", 1
+                "\n\n", "\n" + ctx.t.n("broadcast.tier_wait", waiting) + "\n\n", 1
             )
     buttons = (
         [[Button(ctx.t("broadcast.send", count=count), BroadcastAct(draft.id, Act.SEND).pack())]]

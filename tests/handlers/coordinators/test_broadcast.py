@@ -307,7 +307,7 @@ async def test_the_preview_says_how_many_on_whatsapp_wait_for_the_next_day(
     await _compose(national)
     await national.press("לכל המנויים")
     assert "נמענים: 4" in national.text
-    assert "בוואטסאפ 1 מהנמענים ימתינו ליום הבא" in national.text
+    assert "בוואטסאפ נמען אחד ימתין ליום הבא" in national.text
 
     unlimited = EngineConfig(admin_addresses=frozenset({NATIONAL_ID}), whatsapp_tier=10)
     national.engine = Engine(sessions, unlimited, clock=clock)
