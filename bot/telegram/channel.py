@@ -81,8 +81,10 @@ class TelegramChannel:
         """Send the replies; someone who blocked the bot is marked so and sent nothing more."""
         try:
             await deliver(self.bot, int(incoming.address), replies, locale, pressed)
-        except Forbidden as error:
-            log.info("chat %s blocked the bot: %s", incoming.address, error.message)
+        except Forbidden:
+            log.info(
+                "chat %s blocked the bot", incoming.address
+            )  # a Telegram chat id, nothing personal
             async with self.engine.sessions() as session, session.begin():
                 await mark_blocked(session, Channel.TELEGRAM, incoming.address)
 
