@@ -12,8 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, Priority
 from models.people import Channel, ChannelIdentity
 
-REPLY_KIND = OutboxKind.REPLY
-
 
 async def record_reply(
     session: AsyncSession,
@@ -37,7 +35,7 @@ async def record_reply(
     session.add(
         OutboxMessage(
             identity_id=identity_id,
-            kind=REPLY_KIND,
+            kind=OutboxKind.REPLY,
             priority=Priority.INTERACTIVE,
             payload=payload,
             not_before=now,

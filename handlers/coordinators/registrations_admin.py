@@ -13,6 +13,7 @@ from handlers.coordinators.roster import Counts, counts, entries, export_filenam
 from handlers.coordinators.roster_xlsx import XLSX, roster_xlsx
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
+from handlers.core.pages import window
 from handlers.core.router import Stale
 from handlers.core.types import Attachment, Button, Reply
 from handlers.people.events import day, title, when
@@ -85,10 +86,7 @@ async def pick_event(ctx: Ctx, authority: Authority, choice: RosterEvents) -> li
     total = int(await ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
     if not total:
         return [Reply(ctx.t("roster.no_events"))]
-    pages = -(-total // EVENTS_PAGE)
-    number = choice.page % pages
-    # Every page full (the last one overlaps the one before), so the navigation keeps its numbers.
-    start = max(0, min(number * EVENTS_PAGE, total - EVENTS_PAGE))
+    number, pages, start = window(total, choice.page, EVENTS_PAGE)
     page = await ctx.session.scalars(query.offset(start).limit(EVENTS_PAGE))
     buttons = [[Button(f"{title(ctx, e)} · {day(ctx, e)}", RosterShow(e.id).pack())] for e in page]
     if pages > 1:

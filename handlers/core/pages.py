@@ -27,11 +27,17 @@ class Page(Generic[T]):
     count: int
 
 
+def window(total: int, page: int, size: int) -> tuple[int, int, int]:
+    """Where page `page` (wrapped into range) of `total` items lies: its number, the number of
+    pages, and its first item, chosen so the page is `size` long when there are enough."""
+    count = max(1, -(-total // size))
+    number = page % count
+    return number, count, max(0, min(number * size, total - size))
+
+
 def page_of(items: Sequence[T], page: int, size: int) -> Page[T]:
     """Page `page` (wrapped into range) of `items`, always `size` long when there are enough."""
-    count = max(1, -(-len(items) // size))
-    number = page % count
-    start = max(0, min(number * size, len(items) - size))
+    number, count, start = window(len(items), page, size)
     return Page(items[start : start + size], number, count)
 
 

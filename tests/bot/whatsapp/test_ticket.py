@@ -13,10 +13,9 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models.outbox import OutboxMessage, OutboxStatus
+from models.outbox import OutboxKind, OutboxMessage, OutboxStatus
 from models.people import ChannelIdentity, Person
 from models.registrations import Registration
-from models.reply_records import REPLY_KIND
 from models.roles import RoleScope, grant
 from tests.bot.whatsapp.conftest import NOA, WhatsApp, eventually
 from tests.bot.whatsapp.standin import Sent
@@ -114,7 +113,7 @@ async def test_a_ticket_twilio_refuses_still_leaves_noa_with_her_code_and_is_rec
     async def recorded() -> tuple[str, str] | None:
         async with sessions() as session:
             row = await session.scalar(
-                select(OutboxMessage).where(OutboxMessage.kind == REPLY_KIND)
+                select(OutboxMessage).where(OutboxMessage.kind == OutboxKind.REPLY)
             )
             return (row.status, (row.last_error or "")[:5]) if row else None
 
