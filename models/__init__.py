@@ -7,6 +7,7 @@ from models.bulletins import Bulletin, BulletinStatus
 from models.calendar_links import CalendarLink
 from models.catalog import Event, EventKind, EventStatus, Question, Topic, TopicKind, Track
 from models.conversation import ConversationState
+from models.event_questions import Answer, EventQuestion, QuestionKind
 from models.inbox import InboxEntry, InboxStatus
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
@@ -14,11 +15,14 @@ from models.registrations import Lead, Registration, RegistrationStatus
 from models.reports import EarlyReport
 from models.roles import CoordinatorRole, RoleScope
 from models.send_budget import SendBudget
+from models.sessions import Attendance, EventSession, SessionStatus
 from models.shared_files import SharedFile
 from models.subscriptions import ConsentAction, ConsentRecord, Subscription, SubscriptionStatus
 from models.whatsapp_reach import WhatsAppReach
 
 __all__ = [
+    "Answer",
+    "Attendance",
     "AuditEntry",
     "Base",
     "Broadcast",
@@ -35,6 +39,8 @@ __all__ = [
     "EarlyReport",
     "Event",
     "EventKind",
+    "EventQuestion",
+    "EventSession",
     "EventStatus",
     "IdentityStatus",
     "InboxEntry",
@@ -44,10 +50,12 @@ __all__ = [
     "OutboxStatus",
     "Person",
     "Question",
+    "QuestionKind",
     "Registration",
     "RegistrationStatus",
     "RoleScope",
     "SendBudget",
+    "SessionStatus",
     "SharedFile",
     "Subscription",
     "SubscriptionStatus",

@@ -87,6 +87,15 @@ class Event(Base):
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[EventStatus] = mapped_column(String(16), default=EventStatus.PUBLISHED)
+    min_participants: Mapped[int | None] = mapped_column(
+        Integer, doc="below this many confirmed by `decide_by`, the event may be called off"
+    )
+    decide_by: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="the go/no-go date (models.go_no_go)"
+    )
+    decision_asked_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="when the coordinators were asked to decide; NULL until then"
+    )
     reminder_offsets: Mapped[list[int]] = mapped_column(
         JSONType, default=lambda: [1440, 120], doc="minutes before the start"
     )

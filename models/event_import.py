@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from locales.dates import DEFAULT_TIMEZONE
 from models.base import utcnow
 from models.catalog import Event, EventKind, EventStatus, Track
 from models.catalog_entries import (
@@ -29,8 +30,16 @@ from models.catalog_entries import (
 )
 from models.event_changes import Schedule
 from models.seats import Announce, set_capacity
+from models.series_import import apply_times, current_times, import_questions, session_times
 
 EVENT_TEXTS = TEXT_FIELDS["events"]
+MOMENTS = (
+    "starts_at",
+    "ends_at",
+    "registration_opens_at",
+    "registration_closes_at",
+    "decide_by",
+)
 EDITED_IN_CHAT = "changed in the chat since the last import"
 
 
@@ -54,20 +63,30 @@ async def import_event(
         current = await _current_fields(session, event)
     before = None if created else (Schedule.of(event), event.status)
     last = event.imported
-    resize = False
+    resize = retime = False
     for name, value in wanted.items():
         if not created and current[name] == value:
             continue
-        if not created and last is not None and current[name] != last.get(name) and not force:
+        if (
+            not created
+            and last is not None
+            and current[name] != last.get(name, current[name])
+            and not force
+        ):
             report.conflicts.append(Conflict(slug, name, current[name], value, EDITED_IN_CHAT))
         elif name == "capacity" and not created:
             resize = True  # through the ledger, once the rest is in place
+        elif name == "sessions":
+            retime = True  # rows of their own, once the event has its id
         else:
             _set(event, name, value, track)
     event.imported = wanted
     await session.flush()
     if resize:
         await _set_capacity(session, event, wanted["capacity"], report, announce)
+    if retime:
+        await apply_times(session, event, wanted["sessions"])
+    await import_questions(session, event, entry)
     if before is not None:
         schedule, status = before
         if event.status == EventStatus.CANCELLED and status != EventStatus.CANCELLED:
@@ -88,9 +107,17 @@ def _event_fields(entry: dict[str, Any], track: str | None) -> dict[str, Any]:
     fields["kind"] = enum_of(EventKind, entry, "kind", EventKind.OTHER).value
     fields["status"] = enum_of(EventStatus, entry, "status", EventStatus.PUBLISHED).value
     fields["region"] = entry.get("region")
-    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
-        moment = when(entry, name, required=name == "starts_at")
+    fields["sessions"] = session_times(entry, DEFAULT_TIMEZONE)
+    for name in MOMENTS:
+        moment = when(entry, name, required=name == "starts_at" and not fields["sessions"])
         fields[name] = None if moment is None else moment.astimezone(UTC).isoformat()
+    if fields["sessions"]:  # a series starts and ends as its first session
+        fields["starts_at"], fields["ends_at"] = fields["sessions"][0]
+    for name in ("min_participants",):
+        number = entry.get(name)
+        if number is not None and (not isinstance(number, int) or number < 1):
+            raise CatalogError(f"events/{entry.get('slug')}: {name} must be a whole number ≥ 1")
+        fields[name] = number
     capacity = entry.get("capacity")
     if capacity is not None and (not isinstance(capacity, int) or capacity < 0):
         raise CatalogError(f"events/{entry.get('slug')}: capacity must be a whole number ≥ 0")
@@ -110,9 +137,11 @@ async def _current_fields(session: AsyncSession, event: Event) -> dict[str, Any]
     fields["kind"] = str(event.kind)
     fields["status"] = str(event.status)
     fields["region"] = event.region
-    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+    fields["sessions"] = await current_times(session, event)
+    for name in MOMENTS:
         moment = getattr(event, name)
         fields[name] = None if moment is None else moment.astimezone(UTC).isoformat()
+    fields["min_participants"] = event.min_participants
     fields["capacity"] = event.capacity
     fields["reminder_offsets"] = list(event.reminder_offsets or [])
     return fields
@@ -129,7 +158,7 @@ def _set(event: Event, name: str, value: Any, track: Track | None) -> None:
         event.content = {lang: fields for lang, fields in texts.items() if fields}
     elif name == "track":
         event.track_id = track.id if track else None
-    elif name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+    elif name in MOMENTS:
         setattr(event, name, None if value is None else datetime.fromisoformat(value))
     else:
         setattr(event, name, value)

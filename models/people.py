@@ -14,6 +14,7 @@ from sqlalchemy import (
     and_,
     delete,
     false,
+    func,
     or_,
     select,
     update,
@@ -289,10 +290,15 @@ async def _forget(session: AsyncSession, person: Person) -> None:
     doubled = and_(
         Registration.person_id == person.id, Registration.status == RegistrationStatus.CONFIRMED
     )
+    seats = (
+        select(func.coalesce(func.sum(Registration.seats), 0))
+        .where(doubled, Registration.event_id == Event.id)
+        .scalar_subquery()
+    )
     await session.execute(
         update(Event)
         .where(Event.id.in_(select(Registration.event_id).where(doubled)))
-        .values(taken=Event.taken - 1)
+        .values(taken=Event.taken - seats)
         .execution_options(synchronize_session=False)
     )
     await session.execute(

@@ -9,6 +9,7 @@ double tap, the expiry job racing an accept) can never both act on the same regi
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -26,7 +27,7 @@ from models.seats import (
     lock_event,
     move,
     release_seats,
-    take_seat,
+    seat_group,
     withdraw_offer,
 )
 
@@ -94,11 +95,19 @@ def availability(event: Event, now: datetime) -> Availability:
 
 
 async def register(
-    session: AsyncSession, event: Event, person_id: int, now: datetime, channel: str | None = None
+    session: AsyncSession,
+    event: Event,
+    person_id: int,
+    now: datetime,
+    channel: str | None = None,
+    *,
+    guests: Sequence[str] = (),
+    split: bool = False,
 ) -> Outcome:
-    """A seat if one is free and nobody waits for it, else a place at the end of the line.
-    The event stays locked until the caller commits, so the place in line this transaction
-    then reads is the one the person keeps."""
+    """A seat if one is free and nobody waits for it, else a place at the end of the line;
+    with `guests`, a seat for each of them too (models.seats.seat_group). The event stays
+    locked until the caller commits, so the place in line this transaction then reads is the
+    one the person keeps."""
     await lock_event(session, event.id)
     state = availability(event, now)
     if state is not Availability.OPEN:
@@ -118,11 +127,15 @@ async def register(
     waiting = await session.scalar(
         select(exists().where(Registration.event_id == event.id, Registration.status.in_(WAITING)))
     )
-    seated = not waiting and await take_seat(session, event.id)
+    wanted = 1 + len(guests)
+    seated = 0 if waiting else await seat_group(session, event.id, wanted, split)
     registration = Registration(
         event_id=event.id,
         person_id=person_id,
         status=RegistrationStatus.CONFIRMED if seated else RegistrationStatus.WAITLISTED,
+        seats=seated or wanted,
+        guests=list(guests[: (seated or wanted) - 1]),
+        split=split,
         checkin_code=await _new_code(session),
         channel=channel,
         created_at=now,
@@ -243,7 +256,7 @@ async def _free(
     """The registration's seat goes back and on to the next in line; its offer message, if
     unsent, is withdrawn. Returns the offers made."""
     await withdraw_offer(session, registration.id)
-    await give_back(session, registration.event_id)
+    await give_back(session, registration.event_id, registration.seats)
     return len(await release_seats(session, registration.event_id, now, announce))
 
 

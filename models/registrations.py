@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, UTCDateTime, utcnow
+from models.base import Base, JSONType, UTCDateTime, utcnow
 
 
 class RegistrationStatus(StrEnum):
@@ -46,6 +46,15 @@ class Registration(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seats: Mapped[int] = mapped_column(
+        Integer, default=1, doc="people it holds or waits for: 1, or a group's size (models.groups)"
+    )
+    guests: Mapped[list[str]] = mapped_column(
+        JSONType, default=list, doc="names of the group's other members"
+    )
+    split: Mapped[bool] = mapped_column(
+        Boolean, default=False, doc="the group may take fewer seats than it asked for"
+    )
 
 
 class Lead(Base):

@@ -57,23 +57,43 @@ async def lock_event(session: AsyncSession, event_id: int) -> Event | None:
     )
 
 
-async def take_seat(session: AsyncSession, event_id: int) -> bool:
-    """The only way a seat is taken: one conditional UPDATE, never a read followed by a write."""
+async def take_seat(session: AsyncSession, event_id: int, count: int = 1) -> bool:
+    """The only way seats are taken: one conditional UPDATE, never a read followed by a write;
+    `count` seats at once (a group) or none."""
+    room = or_(Event.capacity.is_(None), Event.taken + count <= Event.capacity)
     result = await session.execute(
         update(Event)
-        .where(Event.id == event_id, or_(Event.capacity.is_(None), Event.taken < Event.capacity))
-        .values(taken=Event.taken + 1)
+        .where(Event.id == event_id, room)
+        .values(taken=Event.taken + count)
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
-async def give_back(session: AsyncSession, event_id: int) -> None:
-    """Return one seat; `release_seats` must follow in the same transaction."""
+async def seat_group(session: AsyncSession, event_id: int, wanted: int, split: bool) -> int:
+    """Seats for a registration of `wanted` people: all of them, or — when the registrant
+    agreed to split the group — as many as are free; returns how many were taken (0: none,
+    the group waits whole). The event must be locked by the caller."""
+    if await take_seat(session, event_id, wanted):
+        return wanted
+    if not split:
+        return 0
+    free = await session.scalar(
+        select(Event.capacity - Event.taken)
+        .where(Event.id == event_id)
+        .execution_options(populate_existing=True)
+    )
+    if free and 0 < free < wanted and await take_seat(session, event_id, free):
+        return int(free)
+    return 0
+
+
+async def give_back(session: AsyncSession, event_id: int, count: int = 1) -> None:
+    """Return `count` seats; `release_seats` must follow in the same transaction."""
     await session.execute(
         update(Event)
-        .where(Event.id == event_id, Event.taken > 0)
-        .values(taken=Event.taken - 1)
+        .where(Event.id == event_id, Event.taken >= count)
+        .values(taken=Event.taken - count)
         .execution_options(synchronize_session=False)
     )
 
@@ -99,14 +119,29 @@ async def release_seats(
             .order_by(Registration.id)
             .limit(1)
         )
-        if candidate is None or not await take_seat(session, event_id):
+        # First come first offered: a group that waits whole keeps the people behind it waiting.
+        seated = (
+            0
+            if candidate is None
+            else await seat_group(session, event_id, candidate.seats, candidate.split)
+        )
+        if candidate is None or not seated:
             if offers:
                 await session.refresh(event)  # the seats were taken by a statement, not by it
             return offers
         waitlisted = (RegistrationStatus.WAITLISTED,)
         offered = RegistrationStatus.OFFERED
-        if not await move(session, candidate, offered, waitlisted, now, offer_expires_at=expires):
-            await give_back(session, event_id)  # withdrawn meanwhile; try the next in line
+        if not await move(
+            session,
+            candidate,
+            offered,
+            waitlisted,
+            now,
+            offer_expires_at=expires,
+            seats=seated,
+            guests=candidate.guests[: seated - 1],
+        ):
+            await give_back(session, event_id, seated)  # withdrawn meanwhile; try the next
             continue
         await announce(session, candidate, now)
         offers.append(candidate)

@@ -1,0 +1,224 @@
+"""Series: an event that meets several times. People register once for the event; each
+meeting is a session with its own time, reminders, check-in and attendance.
+
+A series' `Event.starts_at`/`ends_at` are those of its first session still scheduled, so
+registration closes when the series begins (or at its own deadline), as for a single event;
+`still_ahead` tells whether any session is yet to come, for /my, reminders and the tools.
+Sessions come from explicit times or from a rule ("every second Tuesday, 6 times") that skips
+the days the Hebrew calendar rests or mourns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from hdate import HDateInfo
+from hdate.holidays import HolidayTypes
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    exists,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, UTCDateTime, utcnow
+from models.catalog import Event
+from models.rest_days import rest_period
+
+MAX_SESSIONS = 60
+"""More meetings than a year of weekly ones is a typo in the rule."""
+NO_MEETING = frozenset(
+    {
+        HolidayTypes.YOM_TOV,
+        HolidayTypes.EREV_YOM_TOV,
+        HolidayTypes.HOL_HAMOED,
+        HolidayTypes.FAST_DAY,
+        HolidayTypes.MEMORIAL_DAY,
+        HolidayTypes.MODERN_HOLIDAY,
+        HolidayTypes.ISRAEL_NATIONAL_HOLIDAY,
+    }
+)
+"""Days a movement meeting is not held: festivals and their eves, fasts, memorial and
+independence days. Hanukkah, Purim and Rosh Chodesh are ordinary working days."""
+
+
+class SessionStatus(StrEnum):
+    """SCHEDULED → CANCELLED (by a coordinator; its registrants are told). A moved session
+    stays SCHEDULED at its new time."""
+
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class EventSession(Base):
+    """One meeting of a series."""
+
+    __tablename__ = "event_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[SessionStatus] = mapped_column(String(16), default=SessionStatus.SCHEDULED)
+
+
+class Attendance(Base):
+    """A registration checked in at one session of a series."""
+
+    __tablename__ = "session_attendance"
+    __table_args__ = (UniqueConstraint("session_id", "registration_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("event_sessions.id", ondelete="CASCADE"), index=True
+    )
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seats: Mapped[int] = mapped_column(Integer, default=1, doc="people of the group who came")
+
+
+class RuleError(ValueError):
+    """A repeat rule that names no weekday, no count, or too many meetings."""
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Meetings on one weekday at one local time: every `every_weeks` weeks, or on the
+    `nth` such weekday of each month; `count` of them, skipping days with no meeting."""
+
+    first_day: date
+    weekday: int
+    at: time
+    length: timedelta | None
+    count: int
+    every_weeks: int = 1
+    nth: int | None = None
+    skip: frozenset[date] = frozenset()
+
+    def times(self, timezone: str) -> list[tuple[datetime, datetime | None]]:
+        """The meetings' (start, end) in UTC, in order."""
+        if not 1 <= self.count <= MAX_SESSIONS or self.every_weeks < 1:
+            raise RuleError(f"count must be 1–{MAX_SESSIONS}, every_weeks ≥ 1")
+        if self.nth is not None and not 1 <= self.nth <= 4:
+            raise RuleError("nth must be 1–4")
+        zone = ZoneInfo(timezone)
+        found: list[tuple[datetime, datetime | None]] = []
+        for day in self._days():
+            starts = datetime.combine(day, self.at, tzinfo=zone).astimezone(UTC)
+            ends = None if self.length is None else starts + self.length
+            if day not in self.skip and meets_on(starts, ends, timezone):
+                found.append((starts, ends))
+                if len(found) == self.count:
+                    return found
+        raise RuleError("no room for that many meetings within three years")
+
+    def _days(self) -> list[date]:
+        shift = (self.weekday - self.first_day.weekday()) % 7
+        if self.nth is None:
+            first = self.first_day + timedelta(days=shift)
+            step = timedelta(weeks=self.every_weeks)
+            return [first + step * n for n in range(3 * 53)]
+        days = []
+        year, month = self.first_day.year, self.first_day.month
+        for _ in range(36):
+            start = date(year, month, 1)
+            day = start + timedelta(days=(self.weekday - start.weekday()) % 7 + 7 * (self.nth - 1))
+            if day >= self.first_day:
+                days.append(day)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return days
+
+
+def meets_on(starts: datetime, ends: datetime | None, timezone: str) -> bool:
+    """False on Shabbat, a festival, a fast or a memorial day (hdate)."""
+    day = starts.astimezone(ZoneInfo(timezone)).date()
+    if any(holiday.type in NO_MEETING for holiday in HDateInfo(day).holidays):
+        return False
+    return not (
+        rest_period(starts, timezone=timezone) or (ends and rest_period(ends, timezone=timezone))
+    )
+
+
+async def sessions_of(
+    session: AsyncSession, event_id: int, *, scheduled_only: bool = False
+) -> list[EventSession]:
+    """The event's sessions in time order (none for a single event)."""
+    query = select(EventSession).where(EventSession.event_id == event_id)
+    if scheduled_only:
+        query = query.where(EventSession.status == SessionStatus.SCHEDULED)
+    return list((await session.scalars(query.order_by(EventSession.starts_at))).all())
+
+
+async def next_session(session: AsyncSession, event_id: int, now: datetime) -> EventSession | None:
+    """The next scheduled session still to start, or None."""
+    return await session.scalar(
+        select(EventSession)
+        .where(
+            EventSession.event_id == event_id,
+            EventSession.status == SessionStatus.SCHEDULED,
+            EventSession.starts_at > now,
+        )
+        .order_by(EventSession.starts_at)
+        .limit(1)
+    )
+
+
+def is_series() -> ColumnElement[bool]:
+    """Whether the event in the query has sessions."""
+    return exists().where(EventSession.event_id == Event.id)
+
+
+def still_ahead(now: datetime) -> ColumnElement[bool]:
+    """The event in the query starts later, or is a series with a session still to start."""
+    upcoming = exists().where(
+        EventSession.event_id == Event.id,
+        EventSession.status == SessionStatus.SCHEDULED,
+        EventSession.starts_at > now,
+    )
+    return or_(Event.starts_at > now, upcoming)
+
+
+async def set_sessions(
+    session: AsyncSession, event: Event, times: list[tuple[datetime, datetime | None]]
+) -> None:
+    """Give an event exactly these sessions (replacing any it had), its start the first's."""
+    for old in await sessions_of(session, event.id):
+        await session.delete(old)
+    for starts, ends in sorted(times, key=lambda pair: pair[0]):
+        session.add(EventSession(event_id=event.id, starts_at=starts, ends_at=ends))
+    await session.flush()
+    await follow_first(session, event)
+
+
+async def follow_first(session: AsyncSession, event: Event) -> None:
+    """Keep the event's own start and end those of its first scheduled session."""
+    scheduled = await sessions_of(session, event.id, scheduled_only=True)
+    if scheduled:
+        event.starts_at, event.ends_at = scheduled[0].starts_at, scheduled[0].ends_at
+
+
+async def attended(session: AsyncSession, registration_ids: list[int]) -> dict[int, int]:
+    """Sessions each registration was checked in at."""
+    if not registration_ids:
+        return {}
+    rows = await session.execute(
+        select(Attendance.registration_id, func.count())
+        .where(Attendance.registration_id.in_(registration_ids))
+        .group_by(Attendance.registration_id)
+    )
+    return {registration_id: int(count) for registration_id, count in rows}
