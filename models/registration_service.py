@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.catalog import Event, EventStatus
 from models.registrations import ACTIVE, Registration, RegistrationStatus
 from models.reminders import withdraw_reminders
+from models.sessions import still_ahead
 from models.seats import (
     HOLDING,
     Announce,
@@ -270,7 +271,7 @@ async def active_registrations(
         .where(
             Registration.person_id == person_id,
             Registration.status.in_(ACTIVE),
-            Event.starts_at > now,
+            still_ahead(now),
         )
         .order_by(Event.starts_at, Event.id)
     )

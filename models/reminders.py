@@ -15,8 +15,11 @@ CHUNK = 200
 """Registrations per statement: SQLite parses a chain of ORs as a tree at most 1,000 deep."""
 
 
-def reminder_key(registration_id: int, offset: int) -> str:
-    return f"{KIND}:{registration_id}:{offset}"
+def reminder_key(registration_id: int, offset: int, session_id: int | None = None) -> str:
+    """One reminder per registration and offset, and per session of a series."""
+    if session_id is None:
+        return f"{KIND}:{registration_id}:{offset}"
+    return f"{KIND}:{registration_id}:s{session_id}:{offset}"
 
 
 async def withdraw_reminders(session: AsyncSession, registration_ids: Sequence[int]) -> None:

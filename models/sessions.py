@@ -222,3 +222,12 @@ async def attended(session: AsyncSession, registration_ids: list[int]) -> dict[i
         .group_by(Attendance.registration_id)
     )
     return {registration_id: int(count) for registration_id, count in rows}
+
+
+async def is_ahead(session: AsyncSession, event: Event, now: datetime) -> bool:
+    """Whether the event, or a session of it, is still to start."""
+    return event.starts_at > now or await next_session(session, event.id, now) is not None
+
+
+async def has_sessions(session: AsyncSession, event_id: int) -> bool:
+    return bool(await session.scalar(select(exists().where(EventSession.event_id == event_id))))

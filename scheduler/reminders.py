@@ -1,6 +1,7 @@
 """Event reminders: planned from the registrations, kept in step with the events.
 
-Each run recomputes what every confirmed registration of an upcoming event should receive and
+Each run recomputes what every confirmed registration of an upcoming event (or of each session
+of a series still ahead) should receive and
 reconciles the outbox with it: missing reminders still ahead are queued, pending ones follow a
 rescheduled or edited event, and pending ones whose registration or event is gone are skipped.
 """
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.core.context import EngineConfig
@@ -27,6 +28,7 @@ from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, Priority, enq
 from models.people import Person
 from models.registrations import Registration, RegistrationStatus
 from models.reminders import reminder_key
+from models.sessions import EventSession, SessionStatus, is_series
 from scheduler.quiet import QuietHours
 
 DEFAULT_OFFSETS = (1440, 120)
@@ -42,6 +44,9 @@ class Planned:
     checkin_code: str
     registration_id: int
     send_at: datetime
+    starts_at: datetime
+    """The event's start, or the session's for a series."""
+    ends_at: datetime | None
 
 
 async def plan_reminders(
@@ -75,32 +80,54 @@ async def plan_reminders(
 async def _plan(
     session: AsyncSession, now: datetime, quiet: QuietHours, default_locale: str
 ) -> dict[str, Planned]:
-    """What each confirmed registration of an upcoming published event should receive, and when;
-    times already past stay in the plan so that a due reminder not yet sent is kept."""
-    rows = await session.execute(
-        select(
-            Registration.id,
-            Registration.checkin_code,
-            Event,
-            reachable_identity(Registration.person_id),
-            Person.locale,
-        )
+    """What each confirmed registration of an upcoming published event — or of each session
+    still ahead of a series — should receive, and when; times already past stay in the plan so
+    that a due reminder not yet sent is kept."""
+    columns = (
+        Registration.id,
+        Registration.checkin_code,
+        Event,
+        reachable_identity(Registration.person_id),
+        Person.locale,
+    )
+    confirmed = (
+        Registration.status == RegistrationStatus.CONFIRMED,
+        Event.status == EventStatus.PUBLISHED,
+    )
+    singles = await session.execute(
+        select(*columns, Event.starts_at, Event.ends_at, literal(None))
         .join(Event, Event.id == Registration.event_id)
         .join(Person, Person.id == Registration.person_id)
+        .where(*confirmed, Event.starts_at > now, ~is_series())
+    )
+    meetings = await session.execute(
+        select(*columns, EventSession.starts_at, EventSession.ends_at, EventSession.id)
+        .join(Event, Event.id == Registration.event_id)
+        .join(EventSession, EventSession.event_id == Event.id)
+        .join(Person, Person.id == Registration.person_id)
         .where(
-            Registration.status == RegistrationStatus.CONFIRMED,
-            Event.status == EventStatus.PUBLISHED,
-            Event.starts_at > now,
+            *confirmed,
+            EventSession.status == SessionStatus.SCHEDULED,
+            EventSession.starts_at > now,
         )
     )
     planned: dict[str, Planned] = {}
-    for registration_id, code, event, identity_id, locale in rows:
+    for registration_id, code, event, identity_id, locale, starts, ends, meeting in (
+        *singles,
+        *meetings,
+    ):
         for offset in event.reminder_offsets or DEFAULT_OFFSETS:
-            send_at = quiet.next_allowed(
-                event.starts_at - timedelta(minutes=offset), Priority.REMINDER
-            )
-            planned[reminder_key(registration_id, offset)] = Planned(
-                identity_id, locale or default_locale, event, code, registration_id, send_at
+            send_at = quiet.next_allowed(starts - timedelta(minutes=offset), Priority.REMINDER)
+            key = reminder_key(registration_id, offset, meeting)
+            planned[key] = Planned(
+                identity_id,
+                locale or default_locale,
+                event,
+                code,
+                registration_id,
+                send_at,
+                starts,
+                ends,
             )
     return planned
 
@@ -144,7 +171,7 @@ def _payload(plan: Planned, timezone: str) -> dict[str, Any]:
     event = plan.event
     place = localized(event.content, "place", t.locale)
     name = localized(event.content, "title", t.locale)
-    when = format_span(event.starts_at, event.ends_at, t.locale, timezone)
+    when = format_span(plan.starts_at, plan.ends_at, t.locale, timezone)
     text = t(
         "reminder.message",
         title=name,

@@ -3,25 +3,25 @@ sees how many of those registered have arrived."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
 from handlers.coordinators import coordinator
 from handlers.coordinators.roster import counts, status_label
-from handlers.core.context import Ctx, EngineConfig
+from handlers.coordinators.session_checkin import check_in_session, window
+from handlers.core.context import Ctx
 from handlers.core.router import router
 from handlers.core.types import Reply
 from handlers.people.events import title
-from locales.dates import format_date_time, local
+from locales.dates import format_date_time
 from models.audit import audit
 from models.catalog import Event, EventStatus
 from models.people import Person
 from models.registration_service import CODE_ALPHABET, CODE_LENGTH
 from models.registrations import Registration, RegistrationStatus
 from models.roles import Authority
+from models.sessions import has_sessions
 
 
 class CheckinStep(StrEnum):
@@ -30,17 +30,6 @@ class CheckinStep(StrEnum):
     in ties the session to its event: codes of any other event are refused by name."""
 
     ASK_CODE = "checkin.ask_code"
-
-
-def window(event: Event, config: EngineConfig) -> tuple[datetime, datetime]:
-    """When the event's codes are accepted: from a while before the start until the end (an
-    event without an end, until midnight of its day)."""
-    opens = event.starts_at - config.checkin_opens_before
-    if event.ends_at is not None:
-        return opens, event.ends_at
-    day = local(event.starts_at, config.timezone).date() + timedelta(days=1)
-    midnight = datetime.combine(day, time(), tzinfo=ZoneInfo(config.timezone))
-    return opens, midnight.astimezone(event.starts_at.tzinfo)
 
 
 def normalise(text: str) -> str | None:
@@ -103,6 +92,14 @@ async def check_in(ctx: Ctx, authority: Authority, typed: str) -> list[Reply]:
         await audit(ctx.session, authority.person_id, "checkin", target, result="other_event")
         here = title(ctx, current) if current else "—"
         return [Reply(ctx.t("checkin.other_event", code_event=title(ctx, event), title=here))]
+    if await has_sessions(ctx.session, event.id):
+        status = status_label(ctx.t, registration)
+        replies, checked = await check_in_session(ctx, authority, registration, event, name, status)
+        if checked:
+            ctx.goto(
+                CheckinStep.ASK_CODE, event_id=event.id, checked=int(ctx.data.get("checked", 0)) + 1
+            )
+        return replies
     opens, closes = window(event, ctx.config)
     if not opens <= ctx.now <= closes:
         result = "too_early" if ctx.now < opens else "over"

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from handlers.coordinators import coordinator
 from handlers.coordinators.coordinator import require_event
 from handlers.coordinators.event_notices import cancel_event
+from handlers.coordinators.event_tools import CopyEvent, SessionList
 from handlers.coordinators.roster import counts
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
@@ -23,6 +24,7 @@ from handlers.people.events import card, day, title, when
 from models.audit import audit
 from models.catalog import Event, EventStatus
 from models.roles import Authority
+from models.sessions import has_sessions, is_ahead, still_ahead
 
 PAGE_SIZE = 8
 
@@ -72,7 +74,7 @@ async def manage_events(ctx: Ctx, authority: Authority) -> list[Reply]:
 @coordinator.callback(ManageList)
 async def show_list(ctx: Ctx, authority: Authority, choice: ManageList) -> list[Reply]:
     """One page of the coordinator's upcoming events, soonest first."""
-    query = select(Event).where(Event.status != EventStatus.CANCELLED, Event.starts_at > ctx.now)
+    query = select(Event).where(Event.status != EventStatus.CANCELLED, still_ahead(ctx.now))
     found = [
         event
         for event in await ctx.session.scalars(query.order_by(Event.starts_at, Event.id))
@@ -93,7 +95,9 @@ async def show_list(ctx: Ctx, authority: Authority, choice: ManageList) -> list[
 async def managed_event(ctx: Ctx, authority: Authority, event_id: int, action: str) -> Event:
     """The event if it is still ahead, not cancelled and within reach (else Stale or Refused)."""
     event = await ctx.session.get(Event, event_id)
-    if event is None or event.status == EventStatus.CANCELLED or event.starts_at <= ctx.now:
+    if event is None or event.status == EventStatus.CANCELLED:
+        raise Stale(event_id)
+    if not await is_ahead(ctx.session, event, ctx.now):
         raise Stale(event_id)
     await require_event(ctx, authority, f"event.{action}", event)
     return event
@@ -114,11 +118,18 @@ async def overview(ctx: Ctx, event: Event, note: str | None = None) -> Reply:
     )
     if event.status == EventStatus.DRAFT:
         lines.append(ctx.t("manage_event.is_draft"))
-    actions = [Action.TITLE, Action.STARTS_AT, Action.PLACE, Action.CAPACITY]
+    series = await has_sessions(ctx.session, event.id)
+    # A series moves one session at a time, from its list of sessions.
+    actions = [Action.TITLE, Action.PLACE, Action.CAPACITY]
+    if not series:
+        actions.insert(1, Action.STARTS_AT)
     if event.status == EventStatus.DRAFT:
         actions.append(Action.PUBLISH)
     actions.append(Action.CANCEL)
     buttons = [[Button(ctx.t(f"manage_event.do.{a}"), Manage(event.id, a).pack())] for a in actions]
+    if series:
+        buttons.insert(1, [Button(ctx.t("series.sessions"), SessionList(event.id).pack())])
+    buttons.append([Button(ctx.t("copy.button"), CopyEvent(event.id).pack())])
     buttons.append([Button(ctx.t("manage_event.back"), ManageList().pack())])
     return Reply("\n".join(lines), buttons=buttons)
 

@@ -30,6 +30,7 @@ from models.people import Person
 from models.registrations import ACTIVE, Registration, RegistrationStatus
 from models.reminders import withdraw_reminders
 from models.seats import lock_event, withdraw_offer
+from models.sessions import EventSession, SessionStatus
 
 CHANGED = OutboxKind.EVENT_CHANGED
 CANCELLED = OutboxKind.EVENT_CANCELLED
@@ -78,6 +79,32 @@ async def announce_change(
     return await _tell(session, registrants, config, now, CHANGED, change, notice)
 
 
+async def announce_session(
+    session: AsyncSession,
+    event: Event,
+    meeting: EventSession,
+    was: datetime,
+    config: EngineConfig,
+    now: datetime,
+) -> int:
+    """Tell the series' registrants — only them — that one session (which was at `was`) moved
+    or was cancelled; a newer notice about the same session replaces an unsent older one."""
+    change = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
+    cancelled = meeting.status == SessionStatus.CANCELLED
+
+    def notice(t: Translator, registration: Registration) -> Reply:
+        facts = _facts(t, event, config)
+        facts["was"] = format_span(was, None, t.locale, config.timezone)
+        facts["when"] = format_span(meeting.starts_at, meeting.ends_at, t.locale, config.timezone)
+        key = "series_notice.cancelled" if cancelled else "series_notice.moved"
+        button = Button(t("event_notice.mine"), MyRegistration(registration.id).pack())
+        return Reply(t(key, **facts), buttons=[[button]])
+
+    registrants = await _registrants(session, event)
+    scope = f"s{meeting.id}:"
+    return await _tell(session, registrants, config, now, CHANGED, change, notice, scope)
+
+
 async def cancel_event(
     session: AsyncSession, event: Event, config: EngineConfig, now: datetime
 ) -> int:
@@ -116,16 +143,17 @@ async def _tell(
     kind: OutboxKind,
     change: str,
     notice: Callable[[Translator, Registration], Reply],
+    scope: str = "",
 ) -> int:
     """Queue `notice` to each registrant we can reach, in their language, at reminder priority,
-    in place of any unsent notice of the same kind about the event; keyed by event,
-    registration and `change`."""
+    in place of any unsent notice of the same kind about the event (or about its session
+    `scope`); keyed by event, scope, registration and `change`."""
     queued = 0
     for registration, identity_id, locale in registrants:
         if identity_id is None:
             continue
         reply = notice(Translator(locale or config.default_locale), registration)
-        about = f"{kind}:{registration.event_id}:{registration.id}:"
+        about = f"{kind}:{registration.event_id}:{scope}{registration.id}:"
         queued += await enqueue(
             session,
             to_one(identity_id, f"{about}{change}"),

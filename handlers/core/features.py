@@ -5,10 +5,12 @@ import handlers.coordinators.bulletin_schedule
 import handlers.coordinators.bulletins
 import handlers.coordinators.checkin
 import handlers.coordinators.coordinator
+import handlers.coordinators.event_copy
 import handlers.coordinators.event_edit
 import handlers.coordinators.event_form
 import handlers.coordinators.qr
 import handlers.coordinators.registrations_admin
+import handlers.coordinators.sessions
 import handlers.coordinators.stats
 import handlers.core.commands
 import handlers.core.contact

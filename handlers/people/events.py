@@ -12,8 +12,9 @@ from handlers.core.menu import language_button
 from handlers.core.pages import navigation, page_of
 from handlers.core.router import Stale, router
 from handlers.core.types import Button, Reply
+from handlers.people.series import session_lines
 from locales import supported
-from locales.dates import format_span, local
+from locales.dates import format_date_time, format_span, local
 from models.catalog import Event, EventStatus, Track
 from models.localized import localized
 from models.registration_service import Availability, availability, waitlist_position
@@ -210,6 +211,8 @@ async def card(ctx: Ctx, event: Event) -> Reply:
         lines.append(ctx.t("events.card.place", place=place))
     if description := localized(event.content, "description", ctx.locale):
         lines.append(description)
+    lines += await session_lines(ctx, event)
+    lines += details(ctx, event)
     mine = await my_registration(ctx, event)
     state = availability(event, ctx.now)
     buttons = []
@@ -224,6 +227,18 @@ async def card(ctx: Ctx, event: Event) -> Reply:
         lines.append(closed_text(ctx, event, state))
     buttons.append([Button(ctx.t("events.back"), EventList().pack())])
     return Reply("\n".join(lines), buttons=buttons)
+
+
+def details(ctx: Ctx, event: Event) -> list[str]:
+    """The registration deadline and the minimum for the event to take place, where set."""
+    lines = []
+    zone = ctx.config.timezone
+    if event.registration_closes_at and event.registration_closes_at > ctx.now:
+        deadline = format_date_time(event.registration_closes_at, ctx.locale, zone)
+        lines.append(ctx.t("series.deadline", when=deadline))
+    if event.min_participants:
+        lines.append(ctx.t("series.minimum", count=event.min_participants))
+    return lines
 
 
 def seats(ctx: Ctx, event: Event) -> str:

@@ -9,7 +9,8 @@ from handlers.core.context import Ctx
 from handlers.core.router import Stale, router
 from handlers.core.types import Button, Reply
 from handlers.people.calendar import calendar_reply
-from handlers.people.events import EventList, day, describe, title, when
+from handlers.people.events import EventList, day, describe, title
+from handlers.people.series import next_when
 from handlers.people.waitlist import OfferAnswer, OfferNotices
 from models.catalog import Event
 from models.registration_service import CancelResult, active_registrations, cancel
@@ -67,7 +68,8 @@ async def show_list(ctx: Ctx, _: MyList) -> list[Reply]:
     buttons = []
     for registration, event in mine:
         lines.append(
-            f"• {title(ctx, event)} — {when(ctx, event)}\n  {await describe(ctx, registration)}"
+            f"• {title(ctx, event)} — {await next_when(ctx, event)}\n"
+            f"  {await describe(ctx, registration)}"
         )
         label = f"{title(ctx, event)} · {day(ctx, event)}"
         buttons.append([Button(label, MyRegistration(registration.id).pack())])
@@ -78,7 +80,9 @@ async def show_list(ctx: Ctx, _: MyList) -> list[Reply]:
 async def show_registration(ctx: Ctx, choice: MyRegistration) -> list[Reply]:
     """One registration: its status and what can be done with it."""
     registration, event = await _mine(ctx, choice.registration_id)
-    text = f"{title(ctx, event)}\n{when(ctx, event)}\n{await describe(ctx, registration)}"
+    text = (
+        f"{title(ctx, event)}\n{await next_when(ctx, event)}\n{await describe(ctx, registration)}"
+    )
     buttons = []
     if registration.status == RegistrationStatus.CONFIRMED:
         buttons.append([Button(ctx.t("my.calendar"), MyCalendar(registration.id).pack())])

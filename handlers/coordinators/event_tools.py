@@ -1,0 +1,23 @@
+"""Buttons the /manage_events overview shows for tools kept in modules of their own (a series'
+sessions, copying an event), so the overview needs no import of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.core.callback import CallbackData
+
+
+@dataclass(frozen=True)
+class SessionList(CallbackData, prefix="mss"):
+    """Lists a series' sessions (handlers.coordinators.sessions)."""
+
+    event_id: int
+
+
+@dataclass(frozen=True)
+class CopyEvent(CallbackData, prefix="mcp"):
+    """Copies an event as a draft (handlers.coordinators.event_copy): first press asks."""
+
+    event_id: int
+    sure: bool = False
