@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.app import open_app
 from bot.settings import SettingsError, load_settings
 from handlers.coordinators.roster import entries, roster_csv
+from handlers.coordinators.roster_extras import with_extras
 from handlers.coordinators.roster_xlsx import roster_xlsx
 from locales import SUPPORTED_LOCALES, Translator
 from models.audit import audit
@@ -30,9 +31,9 @@ async def export(args: argparse.Namespace) -> int:
         if event is None:
             print(f"hagshama: no event with the slug {args.event!r}", file=sys.stderr)
             return 1
-        rows = await entries(session, event)
-        write = FORMATS[args.format]
-        data = write(Translator(args.lang or settings.default_locale), settings.timezone, rows)
+        t = Translator(args.lang or settings.default_locale)
+        extra, rows = await with_extras(session, t, event, await entries(session, event))
+        data = FORMATS[args.format](t, settings.timezone, rows, extra)
         await audit(
             session,
             None,

@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.catalog import Event, EventStatus
 from models.registrations import ACTIVE, Registration, RegistrationStatus
 from models.reminders import withdraw_reminders
-from models.sessions import still_ahead
 from models.seats import (
     HOLDING,
     Announce,
@@ -31,6 +30,7 @@ from models.seats import (
     seat_group,
     withdraw_offer,
 )
+from models.sessions import still_ahead
 
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 """Check-in codes avoid look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B) so they can be read aloud."""

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 
 from handlers.coordinators import coordinator
 from handlers.coordinators.roster import Counts, counts, entries, export_filename, status_label
+from handlers.coordinators.roster_extras import with_extras
 from handlers.coordinators.roster_xlsx import XLSX, roster_xlsx
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
@@ -21,6 +22,7 @@ from locales.dates import local
 from models.audit import audit
 from models.catalog import Event, EventStatus
 from models.roles import Authority
+from models.sessions import still_ahead
 
 EVENTS_PAGE = 8
 PEOPLE_PAGE = 20
@@ -52,7 +54,7 @@ def within_reach(ctx: Ctx, authority: Authority) -> Select[Event]:
         select(Event)
         .where(
             Event.status != EventStatus.DRAFT,
-            Event.starts_at > ctx.now - RECENT,
+            still_ahead(ctx.now - RECENT),
             authority.events(),
         )
         .order_by(Event.starts_at, Event.id)
@@ -108,6 +110,7 @@ async def show_roster(ctx: Ctx, authority: Authority, choice: RosterShow) -> lis
     page = min(max(choice.page, 0), pages - 1)
     start = page * PEOPLE_PAGE
     rows = await entries(ctx.session, event, offset=start, limit=PEOPLE_PAGE)
+    _, rows = await with_extras(ctx.session, ctx.t, event, rows)
     lines = [f"📋 {title(ctx, event)}", when(ctx, event), summary(ctx, numbers)]
     if rows:
         lines.append(ctx.t("roster.page", page=page + 1, pages=pages))
@@ -121,6 +124,8 @@ async def show_roster(ctx: Ctx, authority: Authority, choice: RosterShow) -> lis
         if registration.checked_in_at:
             arrived = f"{local(registration.checked_in_at, ctx.config.timezone):%H:%M}"
             line += " · " + ctx.t("roster.arrived", time=arrived)
+        for cell in entry.extra:
+            line += f" · {cell[:MAX_NAME]}" if cell else ""
         lines.append(line)
     await audit(
         ctx.session, authority.person_id, "registrations.view", f"event:{event.slug}", page=page
@@ -156,8 +161,8 @@ def summary(ctx: Ctx, numbers: Counts) -> str:
 async def export(ctx: Ctx, authority: Authority, choice: RosterExport) -> list[Reply]:
     """Send the registrations as an Excel file; personal data leaving the bot is audited."""
     event = await managed_event(ctx, authority, "registrations.export", choice.event_id)
-    rows = await entries(ctx.session, event)
-    data = roster_xlsx(ctx.t, ctx.config.timezone, rows)
+    extra, rows = await with_extras(ctx.session, ctx.t, event, await entries(ctx.session, event))
+    data = roster_xlsx(ctx.t, ctx.config.timezone, rows, extra)
     await audit(
         ctx.session,
         authority.person_id,

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from locales import Translator
@@ -42,16 +43,20 @@ class Entry:
     registration: Registration
     person: Person | None
     """None once the person asked to be deleted: the seat stays, the name goes."""
+    extra: tuple[str, ...] = ()
+    """Cells of handlers.coordinators.roster_extras: group, attendance, answers."""
 
 
 async def counts(session: AsyncSession, event: Event) -> Counts:
-    """How many hold a seat, wait, have an offer, and have arrived."""
+    """How many people (a group counts each of them) hold a seat, wait, have an offer, and
+    have arrived."""
+    arrived = case((Registration.checked_in_at.is_not(None), Registration.seats), else_=0)
     rows = await session.execute(
-        select(Registration.status, func.count(), func.count(Registration.checked_in_at))
+        select(Registration.status, func.sum(Registration.seats), func.sum(arrived))
         .where(Registration.event_id == event.id)
         .group_by(Registration.status)
     )
-    by_status = {status: (total, arrived) for status, total, arrived in rows}
+    by_status = {status: (int(total or 0), int(came or 0)) for status, total, came in rows}
     return Counts(
         confirmed=by_status.get(RegistrationStatus.CONFIRMED, (0, 0))[0],
         waitlisted=by_status.get(RegistrationStatus.WAITLISTED, (0, 0))[0],
@@ -104,19 +109,20 @@ def cells(t: Translator, timezone: str, entry: Entry) -> tuple[object, ...]:
         stamp(registration.created_at),
         stamp(registration.checked_in_at),
         registration.checkin_code,
+        *entry.extra,
     )
 
 
-def headings(t: Translator) -> list[str]:
-    return [t(f"roster.csv.{column}") for column in COLUMNS]
+def headings(t: Translator, extra: Sequence[str] = ()) -> list[str]:
+    return [t(f"roster.csv.{column}") for column in COLUMNS] + list(extra)
 
 
-def roster_csv(t: Translator, timezone: str, rows: list[Entry]) -> bytes:
+def roster_csv(t: Translator, timezone: str, rows: list[Entry], extra: Sequence[str] = ()) -> bytes:
     """The registrations as CSV that Excel opens with Hebrew intact: UTF-8 with a BOM, CRLF,
     quoted where needed, headings in the coordinator's language."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, dialect="excel")
-    writer.writerow(headings(t))
+    writer.writerow(headings(t, extra))
     for entry in rows:
         values = cells(t, timezone, entry)
         shown = [f"{v:%Y-%m-%d %H:%M}" if isinstance(v, datetime) else str(v or "") for v in values]

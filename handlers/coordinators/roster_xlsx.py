@@ -5,6 +5,7 @@ codes as text (never numbers losing their "+" or leading zero), times as real da
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -18,19 +19,21 @@ WIDTHS = {"name": 24, "phone": 16, "home": 20, "status": 14, "registered": 17, "
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 
-def roster_xlsx(t: Translator, timezone: str, rows: list[Entry]) -> bytes:
+def roster_xlsx(
+    t: Translator, timezone: str, rows: list[Entry], extra: Sequence[str] = ()
+) -> bytes:
     """One sheet: a bold heading row, frozen, with a filter; a row per registration."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = t("roster.sheet")[:31]
     sheet.sheet_view.rightToLeft = t.rtl
-    sheet.append(headings(t))
+    sheet.append(headings(t, extra))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for entry in rows:
         sheet.append(list(cells(t, timezone, entry)))
-    for column, name in enumerate(COLUMNS, 1):
+    for column, name in enumerate([*COLUMNS, *extra], 1):
         sheet.column_dimensions[get_column_letter(column)].width = WIDTHS.get(name, 12)
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             if isinstance(cell.value, str):

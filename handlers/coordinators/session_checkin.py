@@ -98,7 +98,7 @@ async def check_in_session(
         target,
         result="checked_in",
         event=event.slug,
-        session=meeting.id,
+        session_id=meeting.id,
     )
     return [Reply(ctx.t("checkin.done", name=name, status=status, tally=tally))], True
 

@@ -198,7 +198,7 @@ async def _changed(
         authority.person_id,
         f"session.{'cancel' if meeting.status == SessionStatus.CANCELLED else 'move'}",
         f"event:{event.slug}",
-        session=meeting.id,
+        session_id=meeting.id,
         before=was.isoformat(),
         after=meeting.starts_at.isoformat(),
         told=told,

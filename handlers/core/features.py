@@ -20,6 +20,7 @@ import handlers.people.my
 import handlers.people.newsletter
 import handlers.people.privacy
 import handlers.people.registration
+import handlers.people.registration_more
 import handlers.people.ticket
 import handlers.people.topic_link
 import handlers.people.tracks

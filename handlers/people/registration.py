@@ -9,6 +9,7 @@ from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.router import Stale, router
 from handlers.core.types import Button, Reply
+from handlers.people.event_questions import QuestionStep, answers, ask, pending, summary_lines
 from handlers.people.events import (
     EventList,
     RegisterStart,
@@ -19,8 +20,11 @@ from handlers.people.events import (
     title,
     when,
 )
+from handlers.people.groups import GroupStart
+from handlers.people.groups import summary_line as group_line
 from handlers.people.ticket import ticket
 from models.catalog import Event, EventStatus
+from models.event_questions import save_answers
 from models.people import Channel, PhoneTaken, attach_phone, phone_taken
 from models.phones import to_e164
 from models.registration_service import (
@@ -48,6 +52,13 @@ class RegistrationStep(StrEnum):
 @dataclass(frozen=True)
 class ConfirmRegistration(CallbackData, prefix="evk"):
     event_id: int
+
+
+async def registering(ctx: Ctx, event_id: int) -> Event:
+    """The event of the registration in progress, for a step or button of its flow, or Stale."""
+    if ctx.data.get("event_id") != event_id:
+        raise Stale(event_id)
+    return await _event(ctx, event_id)
 
 
 async def _event(ctx: Ctx, event_id: int) -> Event:
@@ -93,6 +104,9 @@ async def next_question(ctx: Ctx) -> list[Reply]:
     if not (data.get("home") or ctx.person.home):
         ctx.goto(RegistrationStep.ASK_HOME)
         return [Reply(ctx.t("registration.ask_home"))]
+    if question := await pending(ctx.session, int(data["event_id"]), answers(ctx)):
+        ctx.goto(QuestionStep.ANSWER, question_id=question.id, ticked=[])
+        return [ask(ctx, question)]
     return await summary(ctx)
 
 
@@ -108,8 +122,13 @@ async def summary(ctx: Ctx, error: str | None = None) -> list[Reply]:
         phone=ctx.data.get("phone") or known_phone(ctx),
         home=ctx.data.get("home") or ctx.person.home,
     )
+    extra = await summary_lines(ctx, event.id)
+    if group := group_line(ctx):
+        extra.insert(0, group)
+    text = "\n".join([text, *extra])
     buttons = [
         [Button(ctx.t("registration.confirm"), ConfirmRegistration(event.id).pack())],
+        [Button(ctx.t("groups.start"), GroupStart(event.id).pack())],
         [Button(ctx.t("registration.not_now"), EventList().pack())],
     ]
     return [Reply(f"{error}\n{text}" if error else text, buttons=buttons)]
@@ -182,20 +201,36 @@ async def confirm(ctx: Ctx, choice: ConfirmRegistration) -> list[Reply]:
             return [Reply(ctx.t("registration.phone_taken"), request_contact=True)]
     person.name = data.get("name") or person.name
     person.home = data.get("home") or person.home
-    if not (person.name and person.home and person.phone):
-        ctx.goto(RegistrationStep.CONFIRM, event_id=event.id)
+    given = dict(data.get("answers") or {})
+    missing = await pending(ctx.session, event.id, given)
+    if not (person.name and person.home and person.phone) or missing:
+        ctx.goto(RegistrationStep.CONFIRM, **{**data, "event_id": event.id})
         return await next_question(ctx)
     try:
-        outcome = await register(ctx.session, event, person.id, ctx.now, ctx.incoming.channel)
+        outcome = await register(
+            ctx.session,
+            event,
+            person.id,
+            ctx.now,
+            ctx.incoming.channel,
+            guests=[str(name) for name in data.get("guests") or []],
+            split=bool(data.get("split")),
+        )
     except RegistrationClosed as closed:
         return [Reply(closed_text(ctx, event, closed.availability))]
     registration = outcome.registration
     if not outcome.created:
         status = await describe(ctx, registration)
         return [Reply(ctx.t("registration.already", status=status)), await card(ctx, event)]
+    await save_answers(ctx.session, registration.id, {k: v for k, v in given.items() if v})
     back = [[Button(ctx.t("events.back"), EventList().pack())]]
     if registration.status == RegistrationStatus.WAITLISTED:
         position = await waitlist_position(ctx.session, registration)
         text = ctx.t("registration.waitlisted", title=title(ctx, event), position=position)
+        if registration.seats > 1:
+            text += "\n" + ctx.t("groups.waits_whole", count=registration.seats)
         return [Reply(text, buttons=back)]
+    if len(data.get("guests") or []) + 1 > registration.seats:
+        note = ctx.t("groups.split_done", seats=registration.seats)
+        return [Reply(note), *await ticket(ctx, event, registration, back)]
     return await ticket(ctx, event, registration, back)

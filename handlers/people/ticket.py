@@ -65,6 +65,10 @@ def ticket_pdf(ctx: Ctx, event: Event, registration: Registration) -> Attachment
     if place := localized(event.content, "place", ctx.locale):
         page.line(ctx.t("ticket.place", place=place), 12)
     page.line(ctx.t("ticket.name", name=ctx.person.name or "—"), 12)
+    if registration.guests:  # one ticket for the whole group, one code at the door
+        page.line(ctx.t("groups.ticket", count=registration.seats), 12)
+        for guest in registration.guests:
+            page.line(f"• {guest}", 11, gap=1)
     page.rule()
     page.image(_qr(ticket_link(ctx, registration.checkin_code)), QR_WIDTH)
     page.centred(ctx.t("ticket.code"), 10)
@@ -84,6 +88,9 @@ async def ticket(
         when=when(ctx, event),
         code=registration.checkin_code,
     )
+    if registration.guests:
+        names = ", ".join([ctx.person.name or "—", *registration.guests])
+        text += "\n" + ctx.t("groups.confirmed", count=registration.seats, names=names)
     if by_link(ctx):
         text = f"{text}\n\n{await calendar_links(ctx, event, registration)}"
         # The file alone, with no words of its own: on WhatsApp words go as a separate message.

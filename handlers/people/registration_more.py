@@ -1,0 +1,153 @@
+"""The registration flow's extra steps: the event's questions (handlers.people.event_questions)
+and a group's size, names and split (handlers.people.groups). Each answer goes back to the
+registration's next question, so the summary comes when nothing is missing."""
+
+from __future__ import annotations
+
+from handlers.core.context import Ctx
+from handlers.core.router import Stale, router
+from handlers.core.types import Button, Reply
+from handlers.people.event_questions import (
+    QuestionDone,
+    QuestionPick,
+    QuestionStep,
+    answers,
+    ask,
+)
+from handlers.people.groups import MAX_GROUP, GroupSplit, GroupStart, GroupStep, read_names
+from handlers.people.registration import RegistrationStep, next_question, registering
+from models.event_questions import MAX_ANSWER, EventQuestion, QuestionKind
+from models.seats import seats_left
+
+
+async def _question(ctx: Ctx, question_id: int) -> EventQuestion:
+    """The question this flow is asking, or Stale for an old button."""
+    question = await ctx.session.get(EventQuestion, question_id)
+    if (
+        question is None
+        or ctx.state.step != QuestionStep.ANSWER
+        or ctx.data.get("question_id") != question_id
+    ):
+        raise Stale(question_id)
+    return question
+
+
+async def _answered(ctx: Ctx, question: EventQuestion, values: list[str]) -> list[Reply]:
+    """Keep the answer and go on with the registration."""
+    ctx.goto(
+        RegistrationStep.CONFIRM,
+        answers={**answers(ctx), str(question.id): values},
+        ticked=[],
+        question_id=None,
+    )
+    return await next_question(ctx)
+
+
+@router.reask(QuestionStep.ANSWER)
+async def ask_again(ctx: Ctx) -> list[Reply]:
+    """The question again, in the language just chosen."""
+    question = await ctx.session.get(EventQuestion, int(ctx.data["question_id"]))
+    if question is None:
+        raise Stale(ctx.data["question_id"])
+    return [ask(ctx, question)]
+
+
+@router.callback(QuestionPick)
+async def pick(ctx: Ctx, choice: QuestionPick) -> list[Reply]:
+    """A single choice answers; a multiple choice ticks or unticks the option."""
+    question = await _question(ctx, choice.question_id)
+    if not 0 <= choice.option < len(question.options):
+        raise Stale(choice.option)
+    value = str(question.options[choice.option]["value"])
+    if question.kind != QuestionKind.MULTI:
+        return await _answered(ctx, question, [value])
+    ticked = [str(v) for v in ctx.data.get("ticked") or []]
+    ticked = [v for v in ticked if v != value] if value in ticked else [*ticked, value]
+    ctx.goto(QuestionStep.ANSWER, ticked=ticked)
+    return [ask(ctx, question)]
+
+
+@router.callback(QuestionDone)
+async def done(ctx: Ctx, choice: QuestionDone) -> list[Reply]:
+    """End a multiple choice (at least one option when required) or skip an optional one."""
+    question = await _question(ctx, choice.question_id)
+    ticked = [str(v) for v in ctx.data.get("ticked") or []]
+    if question.kind != QuestionKind.MULTI:
+        ticked = []
+    if question.required and not ticked:
+        return [ask(ctx, question, ctx.t("questions.required"))]
+    return await _answered(ctx, question, ticked)
+
+
+@router.step(QuestionStep.ANSWER)
+async def typed(ctx: Ctx) -> list[Reply]:
+    """A short text answer; typed text at a choice asks for the buttons."""
+    question = await ctx.session.get(EventQuestion, int(ctx.data["question_id"]))
+    if question is None:
+        raise Stale(ctx.data["question_id"])
+    if question.kind != QuestionKind.TEXT:
+        return [ask(ctx, question, ctx.t("questions.use_buttons"))]
+    text = " ".join(ctx.text.split())
+    if len(text) > MAX_ANSWER:
+        note = ctx.t("questions.too_long", limit=MAX_ANSWER, length=len(text))
+        return [ask(ctx, question, note)]
+    if not any(ch.isalnum() for ch in text):
+        return [ask(ctx, question, ctx.t("questions.empty"))]
+    return await _answered(ctx, question, [text])
+
+
+@router.callback(GroupStart)
+async def group_start(ctx: Ctx, choice: GroupStart) -> list[Reply]:
+    """Ask how many people the group has, the registrant included."""
+    await registering(ctx, choice.event_id)
+    ctx.goto(GroupStep.SIZE)
+    return [Reply(ctx.t("groups.ask_size", limit=MAX_GROUP))]
+
+
+@router.reask(GroupStep.SIZE, GroupStep.NAMES)
+async def group_again(ctx: Ctx) -> list[Reply]:
+    """Ask the group's size or names again."""
+    if ctx.state.step == GroupStep.NAMES:
+        return [Reply(ctx.t("groups.ask_names", count=int(ctx.data["size"]) - 1))]
+    return [Reply(ctx.t("groups.ask_size", limit=MAX_GROUP))]
+
+
+@router.step(GroupStep.SIZE)
+async def got_size(ctx: Ctx) -> list[Reply]:
+    """Take 2 to MAX_GROUP people; 1 is a registration of one's own."""
+    text = ctx.text
+    size = int(text) if text.isdigit() and len(text) <= 3 else 0
+    if size == 1:
+        ctx.goto(RegistrationStep.CONFIRM, guests=[], split=False)
+        return await next_question(ctx)
+    if not 2 <= size <= MAX_GROUP:
+        return [Reply(ctx.t("groups.bad_size", limit=MAX_GROUP))]
+    ctx.goto(GroupStep.NAMES, size=size)
+    return [Reply(ctx.t("groups.ask_names", count=size - 1))]
+
+
+@router.step(GroupStep.NAMES)
+async def got_names(ctx: Ctx) -> list[Reply]:
+    """Take the others' names; when seats are short, ask whether the group may split."""
+    size = int(ctx.data["size"])
+    names = read_names(ctx.incoming.text or "", size - 1)
+    if names is None:
+        return [Reply(ctx.t("groups.bad_names", count=size - 1))]
+    event = await registering(ctx, int(ctx.data["event_id"]))
+    ctx.goto(RegistrationStep.CONFIRM, guests=names, split=False)
+    left = seats_left(event)
+    if left is not None and 0 < left < size:
+        buttons = [
+            [Button(ctx.t("groups.split_yes", count=left), GroupSplit(event.id, True).pack())],
+            [Button(ctx.t("groups.split_no"), GroupSplit(event.id, False).pack())],
+        ]
+        return [Reply(ctx.t("groups.ask_split", left=left, size=size), buttons=buttons)]
+    return await next_question(ctx)
+
+
+@router.callback(GroupSplit)
+async def got_split(ctx: Ctx, choice: GroupSplit) -> list[Reply]:
+    """Keep whether the group may split, and go on to the summary."""
+    await registering(ctx, choice.event_id)
+    ctx.goto(RegistrationStep.CONFIRM, split=choice.agree)
+    return await next_question(ctx)
