@@ -81,6 +81,8 @@ class OutboxKind(StrEnum):
     BROADCAST_PROGRESS = "broadcast_progress"
     BROADCAST_NOTE = "broadcast_note"
     DIGEST = "digest"
+    EVENT_DECISION = "event_decision"
+    """An event short of its minimum near its go/no-go date, to its coordinators."""
     WHATSAPP_FALLBACK = "whatsapp_fallback"
     REPLY = "reply"
     """A reply sent within a conversation, recorded (a file, or a failed send) so that the
