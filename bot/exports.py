@@ -15,6 +15,7 @@ from handlers.coordinators.roster_extras import with_extras
 from handlers.coordinators.roster_xlsx import roster_xlsx
 from locales import SUPPORTED_LOCALES, Translator
 from models.audit import audit
+from models.base import utcnow
 from models.catalog import Event
 
 FORMATS = {"xlsx": roster_xlsx, "csv": roster_csv}
@@ -32,7 +33,8 @@ async def export(args: argparse.Namespace) -> int:
             print(f"hagshama: no event with the slug {args.event!r}", file=sys.stderr)
             return 1
         t = Translator(args.lang or settings.default_locale)
-        extra, rows = await with_extras(session, t, event, await entries(session, event))
+        rows = await entries(session, event)
+        extra, rows = await with_extras(session, t, event, rows, utcnow())
         data = FORMATS[args.format](t, settings.timezone, rows, extra)
         await audit(
             session,

@@ -110,7 +110,7 @@ async def show_roster(ctx: Ctx, authority: Authority, choice: RosterShow) -> lis
     page = min(max(choice.page, 0), pages - 1)
     start = page * PEOPLE_PAGE
     rows = await entries(ctx.session, event, offset=start, limit=PEOPLE_PAGE)
-    _, rows = await with_extras(ctx.session, ctx.t, event, rows)
+    _, rows = await with_extras(ctx.session, ctx.t, event, rows, ctx.now)
     lines = [f"📋 {title(ctx, event)}", when(ctx, event), summary(ctx, numbers)]
     if rows:
         lines.append(ctx.t("roster.page", page=page + 1, pages=pages))
@@ -161,7 +161,8 @@ def summary(ctx: Ctx, numbers: Counts) -> str:
 async def export(ctx: Ctx, authority: Authority, choice: RosterExport) -> list[Reply]:
     """Send the registrations as an Excel file; personal data leaving the bot is audited."""
     event = await managed_event(ctx, authority, "registrations.export", choice.event_id)
-    extra, rows = await with_extras(ctx.session, ctx.t, event, await entries(ctx.session, event))
+    rows = await entries(ctx.session, event)
+    extra, rows = await with_extras(ctx.session, ctx.t, event, rows, ctx.now)
     data = roster_xlsx(ctx.t, ctx.config.timezone, rows, extra)
     await audit(
         ctx.session,

@@ -4,28 +4,26 @@ a group's other names, sessions attended out of those held, and a column per que
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.coordinators.roster import Entry
 from locales import Translator
-from models.base import utcnow
 from models.catalog import Event
 from models.event_questions import answers_for, questions_of, shown
 from models.sessions import SessionStatus, attended, sessions_of
 
 
 async def with_extras(
-    session: AsyncSession, t: Translator, event: Event, rows: list[Entry]
+    session: AsyncSession, t: Translator, event: Event, rows: list[Entry], now: datetime
 ) -> tuple[list[str], list[Entry]]:
-    """The extra headings, and the rows with their extra cells in the same order."""
+    """The extra headings, and the rows with their extra cells in the same order; attendance
+    is out of the sessions held by `now`."""
     questions = await questions_of(session, event.id)
-    now = utcnow()
-    held = sum(
-        m.status == SessionStatus.SCHEDULED and m.starts_at <= now
-        for m in await sessions_of(session, event.id)
-    )
-    series = bool(await sessions_of(session, event.id))
+    meetings = await sessions_of(session, event.id)
+    held = sum(m.status == SessionStatus.SCHEDULED and m.starts_at <= now for m in meetings)
+    series = bool(meetings)
     ids = [entry.registration.id for entry in rows]
     given = await answers_for(session, ids)
     present = await attended(session, ids) if series else {}

@@ -8,7 +8,7 @@ from tests.support import Chat
 async def test_the_menu_item_opens_the_list_with_filters(catalog: None, chat: Chat) -> None:
     await chat.send("/menu")
     await chat.press("אירועים קרובים")
-    assert "אירועים קרובים (16)" in chat.text
+    assert "אירועים קרובים (23)" in chat.text
     assert chat.labels[0].startswith('ערב פתוח: מסלול הנח"ל') and "15.12" in chat.labels[0]
     assert {"📍 אזור", "🏷️ סוג", "🧭 מסלול", "עוד ⬅️"} <= set(chat.labels)
     await chat.press("עוד ⬅️")
@@ -21,12 +21,12 @@ async def test_filters_combine_and_clear(catalog: None, chat: Chat) -> None:
     await chat.press("Region")
     assert chat.labels == ["Center", "National", "North", "South"]
     await chat.press("North")
-    assert "Upcoming events (5)" in chat.text
+    assert "Upcoming events (6)" in chat.text
     await chat.press("Kind")
     await chat.press("Regional forum")
-    assert "Upcoming events (1)" in chat.text and "Northern forum" in chat.labels[0]
+    assert "Upcoming events (2)" in chat.text and "Northern forum" in chat.labels[0]
     await chat.press("Clear filters")
-    assert "Upcoming events (16)" in chat.text
+    assert "Upcoming events (23)" in chat.text
 
 
 async def test_national_events_and_track_filter(catalog: None, chat: Chat) -> None:
@@ -54,13 +54,13 @@ async def test_typing_in_the_list_is_not_understood_but_harmless(catalog: None, 
     await chat.send("x" * 5000)
     assert "לא הבנו" in chat.text
     await chat.send("2")  # the main menu it offered instead: its second item is the events
-    assert "אירועים קרובים (16)" in chat.text
+    assert "אירועים קרובים (23)" in chat.text
 
 
 async def test_list_navigation_keeps_its_numbers_on_every_page(catalog: None, chat: Chat) -> None:
-    await chat.says("/events", "עמוד 1 מתוך 3", "7. ➡️ הקודמים", "8. עוד ⬅️", "9. ")
+    await chat.says("/events", "עמוד 1 מתוך 4", "7. ➡️ הקודמים", "8. עוד ⬅️", "9. ")
     first_filter = chat.labels[8]
-    await chat.says("8", "עמוד 2 מתוך 3", "7. ➡️ הקודמים", "8. עוד ⬅️", f"9. {first_filter}")
-    await chat.says("8", "עמוד 3 מתוך 3", "7. ➡️ הקודמים", "8. עוד ⬅️", f"9. {first_filter}")
+    await chat.says("8", "עמוד 2 מתוך 4", "7. ➡️ הקודמים", "8. עוד ⬅️", f"9. {first_filter}")
+    await chat.says("8", "עמוד 3 מתוך 4", "7. ➡️ הקודמים", "8. עוד ⬅️", f"9. {first_filter}")
     assert len(chat.labels) == 11
-    await chat.says("7", "עמוד 2 מתוך 3")
+    await chat.says("7", "עמוד 2 מתוך 4")

@@ -62,7 +62,7 @@ async def test_english_flow_with_a_shared_contact_and_a_double_tap(
 ) -> None:
     await chat.send("/language en")
     await chat.send("/events")
-    assert "Upcoming events (16)" in chat.text
+    assert "Upcoming events (23)" in chat.text
     await chat.press("Northern forum")
     await chat.press("Register")
     await chat.send("Dana Levi")
@@ -143,7 +143,7 @@ async def test_closed_window_and_past_events_take_no_registrations(
 
 async def test_unknown_link_lists_the_events(catalog: None, chat: Chat) -> None:
     await chat.send("/start ev_no-such-event")
-    assert "לא מצאנו" in chat.text and "אירועים קרובים (16)" in chat.text
+    assert "לא מצאנו" in chat.text and "אירועים קרובים (23)" in chat.text
 
 
 async def test_not_now_keeps_no_registration_and_landlines_are_accepted(
