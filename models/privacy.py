@@ -6,11 +6,12 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import audit
 from models.catalog import Event, Topic, Track
+from models.event_questions import Answer, answers_for
 from models.localized import localized
 from models.people import Person
 from models.registrations import Lead, Registration
@@ -37,12 +38,15 @@ Record = dict[str, Any]
 async def export(session: AsyncSession, person: Person, locale: str) -> dict[str, Any]:
     """Everything stored about `person`, with catalogue titles in `locale`; dates stay datetimes."""
     await session.refresh(person, ["identities"])
-    registrations = await session.execute(
-        select(Registration, Event)
-        .join(Event, Event.id == Registration.event_id)
-        .where(Registration.person_id == person.id)
-        .order_by(Registration.id)
-    )
+    registrations = (
+        await session.execute(
+            select(Registration, Event)
+            .join(Event, Event.id == Registration.event_id)
+            .where(Registration.person_id == person.id)
+            .order_by(Registration.id)
+        )
+    ).all()
+    given = await answers_for(session, [reg.id for reg, _ in registrations])
     subscriptions = await session.execute(
         select(Subscription, Topic)
         .join(Topic, Topic.id == Subscription.topic_id)
@@ -82,6 +86,8 @@ async def export(session: AsyncSession, person: Person, locale: str) -> dict[str
                 "checkin_code": reg.checkin_code,
                 "created_at": reg.created_at,
                 "checked_in_at": reg.checked_in_at,
+                "group": reg.guests,
+                "answers": given.get(reg.id, {}),
             }
             for reg, event in registrations
         ],
@@ -135,6 +141,15 @@ async def forget(session: AsyncSession, person: Person) -> None:
     # Loading the identities lets the ORM cascade mark them deleted, which tells the engine
     # not to save conversation state for an identity that no longer exists.
     await session.refresh(person, ["identities"])
+    # What they told about themselves and their group goes; the seat counts stay.
+    theirs = select(Registration.id).where(Registration.person_id == person_id)
+    await session.execute(delete(Answer).where(Answer.registration_id.in_(theirs)))
+    await session.execute(
+        update(Registration)
+        .where(Registration.person_id == person_id)
+        .values(guests=[])
+        .execution_options(synchronize_session=False)
+    )
     await session.delete(person)
     await session.flush()
     await audit(session, None, "privacy.delete", f"person:{person_id}")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from handlers.coordinators import coordinator
 from handlers.coordinators.coordinator import require_event
 from handlers.coordinators.event_notices import cancel_event
-from handlers.coordinators.event_tools import CopyEvent, SessionList
+from handlers.coordinators.event_tools import CopyEvent, EventDetail, SessionList
 from handlers.coordinators.roster import counts
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
@@ -129,6 +129,7 @@ async def overview(ctx: Ctx, event: Event, note: str | None = None) -> Reply:
     buttons = [[Button(ctx.t(f"manage_event.do.{a}"), Manage(event.id, a).pack())] for a in actions]
     if series:
         buttons.insert(1, [Button(ctx.t("series.sessions"), SessionList(event.id).pack())])
+    buttons.append([Button(ctx.t("details.button"), EventDetail(event.id).pack())])
     buttons.append([Button(ctx.t("copy.button"), CopyEvent(event.id).pack())])
     buttons.append([Button(ctx.t("manage_event.back"), ManageList().pack())])
     return Reply("\n".join(lines), buttons=buttons)

@@ -21,3 +21,12 @@ class CopyEvent(CallbackData, prefix="mcp"):
 
     event_id: int
     sure: bool = False
+
+
+@dataclass(frozen=True)
+class EventDetail(CallbackData, prefix="mdt"):
+    """Shows an event's further details, or asks for one of them
+    (handlers.coordinators.event_details)."""
+
+    event_id: int
+    field: str = ""

@@ -6,6 +6,7 @@ import handlers.coordinators.bulletins
 import handlers.coordinators.checkin
 import handlers.coordinators.coordinator
 import handlers.coordinators.event_copy
+import handlers.coordinators.event_details
 import handlers.coordinators.event_edit
 import handlers.coordinators.event_form
 import handlers.coordinators.qr
