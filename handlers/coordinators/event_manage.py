@@ -140,6 +140,8 @@ async def act(ctx: Ctx, authority: Authority, choice: Manage) -> list[Reply]:
     """Show an event, ask for a new value, publish, or cancel (asking first)."""
     event = await managed_event(ctx, authority, choice.event_id, choice.action)
     ctx.end()
+    if choice.action == Action.STARTS_AT and await has_sessions(ctx.session, event.id):
+        raise Stale(choice.action)  # a series moves session by session
     if choice.action in (Action.TITLE, Action.STARTS_AT, Action.PLACE, Action.CAPACITY):
         ctx.goto(ManageStep(f"manage_event.{choice.action}"), event_id=event.id)
         keep = [[Button(ctx.t("manage_event.keep"), Manage(event.id).pack())]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.coordinators import coordinator
+from handlers.coordinators.answer_stats import answer_lines
 from handlers.coordinators.stats_chart import stats_chart
 from handlers.core.context import Ctx
 from handlers.core.types import Reply
@@ -40,6 +41,7 @@ async def stats(ctx: Ctx, authority: Authority) -> list[Reply]:
         ctx.t("stats.line", name=localized(track.content, "title", ctx.locale), count=count)
         for track, count in numbers.leads
     ]
+    lines += await answer_lines(ctx, authority)
     lines += ["", ctx.t("stats.this_week", count=numbers.weeks[-1][1])]
     lines.append(ctx.t("stats.chart_caption", weeks=len(numbers.weeks)))
     chart = stats_chart(ctx.t, numbers.weeks, regions)

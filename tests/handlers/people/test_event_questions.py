@@ -79,6 +79,9 @@ async def test_a_required_choice_and_the_optional_ones_reach_the_export_as_colum
         "ללמוד לבנות תקציב קהילתי"
     )
     assert "מפגשים שהשתתפו בהם" in heading  # a series: attendance too
+    await national.send("/stats")
+    assert "איך תגיעו?: צריך/ה טרמפ 1" in national.text
+    assert "העדפות תזונה לארוחה: ללא גלוטן 1" in national.text
 
     out = tmp_path / "treasurers.csv"
     written = hagshama(
