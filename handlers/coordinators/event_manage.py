@@ -13,7 +13,12 @@ from sqlalchemy import select
 from handlers.coordinators import coordinator
 from handlers.coordinators.coordinator import require_event
 from handlers.coordinators.event_notices import cancel_event
-from handlers.coordinators.event_tools import CopyEvent, EventDetail, SessionList
+from handlers.coordinators.event_tools import (
+    CopyEvent,
+    EventDetail,
+    QuestionList,
+    SessionList,
+)
 from handlers.coordinators.roster import counts
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
@@ -130,6 +135,7 @@ async def overview(ctx: Ctx, event: Event, note: str | None = None) -> Reply:
     if series:
         buttons.insert(1, [Button(ctx.t("series.sessions"), SessionList(event.id).pack())])
     buttons.append([Button(ctx.t("details.button"), EventDetail(event.id).pack())])
+    buttons.append([Button(ctx.t("question_form.button"), QuestionList(event.id).pack())])
     buttons.append([Button(ctx.t("copy.button"), CopyEvent(event.id).pack())])
     buttons.append([Button(ctx.t("manage_event.back"), ManageList().pack())])
     return Reply("\n".join(lines), buttons=buttons)

@@ -30,3 +30,10 @@ class EventDetail(CallbackData, prefix="mdt"):
 
     event_id: int
     field: str = ""
+
+
+@dataclass(frozen=True)
+class QuestionList(CallbackData, prefix="mql"):
+    """Lists an event's questions to add or remove (handlers.coordinators.question_form)."""
+
+    event_id: int

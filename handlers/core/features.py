@@ -10,6 +10,7 @@ import handlers.coordinators.event_details
 import handlers.coordinators.event_edit
 import handlers.coordinators.event_form
 import handlers.coordinators.qr
+import handlers.coordinators.question_form
 import handlers.coordinators.registrations_admin
 import handlers.coordinators.sessions
 import handlers.coordinators.stats

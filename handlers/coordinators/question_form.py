@@ -1,0 +1,305 @@
+"""A coordinator's questions for an event, from /manage_events: the list, adding one (its kind,
+required or not, the wording in Hebrew and English, the options) and removing one nobody has
+answered yet. Registration asks them after the personal details."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import func, select
+
+from handlers.coordinators import coordinator
+from handlers.coordinators.event_manage import Manage, managed_event
+from handlers.coordinators.event_tools import QuestionList
+from handlers.core.callback import CallbackData
+from handlers.core.context import Ctx
+from handlers.core.router import Stale
+from handlers.core.types import Button, Reply
+from handlers.inputs import event_input
+from handlers.inputs.event_input import Problem
+from handlers.people.events import title
+from models.audit import audit
+from models.catalog import Event
+from models.event_questions import (
+    MAX_OPTIONS,
+    MAX_QUESTIONS,
+    Answer,
+    EventQuestion,
+    QuestionKind,
+    questions_of,
+)
+from models.roles import Authority
+
+MAX_QUESTION = 200
+MAX_OPTION = 24
+"""WhatsApp's list picker shows an item of at most 24 characters."""
+SKIP = "-"
+
+
+class QuestionFormStep(StrEnum):
+    """KIND and REQUIRED wait for a button; TEXT_HE → TEXT_EN → (a choice) OPTIONS_HE →
+    OPTIONS_EN wait for typed text; then the question is saved and the list shown."""
+
+    KIND = "question_form.kind"
+    REQUIRED = "question_form.required"
+    TEXT_HE = "question_form.text_he"
+    TEXT_EN = "question_form.text_en"
+    OPTIONS_HE = "question_form.options_he"
+    OPTIONS_EN = "question_form.options_en"
+
+
+@dataclass(frozen=True)
+class QuestionAdd(CallbackData, prefix="mqa"):
+    event_id: int
+
+
+@dataclass(frozen=True)
+class QuestionKindPick(CallbackData, prefix="mqk"):
+    event_id: int
+    kind: QuestionKind
+
+
+@dataclass(frozen=True)
+class QuestionRequired(CallbackData, prefix="mqr"):
+    event_id: int
+    required: bool
+
+
+@dataclass(frozen=True)
+class QuestionRemove(CallbackData, prefix="mqx"):
+    """Removes a question nobody answered: first press asks, `sure` removes."""
+
+    question_id: int
+    sure: bool = False
+
+
+@coordinator.callback(QuestionList)
+async def show(ctx: Ctx, authority: Authority, choice: QuestionList) -> list[Reply]:
+    """The event's questions, each with how many answered it, and what can be done."""
+    event = await managed_event(ctx, authority, choice.event_id, "questions")
+    ctx.end()
+    questions = await questions_of(ctx.session, event.id)
+    lines = [ctx.t("question_form.list", title=title(ctx, event))]
+    buttons = []
+    for number, question in enumerate(questions, 1):
+        answered = await _answered(ctx, question)
+        kind = ctx.t(f"question_form.kind.{question.kind}")
+        need = ctx.t("question_form.required" if question.required else "question_form.optional")
+        text = question.text(ctx.locale)
+        lines.append(
+            f"{number}. {text} ({kind}, {need}) · {ctx.t('question_form.answered', count=answered)}"
+        )
+        remove = ctx.t("question_form.remove", number=number)
+        buttons.append([Button(remove, QuestionRemove(question.id).pack())])
+    if not questions:
+        lines.append(ctx.t("question_form.none"))
+    if len(questions) < MAX_QUESTIONS:
+        buttons.insert(0, [Button(ctx.t("question_form.add"), QuestionAdd(event.id).pack())])
+    buttons.append([Button(ctx.t("series.back"), Manage(event.id).pack())])
+    return [Reply("\n".join(lines), buttons=buttons)]
+
+
+async def _answered(ctx: Ctx, question: EventQuestion) -> int:
+    count = await ctx.session.scalar(select(func.count()).where(Answer.question_id == question.id))
+    return int(count or 0)
+
+
+def _kinds(ctx: Ctx, event_id: int) -> list[list[Button]]:
+    return [
+        [Button(ctx.t(f"question_form.kind.{kind}"), QuestionKindPick(event_id, kind).pack())]
+        for kind in QuestionKind
+    ]
+
+
+@coordinator.callback(QuestionAdd)
+async def add(ctx: Ctx, authority: Authority, choice: QuestionAdd) -> list[Reply]:
+    """Start a new question: which kind?"""
+    event = await managed_event(ctx, authority, choice.event_id, "questions")
+    if len(await questions_of(ctx.session, event.id)) >= MAX_QUESTIONS:
+        raise Stale(event.id)
+    ctx.end()
+    ctx.goto(QuestionFormStep.KIND, event_id=event.id)
+    return [Reply(ctx.t("question_form.ask.kind"), buttons=_kinds(ctx, event.id))]
+
+
+async def _forming(ctx: Ctx, authority: Authority, event_id: int, *steps: StrEnum) -> Event:
+    """The event whose question this flow is forming, at one of `steps`, or Stale."""
+    if ctx.state.step not in steps or ctx.data.get("event_id") != event_id:
+        raise Stale(event_id)
+    return await managed_event(ctx, authority, event_id, "questions")
+
+
+@coordinator.callback(QuestionKindPick)
+async def got_kind(ctx: Ctx, authority: Authority, choice: QuestionKindPick) -> list[Reply]:
+    """Keep the kind; ask whether an answer is required."""
+    await _forming(ctx, authority, choice.event_id, QuestionFormStep.KIND)
+    ctx.goto(QuestionFormStep.REQUIRED, kind=choice.kind.value)
+    return [_ask_required(ctx, choice.event_id)]
+
+
+def _ask_required(ctx: Ctx, event_id: int) -> Reply:
+    buttons = [
+        [Button(ctx.t("question_form.yes"), QuestionRequired(event_id, True).pack())],
+        [Button(ctx.t("question_form.no"), QuestionRequired(event_id, False).pack())],
+    ]
+    return Reply(ctx.t("question_form.ask.required"), buttons=buttons)
+
+
+@coordinator.callback(QuestionRequired)
+async def got_required(ctx: Ctx, authority: Authority, choice: QuestionRequired) -> list[Reply]:
+    """Keep whether it is required; ask for the Hebrew wording."""
+    await _forming(ctx, authority, choice.event_id, QuestionFormStep.REQUIRED)
+    ctx.goto(QuestionFormStep.TEXT_HE, required=choice.required)
+    return [Reply(ctx.t("question_form.ask.text_he"))]
+
+
+@coordinator.reask(*QuestionFormStep)
+async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """The current step's question again."""
+    step = QuestionFormStep(str(ctx.state.step))
+    event_id = int(ctx.data["event_id"])
+    if step == QuestionFormStep.KIND:
+        return [Reply(ctx.t("question_form.ask.kind"), buttons=_kinds(ctx, event_id))]
+    if step == QuestionFormStep.REQUIRED:
+        return [_ask_required(ctx, event_id)]
+    key = step.value.replace("question_form.", "question_form.ask.")
+    count = len(ctx.data.get("options_he") or [])
+    return [Reply(ctx.t(key, count=count, limit=MAX_OPTIONS))]
+
+
+@coordinator.step(QuestionFormStep.KIND)
+async def typed_at_kind(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Free text where a button was expected."""
+    return [Reply(ctx.t("manage_event.confirm.use_buttons")), *await ask_again(ctx, authority)]
+
+
+@coordinator.step(QuestionFormStep.REQUIRED)
+async def typed_at_required(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Free text where a button was expected."""
+    return [Reply(ctx.t("manage_event.confirm.use_buttons")), *await ask_again(ctx, authority)]
+
+
+@coordinator.step(QuestionFormStep.TEXT_HE)
+async def got_text_he(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Take the Hebrew wording; ask for the English one."""
+    text = event_input.line(ctx.text, MAX_QUESTION)
+    if isinstance(text, Problem):
+        return [Reply(ctx.t(text.key, **text.values))]
+    ctx.goto(QuestionFormStep.TEXT_EN, text_he=text)
+    return [Reply(ctx.t("question_form.ask.text_en"))]
+
+
+@coordinator.step(QuestionFormStep.TEXT_EN)
+async def got_text_en(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Take the English wording (or none); a choice goes on to its options."""
+    text: str | Problem | None = None
+    if ctx.text != SKIP:
+        text = event_input.line(ctx.text, MAX_QUESTION)
+        if isinstance(text, Problem):
+            return [Reply(ctx.t(text.key, **text.values))]
+    ctx.goto(QuestionFormStep.OPTIONS_HE, text_en=text)
+    if ctx.data["kind"] == QuestionKind.TEXT:
+        return await _save(ctx, authority)
+    return [Reply(ctx.t("question_form.ask.options_he", limit=MAX_OPTIONS))]
+
+
+def _options(text: str, count: int | None) -> list[str] | None:
+    """Options one a line: 2 to MAX_OPTIONS (or exactly `count`), each short, with letters."""
+    options = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    if count is None and not 2 <= len(options) <= MAX_OPTIONS:
+        return None
+    if count is not None and len(options) != count:
+        return None
+    if any(len(o) > MAX_OPTION or not any(ch.isalnum() for ch in o) for o in options):
+        return None
+    if len(set(options)) != len(options):
+        return None
+    return options
+
+
+@coordinator.step(QuestionFormStep.OPTIONS_HE)
+async def got_options_he(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Take the Hebrew options; ask for the English ones."""
+    options = _options(ctx.incoming.text or "", None)
+    if options is None:
+        bad = ctx.t("question_form.bad_options", limit=MAX_OPTIONS, length=MAX_OPTION)
+        return [Reply(bad)]
+    ctx.goto(QuestionFormStep.OPTIONS_EN, options_he=options)
+    return [Reply(ctx.t("question_form.ask.options_en", count=len(options)))]
+
+
+@coordinator.step(QuestionFormStep.OPTIONS_EN)
+async def got_options_en(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Take the English options (as many as the Hebrew, or none), then save."""
+    hebrew = [str(option) for option in ctx.data["options_he"]]
+    english: list[str] | None = None
+    if ctx.text != SKIP:
+        english = _options(ctx.incoming.text or "", len(hebrew))
+        if english is None:
+            return [
+                Reply(ctx.t("question_form.bad_options_en", count=len(hebrew), length=MAX_OPTION))
+            ]
+    ctx.goto(QuestionFormStep.OPTIONS_EN, options_en=english)
+    return await _save(ctx, authority)
+
+
+async def _save(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Add the formed question at the end of the event's questions."""
+    data = ctx.data
+    event = await managed_event(ctx, authority, int(data["event_id"]), "questions")
+    existing = await questions_of(ctx.session, event.id)
+    if len(existing) >= MAX_QUESTIONS:
+        raise Stale(event.id)
+    taken = {question.slug for question in existing}
+    slug = next(f"q{n}" for n in range(1, MAX_QUESTIONS + len(taken) + 2) if f"q{n}" not in taken)
+    content = {"he": {"text": data["text_he"]}}
+    if data.get("text_en"):
+        content["en"] = {"text": data["text_en"]}
+    english = data.get("options_en") or []
+    options = [
+        {"value": f"o{n}", "label": {"he": he, **({"en": english[n - 1]} if english else {})}}
+        for n, he in enumerate(data.get("options_he") or [], 1)
+    ]
+    question = EventQuestion(
+        event_id=event.id,
+        slug=slug,
+        position=max((q.position for q in existing), default=-1) + 1,
+        kind=QuestionKind(data["kind"]),
+        required=bool(data["required"]),
+        content=content,
+        options=options if data["kind"] != QuestionKind.TEXT else [],
+    )
+    ctx.session.add(question)
+    await ctx.session.flush()
+    await audit(
+        ctx.session, authority.person_id, "event.question_add", f"event:{event.slug}", slug=slug
+    )
+    return [Reply(ctx.t("manage_event.saved")), *await show(ctx, authority, QuestionList(event.id))]
+
+
+@coordinator.callback(QuestionRemove)
+async def remove(ctx: Ctx, authority: Authority, choice: QuestionRemove) -> list[Reply]:
+    """Remove a question nobody answered (asking first); an answered one stays."""
+    question = await ctx.session.get(EventQuestion, choice.question_id)
+    if question is None:
+        raise Stale(choice.question_id)
+    event = await managed_event(ctx, authority, question.event_id, "questions")
+    ctx.end()
+    back = [[Button(ctx.t("series.back"), QuestionList(event.id).pack())]]
+    if answered := await _answered(ctx, question):
+        return [Reply(ctx.t("question_form.keeps", count=answered), buttons=back)]
+    if not choice.sure:
+        sure = [Button(ctx.t("question_form.remove_yes"), QuestionRemove(question.id, True).pack())]
+        text = ctx.t("question_form.remove_sure", question=question.text(ctx.locale))
+        return [Reply(text, buttons=[sure, *back])]
+    await ctx.session.delete(question)
+    await ctx.session.flush()
+    await audit(
+        ctx.session,
+        authority.person_id,
+        "event.question_remove",
+        f"event:{event.slug}",
+        slug=question.slug,
+    )
+    return await show(ctx, authority, QuestionList(event.id))
