@@ -37,19 +37,11 @@ from models.rest_days import rest_period
 
 MAX_SESSIONS = 60
 """More meetings than a year of weekly ones is a typo in the rule."""
-NO_MEETING = frozenset(
-    {
-        HolidayTypes.YOM_TOV,
-        HolidayTypes.EREV_YOM_TOV,
-        HolidayTypes.HOL_HAMOED,
-        HolidayTypes.FAST_DAY,
-        HolidayTypes.MEMORIAL_DAY,
-        HolidayTypes.MODERN_HOLIDAY,
-        HolidayTypes.ISRAEL_NATIONAL_HOLIDAY,
-    }
-)
-"""Days a movement meeting is not held: festivals and their eves, fasts, memorial and
-independence days. Hanukkah, Purim and Rosh Chodesh are ordinary working days."""
+NO_MEETING = frozenset({HolidayTypes.YOM_TOV, HolidayTypes.EREV_YOM_TOV, HolidayTypes.HOL_HAMOED})
+"""Festivals, their eves and Chol HaMoed: no movement meeting is held on them."""
+NO_MEETING_DAYS = frozenset({"tisha_bav", "yom_hashoah", "yom_hazikaron", "yom_haatzmaut"})
+"""Named days with no meetings either. Minor fasts, lesser memorial days, Hanukkah, Purim and
+Rosh Chodesh are ordinary working days."""
 
 
 class SessionStatus(StrEnum):
@@ -145,10 +137,11 @@ class Rule:
 
 
 def meets_on(starts: datetime, ends: datetime | None, timezone: str) -> bool:
-    """False on Shabbat, a festival, a fast or a memorial day (hdate)."""
+    """False on Shabbat, a festival or one of NO_MEETING_DAYS (hdate)."""
     day = starts.astimezone(ZoneInfo(timezone)).date()
-    if any(holiday.type in NO_MEETING for holiday in HDateInfo(day).holidays):
-        return False
+    for holiday in HDateInfo(day).holidays:
+        if holiday.type in NO_MEETING or holiday.name in NO_MEETING_DAYS:
+            return False
     return not (
         rest_period(starts, timezone=timezone) or (ends and rest_period(ends, timezone=timezone))
     )

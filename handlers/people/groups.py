@@ -44,10 +44,10 @@ def guests(ctx: Ctx) -> list[str]:
 
 
 def read_names(text: str, wanted: int) -> list[str] | None:
-    """`wanted` names, one a line (or comma-separated), each with a letter; else None."""
+    """Up to `wanted` names, one a line (or comma-separated), each with a letter; else None."""
     parts = [" ".join(part.split()) for part in text.replace(",", "\n").splitlines()]
     names = [part for part in parts if part]
-    if len(names) != wanted:
+    if not 1 <= len(names) <= wanted:
         return None
     if any(len(name) > MAX_GUEST_NAME or not any(ch.isalpha() for ch in name) for name in names):
         return None

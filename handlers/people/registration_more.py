@@ -122,7 +122,7 @@ async def got_size(ctx: Ctx) -> list[Reply]:
         return await next_question(ctx)
     if not 2 <= size <= MAX_GROUP:
         return [Reply(ctx.t("groups.bad_size", limit=MAX_GROUP))]
-    ctx.goto(GroupStep.NAMES, size=size)
+    ctx.goto(GroupStep.NAMES, size=size, names=[])
     return [Reply(ctx.t("groups.ask_names", count=size - 1))]
 
 
@@ -130,11 +130,18 @@ async def got_size(ctx: Ctx) -> list[Reply]:
 async def got_names(ctx: Ctx) -> list[Reply]:
     """Take the others' names; when seats are short, ask whether the group may split."""
     size = int(ctx.data["size"])
-    names = read_names(ctx.incoming.text or "", size - 1)
+    # Names may come in several messages (one a message is how many people type a list).
+    so_far = [str(name) for name in ctx.data.get("names") or []]
+    names = read_names(ctx.incoming.text or "", size - 1 - len(so_far))
     if names is None:
+        ctx.goto(GroupStep.NAMES, names=[])
         return [Reply(ctx.t("groups.bad_names", count=size - 1))]
+    names = so_far + names
+    if len(names) < size - 1:
+        ctx.goto(GroupStep.NAMES, names=names)
+        return [Reply(ctx.t("groups.more_names", got=len(names), count=size - 1 - len(names)))]
     event = await registering(ctx, int(ctx.data["event_id"]))
-    ctx.goto(RegistrationStep.CONFIRM, guests=names, split=False)
+    ctx.goto(RegistrationStep.CONFIRM, guests=names, names=[], split=False)
     left = seats_left(event)
     if left is not None and 0 < left < size:
         buttons = [

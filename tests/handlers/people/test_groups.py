@@ -44,9 +44,10 @@ async def _a_group_of_four(person: Chat) -> None:
     await person.press("הרשמת קבוצה")
     await person.says("1000", "מספר משתתפים בין 2 ל-40")
     await person.says("4", "השמות של 3 האחרים")
-    await person.says("אורי\nמאיה", "צריך בדיוק 3 שמות")
-    await person.says("אורי, מאיה, " + "י" * 5000, "צריך בדיוק 3 שמות")
-    await person.says("אורי\n  מאיה  \nיואב", "נשארו רק 3 מקומות", "ובקבוצה 4 משתתפים")
+    await person.says("א\nב\nג\nד", "נא לשלוח 3 שמות בסך הכול")  # one too many
+    await person.says("אורי, מאיה, " + "י" * 5000, "מתחילים את הרשימה מחדש")
+    await person.says("אורי\n  מאיה  ", "קיבלנו 2. עוד 1")  # the rest may follow
+    await person.says("יואב", "נשארו רק 3 מקומות", "ובקבוצה 4 משתתפים")
 
 
 async def test_a_group_of_four_for_three_seats_waits_whole(
