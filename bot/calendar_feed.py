@@ -19,6 +19,7 @@ from models.calendar_links import linked_registration
 from models.catalog import Event
 from models.people import Person
 from models.registrations import ACTIVE
+from models.sessions import sessions_of
 
 
 def calendar_route(
@@ -34,7 +35,8 @@ def calendar_route(
             if event is None:
                 return PlainTextResponse("not found", status_code=404)
             locale = (person.locale if person else None) or DEFAULT_LOCALE
-            entry = ics(event, registration, locale, clock())
+            meetings = await sessions_of(session, event.id, scheduled_only=True)
+            entry = ics(event, registration, locale, clock(), meetings)
         headers = {"Content-Disposition": f'inline; filename="{entry.filename}"'}
         return Response(entry.data, media_type="text/calendar; charset=utf-8", headers=headers)
 

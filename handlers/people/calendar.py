@@ -4,6 +4,7 @@ console), links where it does not (WhatsApp: our own .ics URL under an unguessab
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -17,6 +18,7 @@ from models.calendar_links import calendar_token
 from models.catalog import Event
 from models.localized import localized
 from models.registrations import Registration
+from models.sessions import EventSession, sessions_of
 
 DEFAULT_LENGTH = timedelta(hours=2)
 """Calendars need an end; events without one are assumed to last this long."""
@@ -28,23 +30,33 @@ def _end(event: Event) -> datetime:
     return event.ends_at or event.starts_at + DEFAULT_LENGTH
 
 
-def ics(event: Event, registration: Registration, locale: str, now: datetime) -> Attachment:
-    """One VEVENT with the title, place, description and the check-in code."""
+def ics(
+    event: Event,
+    registration: Registration,
+    locale: str,
+    now: datetime,
+    meetings: Sequence[EventSession] = (),
+) -> Attachment:
+    """A VEVENT with the title, place, description and the check-in code — one for each
+    scheduled session of a series."""
     calendar = Calendar()
     calendar.add("prodid", "-//Kibbutz Movement//Hagshama//HE")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    entry = CalendarEvent()
-    entry.add("uid", f"{event.slug}-{registration.id}@hagshama")
-    entry.add("dtstamp", now)
-    entry.add("dtstart", event.starts_at)
-    entry.add("dtend", _end(event))
-    entry.add("summary", localized(event.content, "title", locale))
-    if place := localized(event.content, "place", locale):
-        entry.add("location", place)
+    spans = [(m.starts_at, m.ends_at) for m in meetings] or [(event.starts_at, event.ends_at)]
     description = localized(event.content, "description", locale)
-    entry.add("description", f"{description}\n\n{registration.checkin_code}".strip())
-    calendar.add_component(entry)
+    for number, (starts, ends) in enumerate(spans):
+        entry = CalendarEvent()
+        suffix = f"-{number + 1}" if meetings else ""
+        entry.add("uid", f"{event.slug}-{registration.id}{suffix}@hagshama")
+        entry.add("dtstamp", now)
+        entry.add("dtstart", starts)
+        entry.add("dtend", ends or starts + DEFAULT_LENGTH)
+        entry.add("summary", localized(event.content, "title", locale))
+        if place := localized(event.content, "place", locale):
+            entry.add("location", place)
+        entry.add("description", f"{description}\n\n{registration.checkin_code}".strip())
+        calendar.add_component(entry)
     return Attachment(f"{event.slug}.ics", "text/calendar", calendar.to_ical())
 
 
@@ -79,5 +91,6 @@ async def calendar_reply(ctx: Ctx, event: Event, registration: Registration) -> 
     """The calendar entry in the form this chat's channel delivers."""
     if by_link(ctx):
         return Reply(await calendar_links(ctx, event, registration))
-    attachment = ics(event, registration, ctx.locale, ctx.now)
+    meetings = await sessions_of(ctx.session, event.id, scheduled_only=True)
+    attachment = ics(event, registration, ctx.locale, ctx.now, meetings)
     return Reply(ctx.t("ticket.calendar_file", title=title(ctx, event)), attachments=[attachment])

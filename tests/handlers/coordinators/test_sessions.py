@@ -171,6 +171,10 @@ async def test_cancelling_a_session_asks_first_then_stops_its_reminders_only(
     member = Chat(coordinated, address="p1")
     await member.send("/my")
     assert "המפגש הבא: יום שלישי, 12 בינואר 2027" in member.text
+    await member.press(SERIES)
+    await member.press("הוספה ליומן")
+    [entry] = member.replies[0].attachments
+    assert entry.data.count(b"BEGIN:VEVENT") == 4  # the cancelled session is not in it
 
 
 async def test_check_in_counts_each_session_and_the_roster_shows_attendance(
