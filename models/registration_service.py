@@ -233,15 +233,15 @@ async def expire_due_offers(session: AsyncSession, now: datetime, announce: Anno
 async def leave_upcoming(
     session: AsyncSession, person_id: int, now: datetime, announce: Announce
 ) -> int:
-    """Withdraw a person from every event still ahead — seats, offers, places in line — passing
-    freed seats on; past attendance stays. Returns how many registrations ended."""
+    """Withdraw a person from every event or series still ahead — seats, offers, places in line —
+    passing freed seats on; past attendance stays. Returns how many registrations ended."""
     upcoming = await session.scalars(
         select(Registration)
         .join(Event, Event.id == Registration.event_id)
         .where(
             Registration.person_id == person_id,
             Registration.status.in_(ACTIVE),
-            Event.starts_at > now,
+            still_ahead(now),
         )
         .order_by(Registration.id)
     )
