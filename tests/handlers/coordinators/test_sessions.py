@@ -9,6 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.coordinators.event_manage import Manage
+from handlers.coordinators.event_tools import SessionList
+from handlers.coordinators.sessions import SessionAct, SessionAction
 from handlers.core.engine import Engine
 from handlers.core.types import reply_from_payload
 from models.catalog import Event, EventKind
@@ -210,3 +212,19 @@ async def test_check_in_counts_each_session_and_the_roster_shows_attendance(
     member = Chat(coordinated, address="p1")
     await member.send("/my")
     assert "המפגש הבא: יום שלישי, 9 בפברואר 2027" in member.text
+
+
+async def test_a_regional_coordinator_cannot_touch_another_regions_sessions(
+    catalog: None, regional: Chat, sessions: Sessions
+) -> None:
+    async with sessions() as session:
+        south = await session.scalar(select(Event).where(Event.slug == "forum-south-2027"))
+        assert south is not None
+        first = await session.scalar(
+            select(EventSession.id).where(EventSession.event_id == south.id).limit(1)
+        )
+    await regional.press_payload(SessionList(south.id).pack())
+    await regional.press_payload(SessionAct(int(first or 0), SessionAction.CANCEL_SURE).pack())
+    assert [m.status for m in await _meetings(sessions, south.id)] == [SessionStatus.SCHEDULED] * 10
+    await regional.press_payload(SessionAct(2**31 - 1).pack())  # no such session
+    assert "כבר לא בתוקף" in regional.text

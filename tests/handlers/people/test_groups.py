@@ -7,10 +7,12 @@ import io
 from datetime import timedelta
 
 from pypdf import PdfReader
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.core.engine import Engine
 from models.catalog import Event
+from models.registrations import Registration
 from tests.handlers.attendees import sign_up
 from tests.support import NOW, Chat
 
@@ -84,3 +86,21 @@ async def test_a_group_that_may_split_gets_the_three_seats_and_one_ticket_naming
     assert "יואב" not in text
     await person.send(f"/start ev_{SLUG}")
     assert "ההרשמה שלכם אושרה" in person.text
+
+
+async def test_deleting_my_data_forgets_my_group_and_my_answers(
+    catalog: None, coordinated: Engine, sessions: Sessions
+) -> None:
+    await _three_seats_left(sessions, coordinated)
+    person = Chat(coordinated, address="p3")
+    await _a_group_of_four(person)
+    await person.press("להמתין יחד")
+    await person.press("כן, לרשום")
+    await person.send("/privacy")
+    await person.press("למחוק את המידע שלי")
+    await person.press("כן, למחוק הכול")
+    async with sessions() as session:
+        guests = list(await session.scalars(select(Registration.guests)))
+        assert guests == [[], [], []]  # the two singles, and the group's row without its names
+        seats = list(await session.scalars(select(Registration.seats)))
+        assert sorted(seats) == [1, 1, 4]
