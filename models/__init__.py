@@ -9,6 +9,7 @@ from models.catalog import Event, EventKind, EventStatus, Question, Topic, Topic
 from models.conversation import ConversationState
 from models.inbox import InboxEntry, InboxStatus
 from models.kibbutzim import Kibbutz, Stream
+from models.movement import MovementRole
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
 from models.registrations import Lead, Registration, RegistrationStatus
@@ -42,6 +43,7 @@ __all__ = [
     "InboxStatus",
     "Kibbutz",
     "Lead",
+    "MovementRole",
     "OutboxMessage",
     "OutboxStatus",
     "Person",

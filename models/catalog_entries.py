@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.catalog import Event, EventKind, EventStatus, Question, Topic, TopicKind, Track
 from models.kibbutzim import Kibbutz, Stream
+from models.movement import MovementRole
 
 TEXT_FIELDS = {
     "questions": ("prompt",),
@@ -21,8 +22,9 @@ TEXT_FIELDS = {
     "events": ("title", "description", "place"),
     "topics": ("title", "description"),
     "kibbutzim": ("name",),
+    "roles": ("name",),
 }
-M = TypeVar("M", Question, Track, Event, Topic, Kibbutz)
+M = TypeVar("M", Question, Track, Event, Topic, Kibbutz, MovementRole)
 E = TypeVar("E", EventKind, EventStatus, TopicKind, Stream)
 
 

@@ -1,4 +1,4 @@
-"""Import the catalogue (questions, tracks, events, topics, kibbutzim) from YAML, by slug.
+"""Import the catalogue (questions, tracks, events, topics, kibbutzim, roles) from YAML, by slug.
 
 Per-language fields are written as ``title: {he: …, en: …}`` in the file and stored grouped by
 language (``{"he": {"title": …}, "en": {"title": …}}``) so a record reads in one language at once.
@@ -26,6 +26,7 @@ from models.catalog_entries import (
 )
 from models.event_import import import_event
 from models.kibbutzim import Kibbutz, Stream
+from models.movement import MovementRole
 from models.seats import Announce
 
 DEMO_CATALOG = Path(__file__).with_name("data") / "demo_catalog.yaml"
@@ -73,6 +74,14 @@ async def import_catalog(
         report.count("topics", created)
     for entry in raw.get("kibbutzim") or []:
         await _import_kibbutz(session, entry, report)
+    for position, entry in enumerate(raw.get("roles") or []):
+        slug = slug_of("roles", entry)
+        if len(slug) > 24:
+            raise CatalogError(f"roles/{slug}: a role's slug is at most 24 characters")
+        role, created = await upsert(session, MovementRole, slug)
+        role.position = position
+        role.content = content("roles", entry)
+        report.count("roles", created)
     await session.flush()
     return report
 
