@@ -7,6 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, JSONType, LocalizedText
+from models.kibbutzim import Kibbutz
+from models.localized import localized
 
 
 class MovementRole(Base):
@@ -27,3 +29,13 @@ async def movement_roles(session: AsyncSession) -> list[MovementRole]:
         select(MovementRole).order_by(MovementRole.position, MovementRole.id)
     )
     return list(found.all())
+
+
+async def place_names(session: AsyncSession, locale: str) -> dict[str, dict[str, str]]:
+    """A person's `kibbutz` and `roles` slugs → their names in `locale` (for exports)."""
+    kibbutzim = await session.scalars(select(Kibbutz))
+    roles = await movement_roles(session)
+    return {
+        "kibbutz": {k.slug: localized(k.content, "name", locale) for k in kibbutzim},
+        "roles": {r.slug: localized(r.content, "name", locale) for r in roles},
+    }

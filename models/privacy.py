@@ -21,6 +21,7 @@ PROFILE = (
     "phone",
     "email",
     "home",
+    "kibbutz",
     "locale",
     "region",
     "background",

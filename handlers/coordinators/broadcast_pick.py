@@ -5,8 +5,6 @@ coordinator's reach is refused and audited."""
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process, utils
-
 from handlers.coordinators import coordinator
 from handlers.coordinators.broadcast_flow import (
     AudienceChoice,
@@ -20,6 +18,7 @@ from handlers.core.context import Ctx
 from handlers.core.pages import Page, navigation, page_of
 from handlers.core.router import Refused, Stale
 from handlers.core.types import Button, Reply
+from handlers.inputs.name_search import closest
 from models.audience_kinds import FILTERS, KINDS, Choice, pack_filters
 from models.audit import audit
 from models.broadcast_audience import count_recipients, reach_of
@@ -41,8 +40,6 @@ MENU = (
 COMBINED = (AudienceKind.PEOPLE, AudienceKind.INVITE)
 PAGE = 8
 """Values per page: the 17th upcoming event is on the third."""
-MATCH = 75
-"""How close a typed name must come to a value's label (rapidfuzz partial ratio, 0–100)."""
 
 
 def kinds(ctx: Ctx) -> Reply:
@@ -110,25 +107,11 @@ async def typed_at_audience(ctx: Ctx, authority: Authority) -> list[Reply]:
         return [Reply(ctx.t("broadcast.use_buttons")), kinds(ctx)]
     if menu.startswith("filter:"):
         found = await FILTERS[name].choices(ctx.session, authority, ctx.t, ctx.now)
-        hits = _search(ctx.text[:100], found)
+        hits = closest(ctx.text, found)
         return [_filter_values(ctx, name, Page(hits[:PAGE], 0, 1))]
     kind = _kind(menu)
     found = await KINDS[kind].choices(ctx.session, authority, ctx.t, ctx.now)
-    return [_values(ctx, kind, Page(_search(ctx.text[:100], found)[:PAGE], 0, 1))]
-
-
-def _search(query: str, found: list[Choice]) -> list[Choice]:
-    """The choices whose label contains something close to the query, best first."""
-    labels = [label for _, label in found]
-    hits = process.extract(
-        query,
-        labels,
-        scorer=fuzz.partial_ratio,
-        processor=utils.default_process,
-        score_cutoff=MATCH,
-        limit=None,
-    )
-    return [found[index] for _, _, index in hits]
+    return [_values(ctx, kind, Page(closest(ctx.text, found)[:PAGE], 0, 1))]
 
 
 @coordinator.callback(AudienceChoice)

@@ -17,6 +17,7 @@ import handlers.people.events
 import handlers.people.my
 import handlers.people.newsletter
 import handlers.people.privacy
+import handlers.people.profile
 import handlers.people.registration
 import handlers.people.ticket
 import handlers.people.topic_link

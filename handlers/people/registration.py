@@ -19,6 +19,7 @@ from handlers.people.events import (
     title,
     when,
 )
+from handlers.people.profile import ask_place
 from handlers.people.ticket import ticket
 from models.catalog import Event, EventStatus
 from models.people import Channel, PhoneTaken, attach_phone, phone_taken
@@ -197,5 +198,5 @@ async def confirm(ctx: Ctx, choice: ConfirmRegistration) -> list[Reply]:
     if registration.status == RegistrationStatus.WAITLISTED:
         position = await waitlist_position(ctx.session, registration)
         text = ctx.t("registration.waitlisted", title=title(ctx, event), position=position)
-        return [Reply(text, buttons=back)]
-    return await ticket(ctx, event, registration, back)
+        return [Reply(text, buttons=back), *await ask_place(ctx, event)]
+    return [*await ticket(ctx, event, registration, back), *await ask_place(ctx, event)]

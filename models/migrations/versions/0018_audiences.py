@@ -1,4 +1,4 @@
-"""audiences: the catalogue's roles; broadcasts in two languages and at a chosen time
+"""audiences: the catalogue's roles, role holders' events; broadcasts in two languages, timed
 
 Revision ID: 0018
 Revises: 0012
@@ -31,6 +31,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_movement_roles")),
         sa.UniqueConstraint("slug", name=op.f("uq_movement_roles_slug")),
     )
+    # Plain ADD COLUMNs: a batch (copy-and-move) would rebuild these tables on SQLite.
+    op.add_column(
+        "events",
+        sa.Column("for_role_holders", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
     op.add_column("broadcasts", sa.Column("text_en", sa.Text(), nullable=True))
     op.add_column(
         "broadcasts", sa.Column("send_at", models.base.UTCDateTime(timezone=True), nullable=True)
@@ -41,4 +46,6 @@ def downgrade() -> None:
     with op.batch_alter_table("broadcasts", schema=None) as batch_op:
         batch_op.drop_column("send_at")
         batch_op.drop_column("text_en")
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.drop_column("for_role_holders")
     op.drop_table("movement_roles")
