@@ -5,17 +5,15 @@ its time has come."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from handlers.coordinators import coordinator
 from handlers.coordinators.broadcast_compose import edit, start
-from handlers.coordinators.broadcast_flow import Act, BroadcastAct, BroadcastStep
+from handlers.coordinators.broadcast_flow import Act, BroadcastAct, BroadcastReview, BroadcastStep
 from handlers.coordinators.broadcast_message import describe, message
 from handlers.coordinators.broadcast_scheduled import scheduled
-from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.router import Refused, Stale
 from handlers.core.types import Button, Reply, reply_to_payload
@@ -28,12 +26,6 @@ from models.broadcasts import RUNNING, Broadcast, BroadcastStatus, cancel, move,
 from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import Person
 from models.roles import Authority
-
-
-@dataclass(frozen=True)
-class BroadcastReview(CallbackData, prefix="bcr"):
-    broadcast_id: int
-    approve: bool
 
 
 @coordinator.command("broadcast")

@@ -85,3 +85,9 @@ class FilterDone(CallbackData, prefix="bcg"):
 class BroadcastAct(CallbackData, prefix="bcx"):
     broadcast_id: int
     act: Act
+
+
+@dataclass(frozen=True)
+class BroadcastReview(CallbackData, prefix="bcr"):
+    broadcast_id: int
+    approve: bool

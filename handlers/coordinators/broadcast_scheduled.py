@@ -1,11 +1,13 @@
 """`/broadcast list`: the broadcasts that have not gone out yet (waiting for their time or for
-a second coordinator), each with its audience, its count and a button to cancel it."""
+a second coordinator), each with its audience, its count and a button to cancel it; and under
+/admin, for national coordinators, the others' broadcasts awaiting their approval."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from handlers.coordinators.broadcast_flow import Act, BroadcastAct
+from handlers.coordinators import coordinator
+from handlers.coordinators.broadcast_flow import Act, BroadcastAct, BroadcastReview
 from handlers.coordinators.broadcast_message import describe
 from handlers.core.context import Ctx
 from handlers.core.types import Button, Reply
@@ -61,3 +63,35 @@ async def scheduled(ctx: Ctx, authority: Authority) -> list[Reply]:
         stop = BroadcastAct(broadcast.id, Act.STOP).pack()
         buttons.append([Button(ctx.t("broadcast.cancel_n", n=n), stop)])
     return [Reply("\n\n".join(lines), buttons=buttons)]
+
+
+async def pending_approvals(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Others' broadcasts awaiting a second national coordinator, with approve and reject."""
+    if not authority.national:
+        return []
+    found = await ctx.session.scalars(
+        select(Broadcast)
+        .where(
+            Broadcast.status == BroadcastStatus.AWAITING_APPROVAL,
+            Broadcast.author_id != ctx.person.id,
+        )
+        .order_by(Broadcast.id)
+        .limit(LISTED)
+    )
+    replies = []
+    for broadcast in found:
+        text = ctx.t(
+            "broadcast.pending",
+            audience=await describe(ctx.session, ctx.t, broadcast),
+            count=await count_recipients(ctx.session, broadcast),
+            text=broadcast.text[:SAMPLE],
+        )
+        buttons = [
+            [Button(ctx.t("broadcast.review.approve"), BroadcastReview(broadcast.id, True).pack())],
+            [Button(ctx.t("broadcast.review.reject"), BroadcastReview(broadcast.id, False).pack())],
+        ]
+        replies.append(Reply(text, buttons=buttons))
+    return replies
+
+
+coordinator.PANELS.append(pending_approvals)

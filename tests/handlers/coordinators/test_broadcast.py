@@ -10,8 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.coordinators.broadcast import BroadcastReview
-from handlers.coordinators.broadcast_flow import Act, AudienceChoice, BroadcastAct
+from handlers.coordinators.broadcast_flow import Act, AudienceChoice, BroadcastAct, BroadcastReview
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
 from handlers.core.types import reply_from_payload
@@ -210,7 +209,9 @@ async def test_a_large_national_broadcast_waits_for_a_second_coordinator(
     [refusal] = await _refusals(sessions)
     assert refusal.details["reason"] == "own_broadcast"
 
-    await second.press_payload(approve)
+    await author.says("/admin", absent=("ממתינה לאישורכם",))  # never one's own
+    await second.says("/admin", "ממתינה לאישורכם: הודעה אל כל המנויים (2)", "״כנס גזברים״")
+    await second.press("לאשר ולשלוח")
     assert "אושר" in second.text
     approved = await _draft(sessions)
     assert approved.status == BroadcastStatus.APPROVED and approved.reviewed_by is not None
