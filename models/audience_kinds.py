@@ -11,56 +11,23 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, Select, String, and_, cast, or_, select, true
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from locales import Translator
 from locales.dates import format_span
+from models.audience_base import Choice, Kind
+from models.audience_places import FILTERS, Combined
 from models.broadcasts import AudienceKind
 from models.bulletin_service import topic_track
-from models.catalog import Event, EventStatus, Question, Topic, Track
-from models.discovery import option_label
-from models.kibbutzim import Kibbutz, Stream
+from models.catalog import Event, EventStatus, Topic, Track
 from models.localized import localized
-from models.movement import MovementRole
 from models.people import Person
 from models.registrations import Lead, Registration, RegistrationStatus
 from models.roles import Authority
 from models.subscriptions import Subscription, SubscriptionStatus
 
-Choice = tuple[str, str]
-"""(value, label)."""
 M = TypeVar("M", Topic, Event)
-
-
-class Kind:
-    """A kind of audience; subclasses say what it offers, accepts and selects."""
-
-    kind: AudienceKind
-
-    async def choices(
-        self, session: AsyncSession, authority: Authority, t: Translator, now: datetime
-    ) -> list[Choice]:
-        """Every value this coordinator may pick, labelled in their language."""
-        return [
-            (value, label)
-            for value, label in await self.options(session, t, now)
-            if await self.allows(session, authority, value)
-        ]
-
-    async def options(self, session: AsyncSession, t: Translator, now: datetime) -> list[Choice]:
-        return []
-
-    async def allows(self, session: AsyncSession, authority: Authority, value: str | None) -> bool:
-        """Whether the value names something that exists and lies within reach."""
-        return value is None
-
-    async def name(self, session: AsyncSession, t: Translator, value: str | None) -> str:
-        return value or ""
-
-    def people(self, value: str | None) -> ColumnElement[bool]:
-        """The people the value stands for, as a condition on Person."""
-        return true()
 
 
 class Everyone(Kind):
@@ -112,81 +79,6 @@ class Tracks(Kind):
         return in_tracks(Track.slug == value)
 
 
-class Regions(Kind):
-    kind = AudienceKind.REGION
-
-    async def options(self, session: AsyncSession, t: Translator, now: datetime) -> list[Choice]:
-        questions = await _regions(session)
-        values = [str(option["value"]) for q in questions for option in q.options]
-        return [(value, option_label(questions, "region", value, t.locale)) for value in values]
-
-    async def allows(self, session: AsyncSession, authority: Authority, value: str | None) -> bool:
-        known = {str(option["value"]) for q in await _regions(session) for option in q.options}
-        return value in known and authority.covers(region=value)
-
-    async def name(self, session: AsyncSession, t: Translator, value: str | None) -> str:
-        return option_label(await _regions(session), "region", value or "", t.locale)
-
-    def people(self, value: str | None) -> ColumnElement[bool]:
-        return in_regions([value or ""])
-
-
-class Roles(Kind):
-    kind = AudienceKind.ROLE
-
-    async def options(self, session: AsyncSession, t: Translator, now: datetime) -> list[Choice]:
-        roles = await session.scalars(select(MovementRole).order_by(MovementRole.position))
-        return [(role.slug, localized(role.content, "name", t.locale)) for role in roles]
-
-    async def allows(self, session: AsyncSession, authority: Authority, value: str | None) -> bool:
-        found = await session.scalar(select(MovementRole.id).where(MovementRole.slug == value))
-        return found is not None
-
-    async def name(self, session: AsyncSession, t: Translator, value: str | None) -> str:
-        role = await session.scalar(select(MovementRole).where(MovementRole.slug == value))
-        return localized(role.content, "name", t.locale) if role else value or ""
-
-    def people(self, value: str | None) -> ColumnElement[bool]:
-        # Roles are a JSON list of short slugs; the quoted slug matches one element exactly.
-        return cast(Person.roles, String).like(f'%"{value}"%')
-
-
-class Kibbutzim(Kind):
-    kind = AudienceKind.KIBBUTZ
-
-    async def options(self, session: AsyncSession, t: Translator, now: datetime) -> list[Choice]:
-        found = await session.scalars(select(Kibbutz))
-        named = [(k.slug, localized(k.content, "name", t.locale)) for k in found]
-        return sorted(named, key=lambda choice: choice[1])
-
-    async def allows(self, session: AsyncSession, authority: Authority, value: str | None) -> bool:
-        region = await session.scalar(select(Kibbutz.region).where(Kibbutz.slug == value))
-        return region is not None and authority.covers(region=region)
-
-    async def name(self, session: AsyncSession, t: Translator, value: str | None) -> str:
-        kibbutz = await session.scalar(select(Kibbutz).where(Kibbutz.slug == value))
-        return localized(kibbutz.content, "name", t.locale) if kibbutz else value or ""
-
-    def people(self, value: str | None) -> ColumnElement[bool]:
-        return Person.kibbutz == value
-
-
-class Streams(Kind):
-    kind = AudienceKind.STREAM
-
-    async def options(self, session: AsyncSession, t: Translator, now: datetime) -> list[Choice]:
-        return [(stream.value, t(f"broadcast.stream.{stream}")) for stream in Stream]
-
-    async def allows(self, session: AsyncSession, authority: Authority, value: str | None) -> bool:
-        return value in set(Stream)
-
-    async def name(self, session: AsyncSession, t: Translator, value: str | None) -> str:
-        return t(f"broadcast.stream.{value}") if value in set(Stream) else value or ""
-
-    def people(self, value: str | None) -> ColumnElement[bool]:
-        return Person.kibbutz.in_(select(Kibbutz.slug).where(Kibbutz.stream == value))
-
-
 class EventPeople(Kind):
     """Registrants or the waiting list of an upcoming event the coordinator manages."""
 
@@ -227,11 +119,6 @@ async def _get(session: AsyncSession, model: type[M], value: str | None) -> M | 
     return await session.get(model, int(value)) if value and value.isdigit() else None
 
 
-async def _regions(session: AsyncSession) -> list[Question]:
-    """The questionnaire's region question: the one list of regions."""
-    return list(await session.scalars(select(Question).where(Question.field == "region")))
-
-
 def subscribers(which: ColumnElement[bool]) -> Select[int]:
     return select(Subscription.person_id).where(
         Subscription.status == SubscriptionStatus.ACTIVE, which
@@ -246,62 +133,6 @@ def in_tracks(which: ColumnElement[bool]) -> ColumnElement[bool]:
         Person.id.in_(select(Lead.person_id).where(Lead.track_id.in_(tracks))),
         Person.id.in_(subscribers(Subscription.topic_id.in_(followed))),
     )
-
-
-def in_regions(regions: list[str]) -> ColumnElement[bool]:
-    """People of these regions: by their own answer, or by their kibbutz's region."""
-    return or_(
-        Person.region.in_(regions),
-        Person.kibbutz.in_(select(Kibbutz.slug).where(Kibbutz.region.in_(regions))),
-    )
-
-
-FILTERS: dict[str, Kind] = {
-    kind.kind.value: kind for kind in (Roles(), Kibbutzim(), Streams(), Regions())
-}
-"""What a combined audience (`people`, `invite`) may narrow by, each at most once, AND-ed."""
-
-
-def parse_filters(value: str | None) -> dict[str, str] | None:
-    """`role=treasurer;stream=cooperative` → its filters; None when malformed."""
-    if not value:
-        return None
-    filters: dict[str, str] = {}
-    for part in value.split(";"):
-        name, _, chosen = part.partition("=")
-        if name not in FILTERS or not chosen or name in filters:
-            return None
-        filters[name] = chosen
-    return filters
-
-
-def pack_filters(filters: dict[str, str]) -> str:
-    return ";".join(f"{name}={filters[name]}" for name in FILTERS if name in filters)
-
-
-class Combined(Kind):
-    """People matching every filter given: "treasurers of cooperative kibbutzim in the north"."""
-
-    def __init__(self, kind: AudienceKind) -> None:
-        self.kind = kind
-
-    async def allows(self, session: AsyncSession, authority: Authority, value: str | None) -> bool:
-        filters = parse_filters(value)
-        if filters is None:
-            return False
-        for name, chosen in filters.items():
-            if not await FILTERS[name].allows(session, authority, chosen):
-                return False
-        return True
-
-    async def name(self, session: AsyncSession, t: Translator, value: str | None) -> str:
-        filters = parse_filters(value) or {}
-        names = [await FILTERS[name].name(session, t, chosen) for name, chosen in filters.items()]
-        return " · ".join(names)
-
-    def people(self, value: str | None) -> ColumnElement[bool]:
-        filters = parse_filters(value) or {}
-        return and_(true(), *(FILTERS[name].people(chosen) for name, chosen in filters.items()))
 
 
 KINDS: dict[AudienceKind, Kind] = {

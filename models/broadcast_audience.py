@@ -10,7 +10,8 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audience import can_reach, reachable, reachable_identity
-from models.audience_kinds import KINDS, in_regions, in_tracks, subscribers
+from models.audience_kinds import KINDS, in_tracks, subscribers
+from models.audience_places import in_regions
 from models.broadcasts import Broadcast
 from models.catalog import Topic, Track
 from models.outbox import OutboxKind

@@ -19,7 +19,9 @@ from handlers.core.pages import Page, navigation, page_of
 from handlers.core.router import Refused, Stale
 from handlers.core.types import Button, Reply
 from handlers.inputs.name_search import closest
-from models.audience_kinds import FILTERS, KINDS, Choice, pack_filters
+from models.audience_base import Choice
+from models.audience_kinds import KINDS
+from models.audience_places import FILTERS, pack_filters
 from models.audit import audit
 from models.broadcast_audience import count_recipients, reach_of
 from models.broadcasts import AudienceKind, Broadcast, BroadcastStatus
