@@ -34,6 +34,7 @@ async def broadcast_command(ctx: Ctx, authority: Authority) -> list[Reply]:
     coordinator's running broadcast."""
     asked = ctx.args.casefold()
     if asked in ("list", "רשימה"):
+        ctx.end()
         return await scheduled(ctx, authority)
     if asked not in ("cancel", "ביטול"):
         return await start(ctx)

@@ -43,7 +43,7 @@ async def edit(ctx: Ctx, draft: Broadcast, english: bool) -> list[Reply]:
         link=draft.link,
         editing=draft.id,
     )
-    return [_ask_english(ctx) if english else Reply(ctx.t("broadcast.ask_text", limit=MAX_TEXT))]
+    return [_ask_english(ctx) if english else Reply(ctx.t("broadcast.ask_edit", limit=MAX_TEXT))]
 
 
 @coordinator.reask(BroadcastStep.COMPOSE, BroadcastStep.ENGLISH, BroadcastStep.LINK)
