@@ -80,8 +80,8 @@ async def audience_menu(ctx: Ctx, authority: Authority, choice: AudienceMenu) ->
     if kind == AudienceKind.EVERYONE:
         return await chosen(ctx, authority, AudienceChoice(kind))
     if kind in COMBINED:
-        if ctx.data.get("builder") != kind:
-            ctx.goto(BroadcastStep.AUDIENCE, builder=kind.value, filters={})
+        filters = ctx.data.get("filters") if ctx.data.get("builder") == kind else {}
+        ctx.goto(BroadcastStep.AUDIENCE, builder=kind.value, filters=filters, menu=None)
         return [await _builder(ctx, authority)]
     ctx.goto(BroadcastStep.AUDIENCE, menu=kind.value)
     found = await KINDS[kind].choices(ctx.session, authority, ctx.t, ctx.now)
