@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.catalog_entries import CatalogError
 from models.catalog_import import DEMO_CATALOG, import_catalog
+from models.db import create_engine, upgrade
 from models.kibbutzim import Kibbutz, Stream
 from models.localized import localized
 from models.people import Person
@@ -83,3 +84,33 @@ async def test_bad_kibbutz_entry_is_refused_with_its_slug(
             await import_catalog(session, path, OFFERS)
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Kibbutz)) == 0
+
+
+async def test_people_and_events_of_an_older_database_keep_everything_across_the_upgrade(
+    blank_database_url: str,
+) -> None:
+    engine = create_engine(blank_database_url)
+    try:
+        await upgrade(engine, "0011")
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO people (id, name, phone, interests, roles, created_at) VALUES "
+                    "(7, 'Noa', '+972501111111', '[]', '[\"treasurer\"]', CURRENT_TIMESTAMP)"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO events (id, slug, content, kind, starts_at, capacity, taken, "
+                    "status, reminder_offsets, updated_at) VALUES (1, 'e', '{}', 'other', "
+                    "CURRENT_TIMESTAMP, 3, 0, 'published', '[]', CURRENT_TIMESTAMP)"
+                )
+            )
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            person = (await conn.execute(text("SELECT name, roles, kibbutz FROM people"))).one()
+            flag = await conn.scalar(text("SELECT for_role_holders FROM events"))
+        assert (person[0], person[2]) == ("Noa", None) and "treasurer" in str(person[1])
+        assert flag is not None and not flag
+    finally:
+        await engine.dispose()

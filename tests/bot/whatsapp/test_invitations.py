@@ -67,3 +67,19 @@ async def test_an_imported_treasurer_gets_the_invitation_as_the_template_and_no_
         refused = await row(sessions, marketing)
         assert refused.status == OutboxStatus.FAILED
         assert refused.last_error == "no recorded consent for proactive messages"
+
+
+async def test_writing_to_us_is_not_consent_the_invitation_still_goes_as_the_template(
+    start_whatsapp: StartWhatsApp,
+    catalog: None,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    identity = await _import_noa(sessions, clock())
+    async with start_whatsapp(templates=ALL_TEMPLATES) as whatsapp:
+        await whatsapp.say("שלום")  # her 24-hour window is open now
+        invitation = await _queue(sessions, clock, identity, OutboxKind.INVITATION)
+        await dispatch(whatsapp, sessions, clock)
+        last = whatsapp.standin.to(NOA)[-1]
+        assert last.get("ContentSid") == TEMPLATE and last.get("Body") is None
+        assert (await row(sessions, invitation)).status == OutboxStatus.HELD
