@@ -22,6 +22,7 @@ COMMANDS = {
     "admin": "bot.coordinators:admin",
     "export": "bot.exports:export",
     "event": "bot.events_cli:event",
+    "people": "bot.people_cli:people",
 }
 """Each command's `module:function`, imported only when the command runs."""
 
@@ -56,6 +57,12 @@ def parser() -> argparse.ArgumentParser:
     _admin(commands)
     _export(commands)
     _event(commands)
+    people = commands.add_parser("people", help="role holders")
+    people_commands = people.add_subparsers(dest="people_command", required=True)
+    role_holders = people_commands.add_parser(
+        "import", help="add role holders from a CSV file: name, phone, kibbutz, role"
+    )
+    role_holders.add_argument("file", type=Path)
     return root
 
 

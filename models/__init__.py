@@ -9,6 +9,8 @@ from models.catalog import Event, EventKind, EventStatus, Question, Topic, Topic
 from models.conversation import ConversationState
 from models.event_questions import Answer, EventQuestion, QuestionKind
 from models.inbox import InboxEntry, InboxStatus
+from models.kibbutzim import Kibbutz, Stream
+from models.movement import MovementRole
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
 from models.registrations import Lead, Registration, RegistrationStatus
@@ -45,7 +47,9 @@ __all__ = [
     "IdentityStatus",
     "InboxEntry",
     "InboxStatus",
+    "Kibbutz",
     "Lead",
+    "MovementRole",
     "OutboxMessage",
     "OutboxStatus",
     "Person",
@@ -57,6 +61,7 @@ __all__ = [
     "SendBudget",
     "SessionStatus",
     "SharedFile",
+    "Stream",
     "Subscription",
     "SubscriptionStatus",
     "Topic",

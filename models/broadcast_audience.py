@@ -1,21 +1,25 @@
-"""Who a broadcast reaches: its audience resolved in SQL, within a regional author's reach,
-marketing consent applied, one reachable identity per person."""
+"""Who a broadcast reaches: its audience kind's people (models.audience_kinds), within a regional
+author's reach, consent applied, one reachable identity per person."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audience import can_reach, reachable, reachable_identity
-from models.broadcasts import AudienceKind, Broadcast
+from models.audience_kinds import KINDS, in_tracks, subscribers
+from models.audience_places import in_regions
+from models.broadcasts import Broadcast
 from models.catalog import Topic, Track
+from models.outbox import OutboxKind
 from models.people import Person
-from models.registrations import Lead, Registration, RegistrationStatus
 from models.roles import Authority, CoordinatorRole, RoleScope, coordinator_people
-from models.subscriptions import Subscription, SubscriptionStatus, consenting_people
+from models.subscriptions import Subscription, consenting_people, invitable
+
+INVITATION = OutboxKind.INVITATION
 
 
 def reach_of(authority: Authority) -> dict[str, Any] | None:
@@ -30,19 +34,16 @@ def audience_people(broadcast: Broadcast) -> Select[int]:
 
 
 def _audience(broadcast: Broadcast) -> list[ColumnElement[bool]]:
-    """The broadcast's audience as conditions on Person."""
-    kind, value = broadcast.kind, broadcast.value
+    """The broadcast's audience as conditions on Person: its kind's people; unless it is about
+    their own event, only those who may be written to, and only within the author's reach."""
+    kind = broadcast.kind
+    conditions = [KINDS[kind].people(broadcast.value)]
     if kind.transactional:
-        wanted = (
-            [RegistrationStatus.CONFIRMED]
-            if kind == AudienceKind.REGISTRANTS
-            else [RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED]
-        )
-        registered = select(Registration.person_id).where(
-            Registration.event_id == int(value or 0), Registration.status.in_(wanted)
-        )
-        return [Person.id.in_(registered)]
-    conditions = [Person.id.in_(consenting_people()), _chosen(kind, value)]
+        return conditions
+    consenting = Person.id.in_(consenting_people())
+    conditions.append(
+        or_(consenting, invitable(Person.id)) if kind.copies == INVITATION else consenting
+    )
     if broadcast.reach is not None:
         conditions.append(_within(broadcast.reach))
     return conditions
@@ -84,41 +85,12 @@ async def reviewers(
     return [(person_id, identity_id, locale) for person_id, identity_id, locale in rows]
 
 
-def _chosen(kind: AudienceKind, value: str | None) -> ColumnElement[bool]:
-    if kind == AudienceKind.TOPIC:
-        return Person.id.in_(_subscribers(Subscription.topic_id == int(value or 0)))
-    if kind == AudienceKind.REGION:
-        return Person.region == value
-    if kind == AudienceKind.TRACK:
-        return _in_tracks(Track.slug == value)
-    if kind == AudienceKind.ROLE:
-        # Roles are a JSON list of short slugs; the quoted slug matches one element exactly.
-        return cast(Person.roles, String).like(f'%"{value}"%')
-    return true()
-
-
-def _subscribers(which: ColumnElement[bool]) -> Select[int]:
-    return select(Subscription.person_id).where(
-        Subscription.status == SubscriptionStatus.ACTIVE, which
-    )
-
-
-def _in_tracks(which: ColumnElement[bool]) -> ColumnElement[bool]:
-    """Interest in a track: a lead left on it, or following its updates."""
-    tracks = select(Track.id).where(which)
-    followed = select(Topic.id).where(Topic.track_id.in_(tracks))
-    return or_(
-        Person.id.in_(select(Lead.person_id).where(Lead.track_id.in_(tracks))),
-        Person.id.in_(_subscribers(Subscription.topic_id.in_(followed))),
-    )
-
-
 def _within(reach: dict[str, Any]) -> ColumnElement[bool]:
     """A regional coordinator's own audience: people of their regions, or of their tracks."""
     regions, tracks = list(reach["regions"]), list(reach["tracks"])
     regional_news = select(Topic.id).where(Topic.region.in_(regions))
     return or_(
-        Person.region.in_(regions),
-        Person.id.in_(_subscribers(Subscription.topic_id.in_(regional_news))),
-        _in_tracks(Track.slug.in_(tracks)),
+        in_regions(regions),
+        Person.id.in_(subscribers(Subscription.topic_id.in_(regional_news))),
+        in_tracks(Track.slug.in_(tracks)),
     )

@@ -59,19 +59,31 @@ RUNNING = (BroadcastStatus.AWAITING_APPROVAL, BroadcastStatus.APPROVED, Broadcas
 
 class AudienceKind(StrEnum):
     """Who a broadcast goes to. Event registrants and the waiting list are told about their
-    event (transactional); the others are marketing and reach only people who consented."""
+    event (transactional); an invitation (INVITE) reaches people who consented and role holders
+    a coordinator imported who have not (by the WhatsApp opt-in template only); the others are
+    marketing and reach only people who consented. PEOPLE and INVITE combine role, kibbutz,
+    stream and region with AND."""
 
     EVERYONE = "everyone"
     TOPIC = "topic"
     REGION = "region"
     TRACK = "track"
     ROLE = "role"
+    KIBBUTZ = "kibbutz"
+    STREAM = "stream"
+    PEOPLE = "people"
+    INVITE = "invite"
     REGISTRANTS = "registrants"
     WAITLIST = "waitlist"
 
     @property
     def transactional(self) -> bool:
         return self in (AudienceKind.REGISTRANTS, AudienceKind.WAITLIST)
+
+    @property
+    def copies(self) -> OutboxKind:
+        """What its copies are in the outbox: the sender judges consent by it."""
+        return OutboxKind.INVITATION if self == AudienceKind.INVITE else OutboxKind.BROADCAST
 
 
 class Broadcast(Base):
@@ -82,13 +94,17 @@ class Broadcast(Base):
     author_identity_id: Mapped[int | None] = mapped_column(
         ForeignKey("channel_identities.id", ondelete="SET NULL"), doc="where progress goes"
     )
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, doc="in Hebrew, and for anyone without English")
+    text_en: Mapped[str | None] = mapped_column(Text, doc="for English readers, if written")
     link: Mapped[str | None] = mapped_column(String(500))
     audience: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, doc="kind, value")
     reach: Mapped[dict[str, Any] | None] = mapped_column(
         JSONType, doc="a regional author's regions and tracks; None for a national one"
     )
     status: Mapped[BroadcastStatus] = mapped_column(String(24), default=BroadcastStatus.DRAFT)
+    send_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="an APPROVED broadcast is planned from then on; None: at once"
+    )
     recipients: Mapped[int] = mapped_column(Integer, default=0, doc="copies planned")
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     progress_shown: Mapped[str | None] = mapped_column(String(64), doc="counts last reported")
@@ -112,7 +128,8 @@ def copies_prefix(broadcast_id: int) -> str:
 
 def _copies(broadcast_id: int) -> ColumnElement[bool]:
     return and_(
-        OutboxMessage.broadcast_id == broadcast_id, OutboxMessage.kind == OutboxKind.BROADCAST
+        OutboxMessage.broadcast_id == broadcast_id,
+        OutboxMessage.kind.in_([OutboxKind.BROADCAST, OutboxKind.INVITATION]),
     )
 
 

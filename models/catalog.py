@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, JSONType, LocalizedText, UTCDateTime, utcnow
@@ -98,6 +98,12 @@ class Event(Base):
     )
     reminder_offsets: Mapped[list[int]] = mapped_column(
         JSONType, default=lambda: [1440, 120], doc="minutes before the start"
+    )
+    for_role_holders: Mapped[bool] = mapped_column(
+        Boolean,
+        default=False,
+        server_default=false(),
+        doc="registering asks for the person's kibbutz and roles if we do not know them",
     )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     imported: Mapped[dict[str, Any] | None] = mapped_column(

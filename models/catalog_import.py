@@ -1,4 +1,4 @@
-"""Import the catalogue (questions, tracks, events, topics) from YAML; re-importing updates by slug.
+"""Import the catalogue (questions, tracks, events, topics, kibbutzim, roles) from YAML, by slug.
 
 Per-language fields are written as ``title: {he: …, en: …}`` in the file and stored grouped by
 language (``{"he": {"title": …}, "en": {"title": …}}``) so a record reads in one language at once.
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.catalog import NOT_FOR, Question, Topic, TopicKind, Track
 from models.catalog_entries import (
+    CatalogError,
     ImportReport,
     content,
     enum_of,
@@ -24,6 +25,8 @@ from models.catalog_entries import (
     upsert,
 )
 from models.event_import import import_event
+from models.kibbutzim import Kibbutz, Stream
+from models.movement import MovementRole
 from models.seats import Announce
 
 DEMO_CATALOG = Path(__file__).with_name("data") / "demo_catalog.yaml"
@@ -69,8 +72,29 @@ async def import_catalog(
         )
         topic.active = bool(entry.get("active", True))
         report.count("topics", created)
+    for entry in raw.get("kibbutzim") or []:
+        await _import_kibbutz(session, entry, report)
+    for position, entry in enumerate(raw.get("roles") or []):
+        slug = slug_of("roles", entry)
+        if len(slug) > 24:
+            raise CatalogError(f"roles/{slug}: a role's slug is at most 24 characters")
+        role, created = await upsert(session, MovementRole, slug)
+        role.position = position
+        role.content = content("roles", entry)
+        report.count("roles", created)
     await session.flush()
     return report
+
+
+async def _import_kibbutz(session: AsyncSession, entry: Any, report: ImportReport) -> None:
+    slug = slug_of("kibbutzim", entry)
+    if not entry.get("region"):
+        raise CatalogError(f"kibbutzim/{slug}: region is required")
+    kibbutz, created = await upsert(session, Kibbutz, slug)
+    kibbutz.content = content("kibbutzim", entry)
+    kibbutz.region = str(entry["region"])
+    kibbutz.stream = enum_of(Stream, entry, "stream", Stream.RENEWED)
+    report.count("kibbutzim", created)
 
 
 def _fields(entry: Any) -> dict[str, list[str]]:

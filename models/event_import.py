@@ -67,12 +67,9 @@ async def import_event(
     for name, value in wanted.items():
         if not created and current[name] == value:
             continue
-        if (
-            not created
-            and last is not None
-            and current[name] != last.get(name, current[name])
-            and not force
-        ):
+        # A field the last import did not set yet (added since) was not changed in the chat.
+        edited = last is not None and current[name] != last.get(name, current[name])
+        if not created and edited and not force:
             report.conflicts.append(Conflict(slug, name, current[name], value, EDITED_IN_CHAT))
         elif name == "capacity" and not created:
             resize = True  # through the ledger, once the rest is in place
@@ -123,6 +120,7 @@ def _event_fields(entry: dict[str, Any], track: str | None) -> dict[str, Any]:
         raise CatalogError(f"events/{entry.get('slug')}: capacity must be a whole number ≥ 0")
     fields["capacity"] = capacity
     fields["reminder_offsets"] = [int(m) for m in entry.get("reminder_offsets", [1440, 120])]
+    fields["for_role_holders"] = bool(entry.get("for_role_holders", False))
     return fields
 
 
@@ -144,6 +142,7 @@ async def _current_fields(session: AsyncSession, event: Event) -> dict[str, Any]
     fields["min_participants"] = event.min_participants
     fields["capacity"] = event.capacity
     fields["reminder_offsets"] = list(event.reminder_offsets or [])
+    fields["for_role_holders"] = event.for_role_holders
     return fields
 
 

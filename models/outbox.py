@@ -78,6 +78,9 @@ class OutboxKind(StrEnum):
     EVENT_CANCELLED = "event_cancelled"
     BULLETIN = "bulletin"
     BROADCAST = "broadcast"
+    INVITATION = "invitation"
+    """A broadcast inviting to an event: it may go to role holders imported by a coordinator
+    who have not consented yet, but to them only as the WhatsApp opt-in template."""
     BROADCAST_PROGRESS = "broadcast_progress"
     BROADCAST_NOTE = "broadcast_note"
     DIGEST = "digest"
@@ -91,7 +94,7 @@ class OutboxKind(StrEnum):
     @property
     def needs_consent(self) -> bool:
         """Whether the recipient must have agreed to receive this kind of message."""
-        return self in (OutboxKind.BULLETIN, OutboxKind.BROADCAST)
+        return self in (OutboxKind.BULLETIN, OutboxKind.BROADCAST, OutboxKind.INVITATION)
 
 
 class OutboxMessage(Base):

@@ -22,6 +22,7 @@ PROFILE = (
     "phone",
     "email",
     "home",
+    "kibbutz",
     "locale",
     "region",
     "background",

@@ -16,7 +16,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, QueryableAttribute, mapped_column
+from sqlalchemy.orm import Mapped, QueryableAttribute, aliased, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
 from models.catalog import Topic
@@ -34,10 +34,14 @@ class SubscriptionStatus(StrEnum):
 
 
 class ConsentAction(StrEnum):
-    """What the person told us: GRANTED consent to a topic, or WITHDREW it."""
+    """What the person told us: GRANTED consent to a topic, or WITHDREW it. IMPORTED is no
+    consent: a coordinator listed them (a role holder with a phone); until they agree they may
+    be invited to events by the WhatsApp opt-in template only, and never get marketing. Their
+    first "stop" records a WITHDRAWN without a topic, and the invitations stop too."""
 
     GRANTED = "granted"
     WITHDRAWN = "withdrawn"
+    IMPORTED = "imported"
 
 
 class Subscription(Base):
@@ -111,6 +115,16 @@ async def unsubscribe_all(
     ).all()
     for sub in subs:
         _withdraw(session, sub, channel, now)
+    if await session.scalar(select(invitable(person_id))):
+        session.add(
+            ConsentRecord(
+                person_id=person_id,
+                action=ConsentAction.WITHDRAWN,
+                channel=channel,
+                wording_version=CONSENT_WORDING_VERSION,
+                at=now,
+            )
+        )
     await session.flush()
     return len(subs)
 
@@ -198,6 +212,20 @@ def consenting_people() -> Select[int]:
             Subscription.status == SubscriptionStatus.ACTIVE,
             ConsentRecord.action == ConsentAction.GRANTED,
         )
+    )
+
+
+def invitable(person_id: int | ColumnElement[int] | QueryableAttribute[int]) -> Exists:
+    """Imported by a coordinator and not withdrawn since: invitations by template only."""
+    stopped = aliased(ConsentRecord)
+    return exists().where(
+        ConsentRecord.person_id == person_id,
+        ConsentRecord.action == ConsentAction.IMPORTED,
+        ~exists().where(
+            stopped.person_id == ConsentRecord.person_id,
+            stopped.action == ConsentAction.WITHDRAWN,
+            stopped.topic_id.is_(None),
+        ),
     )
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, literal, select, text
+from sqlalchemy import case, literal, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.coordinators.broadcast_compose import Act, BroadcastAct
+from handlers.coordinators.broadcast_flow import Act, BroadcastAct
 from handlers.coordinators.broadcast_message import message, progress
 from handlers.core.context import EngineConfig
 from handlers.core.types import Button, Reply, reply_to_payload
@@ -39,9 +39,15 @@ QUARTERS = 4
 async def run_broadcasts(
     session: AsyncSession, now: datetime, config: EngineConfig, quiet: QuietHours
 ) -> int:
-    """Plan approved broadcasts and update the progress of sending ones; returns how many."""
+    """Plan approved broadcasts whose time has come and update the progress of sending ones;
+    returns how many."""
     approved = await session.scalars(
-        select(Broadcast).where(Broadcast.status == BroadcastStatus.APPROVED).order_by(Broadcast.id)
+        select(Broadcast)
+        .where(
+            Broadcast.status == BroadcastStatus.APPROVED,
+            or_(Broadcast.send_at.is_(None), Broadcast.send_at <= now),
+        )
+        .order_by(Broadcast.id)
     )
     done = 0
     for broadcast in approved.all():
@@ -90,7 +96,7 @@ async def _plan(
     planned = await enqueue(
         session,
         copies,
-        OutboxKind.BROADCAST,
+        broadcast.kind.copies,
         None,
         priority=priority,
         not_before=send_at,

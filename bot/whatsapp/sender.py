@@ -7,8 +7,9 @@ against the number's messaging tier: past it, messages wait for a free slot.
 Consent is judged by the message's kind and the person's record: what concerns the person's own
 registration (confirmation, reminders, offers, an event moved or cancelled — even once the
 registration has ended) always goes; bulletins and broadcasts go only to people who granted
-consent to a topic they still receive or who hold a live registration. Anyone else gets
-nothing; the row fails with the reason."""
+consent to a topic they still receive or who hold a live registration; an invitation also
+to role holders a coordinator imported, but to them only as the template (the message held
+until they answer). Anyone else gets nothing; the row fails with the reason."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from models.base import utcnow
 from models.held_messages import noticed_since
 from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
-from models.subscriptions import has_consent
+from models.subscriptions import has_consent, invitable
 from models.whatsapp_reach import ROLLING, reserve, window_open
 from scheduler.sender import Deferred, Held, OutsideWindow, PermanentFailure
 
@@ -67,10 +68,16 @@ class WhatsAppSender:
             if found is None:
                 raise PermanentFailure("no such WhatsApp identity")
             identity, locale = found
+            opt_in_only = False
             if kind.needs_consent and not await has_consent(session, identity.person_id):
-                raise PermanentFailure("no recorded consent for proactive messages")
+                # An invitation to someone a coordinator imported goes as the opt-in template.
+                opt_in_only = kind == OutboxKind.INVITATION and bool(
+                    await session.scalar(select(invitable(identity.person_id)))
+                )
+                if not opt_in_only:
+                    raise PermanentFailure("no recorded consent for proactive messages")
             identity_id, person_id = identity.id, identity.person_id
-            open_now = window_open(identity.last_inbound_at, self.clock())
+            open_now = window_open(identity.last_inbound_at, self.clock()) and not opt_in_only
         locale = locale or self.default_locale
         if open_now:
             media = await self.shelf.put(reply.attachments)

@@ -1,21 +1,25 @@
-"""/broadcast: send a composed broadcast, have a large national one approved by a second
-coordinator, and cancel one that is running. Copies are planned into the outbox by
-scheduler.broadcasts once a broadcast is APPROVED."""
+"""/broadcast: send a composed broadcast now or at a typed time, have a large national one
+approved by a second coordinator, and cancel one that is running or waiting for its time.
+Copies are planned into the outbox by scheduler.broadcasts once a broadcast is APPROVED and
+its time has come."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from handlers.coordinators import coordinator
-from handlers.coordinators.broadcast_compose import Act, BroadcastAct, start
+from handlers.coordinators.broadcast_compose import edit, start
+from handlers.coordinators.broadcast_flow import Act, BroadcastAct, BroadcastReview, BroadcastStep
 from handlers.coordinators.broadcast_message import describe, message
-from handlers.core.callback import CallbackData
+from handlers.coordinators.broadcast_scheduled import scheduled
 from handlers.core.context import Ctx
 from handlers.core.router import Refused, Stale
 from handlers.core.types import Button, Reply, reply_to_payload
+from handlers.inputs.date_input import Problem, read_moment
 from locales import Translator
+from locales.dates import format_date_time, local
 from models.audit import audit
 from models.broadcast_audience import count_recipients, reach_of, reviewers
 from models.broadcasts import RUNNING, Broadcast, BroadcastStatus, cancel, move, tally
@@ -24,16 +28,15 @@ from models.people import Person
 from models.roles import Authority
 
 
-@dataclass(frozen=True)
-class BroadcastReview(CallbackData, prefix="bcr"):
-    broadcast_id: int
-    approve: bool
-
-
 @coordinator.command("broadcast")
 async def broadcast_command(ctx: Ctx, authority: Authority) -> list[Reply]:
-    """Start composing; `/broadcast cancel` stops this coordinator's running broadcast."""
-    if ctx.args.casefold() not in ("cancel", "ביטול"):
+    """Start composing; `/broadcast list` shows what waits to go; `/broadcast cancel` stops this
+    coordinator's running broadcast."""
+    asked = ctx.args.casefold()
+    if asked in ("list", "רשימה"):
+        ctx.end()
+        return await scheduled(ctx, authority)
+    if asked not in ("cancel", "ביטול"):
         return await start(ctx)
     running = await ctx.session.scalar(
         select(Broadcast)
@@ -67,12 +70,14 @@ async def _mine(ctx: Ctx, authority: Authority, act: BroadcastAct) -> Broadcast:
 
 @coordinator.callback(BroadcastAct)
 async def act_on(ctx: Ctx, authority: Authority, act: BroadcastAct) -> list[Reply]:
-    """Send, discard or stop a broadcast, as its button says."""
+    """Send, schedule, edit, discard or stop a broadcast, as its button says."""
     broadcast = await _mine(ctx, authority, act)
     if act.act == Act.STOP:
         return await _stop(ctx, broadcast)
     if broadcast.status != BroadcastStatus.DRAFT:
         raise Stale(broadcast.status)
+    if act.act in (Act.EDIT, Act.EDIT_EN):
+        return await edit(ctx, broadcast, english=act.act == Act.EDIT_EN)
     ctx.end()
     if act.act == Act.DISCARD:
         draft, discarded = BroadcastStatus.DRAFT, BroadcastStatus.CANCELLED
@@ -80,6 +85,44 @@ async def act_on(ctx: Ctx, authority: Authority, act: BroadcastAct) -> list[Repl
             raise Stale(broadcast.id)
         await audit(ctx.session, ctx.person.id, "broadcast.discard", f"broadcast:{broadcast.id}")
         return [Reply(ctx.t("broadcast.discarded"))]
+    if act.act == Act.LATER:
+        ctx.goto(BroadcastStep.WHEN, draft=broadcast.id)
+        return [Reply(ctx.t("broadcast.ask_when", example=_example(ctx)))]
+    return await _send(ctx, authority, broadcast)
+
+
+def _example(ctx: Ctx) -> str:
+    """Tomorrow at nine, typed the way we ask for it."""
+    return f"{local(ctx.now + timedelta(days=1), ctx.config.timezone):%d/%m/%Y} 09:00"
+
+
+@coordinator.reask(BroadcastStep.WHEN)
+async def ask_when_again(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Ask for the time again (after a change of language)."""
+    return [Reply(ctx.t("broadcast.ask_when", example=_example(ctx)))]
+
+
+@coordinator.step(BroadcastStep.WHEN)
+async def when(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Read a future time the Israeli way, then send the draft at that time."""
+    broadcast = await ctx.session.get(Broadcast, int(ctx.data.get("draft") or 0))
+    if broadcast is None or broadcast.status != BroadcastStatus.DRAFT:
+        ctx.end()
+        raise Stale("no draft")
+    at = read_moment(ctx.text[:100], ctx.now, ctx.config.timezone)
+    if isinstance(at, Problem):
+        problem = ctx.t(at.key, **at.values)
+        return [Reply(ctx.t("broadcast.bad_when", problem=problem, example=_example(ctx)))]
+    if at <= ctx.now:
+        shown = format_date_time(at, ctx.locale, ctx.config.timezone)
+        return [Reply(ctx.t("broadcast.past_when", when=shown, example=_example(ctx)))]
+    ctx.end()
+    broadcast.send_at = at
+    return await _send(ctx, authority, broadcast)
+
+
+async def _send(ctx: Ctx, authority: Authority, broadcast: Broadcast) -> list[Reply]:
+    """Approve the draft (at once, or through a second national coordinator)."""
     reach = reach_of(authority)
     if broadcast.reach != reach:
         # The author's role changed since the preview: what it promised no longer holds.
@@ -99,7 +142,11 @@ async def act_on(ctx: Ctx, authority: Authority, act: BroadcastAct) -> list[Repl
         f"broadcast:{broadcast.id}",
         audience=broadcast.audience,
         recipients=count,
+        send_at=broadcast.send_at.isoformat() if broadcast.send_at else None,
     )
+    if broadcast.send_at is not None:
+        at = format_date_time(broadcast.send_at, ctx.locale, ctx.config.timezone)
+        return [Reply(ctx.t.n("broadcast.scheduled", count, when=at))]
     return [Reply(ctx.t.n("broadcast.confirmed", count))]
 
 
@@ -152,6 +199,8 @@ async def _stop(ctx: Ctx, broadcast: Broadcast) -> list[Reply]:
     """Cancel a running broadcast: what is queued is skipped, what went out is counted."""
     if not await cancel(ctx.session, broadcast):
         return [Reply(ctx.t("broadcast.not_running"))]
+    if not broadcast.recipients:
+        broadcast.finished_at = ctx.now  # never planned: there is nothing to report on
     counts = await tally(ctx.session, broadcast.id)
     target = f"broadcast:{broadcast.id}"
     await audit(ctx.session, ctx.person.id, "broadcast.cancel", target, withheld=counts.withheld)

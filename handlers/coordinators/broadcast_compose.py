@@ -1,74 +1,29 @@
-"""Composing a broadcast: the text, an optional link, the audience, then a preview with the exact
-recipient count and the message as it will look in each language."""
+"""Composing a broadcast: the Hebrew text, an optional English one, an optional link; then the
+audience (broadcast_pick) and the preview (broadcast_preview), from which either text can be
+edited without starting over.
+
+    COMPOSE --text--> ENGLISH --text | NoEnglish--> LINK --link | NoLink--> AUDIENCE
+    preview --Act.EDIT--> COMPOSE --text--> preview (the draft updated, audience kept)
+    preview --Act.EDIT_EN--> ENGLISH --text | NoEnglish--> preview
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from enum import StrEnum
 
 from handlers.coordinators import coordinator
-from handlers.coordinators.broadcast_choices import choices, topic_in_reach
-from handlers.coordinators.broadcast_message import describe, message
-from handlers.coordinators.coordinator import require_event, require_reach
-from handlers.core.callback import CallbackData
+from handlers.coordinators.broadcast_flow import MAX_TEXT, BroadcastStep, NoEnglish, NoLink
+from handlers.coordinators.broadcast_pick import kinds
+from handlers.coordinators.broadcast_preview import preview
 from handlers.core.context import Ctx
 from handlers.core.router import Stale
 from handlers.core.types import Button, Reply
-from locales import SUPPORTED_LOCALES
-from models.broadcast_audience import count_recipients, reach_of, recipients
-from models.broadcasts import AudienceKind, Broadcast, BroadcastStatus
-from models.catalog import Event, Topic
+from models.broadcasts import Broadcast, BroadcastStatus
 from models.roles import Authority
-from models.whatsapp_reach import beyond_tier
 
-MAX_TEXT = 3500
-"""Leaves room for the link and the opt-out line within Telegram's 4,096 characters."""
 MAX_LINK = 500
 LINK = re.compile(r"^https://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 """Only https: the message says so, and a plain-http link would be flagged by the apps."""
-SLUG = re.compile(r"^[a-z0-9_-]{1,40}$")
-
-
-class BroadcastStep(StrEnum):
-    """COMPOSE (the text) → LINK (a link, or the no-link button) → AUDIENCE (buttons only:
-    the kind, its value, then the preview of a DRAFT broadcast)."""
-
-    COMPOSE = "broadcast.compose"
-    LINK = "broadcast.link"
-    AUDIENCE = "broadcast.audience"
-
-
-class Act(StrEnum):
-    """What the preview's and the progress message's buttons do to a broadcast."""
-
-    SEND = "send"
-    DISCARD = "discard"
-    STOP = "stop"
-
-
-@dataclass(frozen=True)
-class NoLink(CallbackData, prefix="bcl"):
-    pass
-
-
-@dataclass(frozen=True)
-class AudienceMenu(CallbackData, prefix="bcm"):
-    """Show the values of one kind of audience; no kind lists the kinds."""
-
-    kind: str | None = None
-
-
-@dataclass(frozen=True)
-class AudienceChoice(CallbackData, prefix="bcv"):
-    kind: str
-    value: str | None = None
-
-
-@dataclass(frozen=True)
-class BroadcastAct(CallbackData, prefix="bcx"):
-    broadcast_id: int
-    act: Act
 
 
 async def start(ctx: Ctx) -> list[Reply]:
@@ -78,28 +33,91 @@ async def start(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("broadcast.ask_text", limit=MAX_TEXT))]
 
 
-@coordinator.reask(*BroadcastStep)
+async def edit(ctx: Ctx, draft: Broadcast, english: bool) -> list[Reply]:
+    """Ask for the Hebrew or the English text again, keeping the draft and its audience."""
+    ctx.end()
+    ctx.goto(
+        BroadcastStep.ENGLISH if english else BroadcastStep.COMPOSE,
+        text=draft.text,
+        text_en=draft.text_en,
+        link=draft.link,
+        editing=draft.id,
+    )
+    return [_ask_english(ctx) if english else Reply(ctx.t("broadcast.ask_edit", limit=MAX_TEXT))]
+
+
+@coordinator.reask(BroadcastStep.COMPOSE, BroadcastStep.ENGLISH, BroadcastStep.LINK)
 async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
-    """Ask for the text, the link or the audience again (after a change of language)."""
-    if ctx.state.step == BroadcastStep.AUDIENCE:
-        return [await _kinds(ctx)]
+    """Ask for the text, the English text or the link again (after a change of language)."""
     if ctx.state.step == BroadcastStep.LINK:
         return [_ask_link(ctx)]
+    if ctx.state.step == BroadcastStep.ENGLISH:
+        return [_ask_english(ctx)]
     return [Reply(ctx.t("broadcast.ask_text", limit=MAX_TEXT))]
+
+
+def _typed(ctx: Ctx) -> str | Reply:
+    """The typed text if it can be a broadcast, else what to answer."""
+    if ctx.incoming.media:
+        return Reply(ctx.t("broadcast.text_only"))
+    if len(ctx.text) > MAX_TEXT:
+        return Reply(ctx.t("broadcast.too_long", length=len(ctx.text), limit=MAX_TEXT))
+    return ctx.text or Reply(ctx.t("broadcast.ask_text", limit=MAX_TEXT))
 
 
 @coordinator.step(BroadcastStep.COMPOSE)
 async def compose(ctx: Ctx, authority: Authority) -> list[Reply]:
-    """Keep the text if it fits, then ask for an optional link."""
-    text = ctx.text
-    if ctx.incoming.media:
-        return [Reply(ctx.t("broadcast.text_only"))]
-    if len(text) > MAX_TEXT:
-        return [Reply(ctx.t("broadcast.too_long", length=len(text), limit=MAX_TEXT))]
-    if not text:
-        return [Reply(ctx.t("broadcast.ask_text", limit=MAX_TEXT))]
-    ctx.goto(BroadcastStep.LINK, text=text)
+    """Keep the Hebrew text if it fits, then ask for an English one."""
+    text = _typed(ctx)
+    if isinstance(text, Reply):
+        return [text]
+    if ctx.data.get("editing"):
+        return await _edited(ctx, authority, text=text)
+    ctx.goto(BroadcastStep.ENGLISH, text=text)
+    return [_ask_english(ctx)]
+
+
+def _ask_english(ctx: Ctx) -> Reply:
+    return Reply(
+        ctx.t("broadcast.ask_english", limit=MAX_TEXT),
+        buttons=[[Button(ctx.t("broadcast.no_english"), NoEnglish().pack())]],
+    )
+
+
+@coordinator.step(BroadcastStep.ENGLISH)
+async def english(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Keep the English text, then ask for an optional link."""
+    text = _typed(ctx)
+    if isinstance(text, Reply):
+        return [text, _ask_english(ctx)]
+    return await _english_given(ctx, authority, text)
+
+
+@coordinator.callback(NoEnglish)
+async def no_english(ctx: Ctx, authority: Authority, choice: NoEnglish) -> list[Reply]:
+    """Hebrew only: English readers get the Hebrew text."""
+    if ctx.state.step != BroadcastStep.ENGLISH or "text" not in ctx.data:
+        raise Stale("no draft")
+    return await _english_given(ctx, authority, None)
+
+
+async def _english_given(ctx: Ctx, authority: Authority, text: str | None) -> list[Reply]:
+    if ctx.data.get("editing"):
+        return await _edited(ctx, authority, text_en=text)
+    ctx.goto(BroadcastStep.LINK, text_en=text)
     return [_ask_link(ctx)]
+
+
+async def _edited(ctx: Ctx, authority: Authority, **texts: str | None) -> list[Reply]:
+    """Put the new text on the draft and preview it again."""
+    draft = await ctx.session.get(Broadcast, int(ctx.data["editing"]))
+    if draft is None or draft.author_id != ctx.person.id or draft.status != BroadcastStatus.DRAFT:
+        ctx.end()
+        raise Stale("no draft")
+    for name, value in texts.items():
+        setattr(draft, name, value)
+    ctx.goto(BroadcastStep.AUDIENCE, editing=None, **texts)
+    return await preview(ctx, draft)
 
 
 def _ask_link(ctx: Ctx, error: str | None = None) -> Reply:
@@ -117,7 +135,7 @@ async def link(ctx: Ctx, authority: Authority) -> list[Reply]:
     if len(url) > MAX_LINK or not LINK.match(url):
         return [_ask_link(ctx, ctx.t("broadcast.bad_link"))]
     ctx.goto(BroadcastStep.AUDIENCE, link=url)
-    return [await _kinds(ctx)]
+    return [kinds(ctx)]
 
 
 @coordinator.callback(NoLink)
@@ -126,132 +144,4 @@ async def no_link(ctx: Ctx, authority: Authority, choice: NoLink) -> list[Reply]
     if ctx.state.step != BroadcastStep.LINK or "text" not in ctx.data:
         raise Stale("no draft")
     ctx.goto(BroadcastStep.AUDIENCE, link=None)
-    return [await _kinds(ctx)]
-
-
-@coordinator.step(BroadcastStep.AUDIENCE)
-async def typed_at_audience(ctx: Ctx, authority: Authority) -> list[Reply]:
-    """The audience is chosen with buttons: say so and offer them again."""
-    return [Reply(ctx.t("broadcast.use_buttons")), await _kinds(ctx)]
-
-
-async def _kinds(ctx: Ctx) -> Reply:
-    buttons = [
-        [Button(ctx.t(f"broadcast.kind.{kind}"), AudienceMenu(kind).pack())]
-        for kind in AudienceKind
-    ]
-    return Reply(ctx.t("broadcast.ask_audience"), buttons=buttons)
-
-
-@coordinator.callback(AudienceMenu)
-async def audience_menu(ctx: Ctx, authority: Authority, choice: AudienceMenu) -> list[Reply]:
-    """List the kinds of audience, or the values of one kind within the coordinator's reach."""
-    if ctx.state.step != BroadcastStep.AUDIENCE:
-        raise Stale("no draft")
-    if choice.kind is None:
-        return [await _kinds(ctx)]
-    try:
-        kind = AudienceKind(choice.kind)
-    except ValueError as exc:
-        raise Stale(choice.kind) from exc
-    if kind == AudienceKind.EVERYONE:
-        return await chosen(ctx, authority, AudienceChoice(kind))
-    buttons = [
-        [Button(label, packed)]
-        for value, label in await choices(ctx, authority, kind)
-        if (packed := _packed(AudienceChoice(kind, value)))
-    ]
-    buttons.append([Button(ctx.t("broadcast.back"), AudienceMenu().pack())])
-    key = "broadcast.pick" if len(buttons) > 1 else "broadcast.pick_none"
-    return [Reply(ctx.t(key, kind=ctx.t(f"broadcast.kind.{kind}")), buttons=buttons)]
-
-
-def _packed(data: CallbackData) -> str | None:
-    """The payload, or None for a value too long for a button (a role slug, say)."""
-    try:
-        return data.pack()
-    except ValueError:
-        return None
-
-
-@coordinator.callback(AudienceChoice)
-async def chosen(ctx: Ctx, authority: Authority, choice: AudienceChoice) -> list[Reply]:
-    """Check the audience is within reach, save the draft and preview it."""
-    if ctx.state.step != BroadcastStep.AUDIENCE or "text" not in ctx.data:
-        raise Stale("no draft")
-    try:
-        kind = AudienceKind(choice.kind)
-    except ValueError as exc:
-        raise Stale(choice.kind) from exc
-    value = choice.value
-    target = f"{kind}:{value or ''}"
-    if kind == AudienceKind.REGION:
-        await require_reach(ctx, authority, "broadcast.audience", target, region=value)
-    elif kind == AudienceKind.TRACK:
-        await require_reach(ctx, authority, "broadcast.audience", target, track=value)
-    elif kind.transactional:
-        event = await ctx.session.get(Event, int(value)) if value and value.isdigit() else None
-        if event is None:
-            raise Stale(target)
-        await require_event(ctx, authority, "broadcast.audience", event)
-    elif kind == AudienceKind.TOPIC:
-        topic = await ctx.session.get(Topic, int(value or 0)) if (value or "").isdigit() else None
-        if topic is None:
-            raise Stale(target)
-        if not await topic_in_reach(ctx, authority, topic):
-            await require_reach(ctx, authority, "broadcast.audience", target, region=topic.region)
-    elif kind == AudienceKind.ROLE and not SLUG.match(value or ""):
-        raise Stale(target)
-    draft = Broadcast(
-        author_id=ctx.person.id,
-        author_identity_id=ctx.identity.id,
-        text=str(ctx.data["text"]),
-        link=ctx.data.get("link"),
-        audience={"kind": kind.value, "value": value},
-        reach=reach_of(authority),
-        status=BroadcastStatus.DRAFT,
-        created_at=ctx.now,
-    )
-    ctx.session.add(draft)
-    await ctx.session.flush()
-    return await preview(ctx, draft)
-
-
-def _note(draft: Broadcast) -> str:
-    """Why the count may be smaller than the coordinator expects."""
-    if draft.kind.transactional:
-        return "transactional"
-    return "marketing" if draft.reach is None else "regional"
-
-
-async def preview(ctx: Ctx, draft: Broadcast) -> list[Reply]:
-    """The exact recipient count and the message in every language, with send and discard."""
-    count = await count_recipients(ctx.session, draft)
-    summary = ctx.t(
-        "broadcast.preview",
-        audience=await describe(ctx.session, ctx.t, draft),
-        count=count,
-        note=ctx.t(f"broadcast.note.{_note(draft)}"),
-    )
-    if ctx.config.whatsapp_tier is not None:
-        tier = ctx.config.whatsapp_tier
-        audience = recipients(draft, ctx.session.get_bind().dialect.name)
-        if waiting := await beyond_tier(ctx.session, audience, ctx.now, tier):
-            summary = summary.replace(
-                "\n\n", "\n" + ctx.t.n("broadcast.tier_wait", waiting) + "\n\n", 1
-            )
-    buttons = (
-        [[Button(ctx.t("broadcast.send", count=count), BroadcastAct(draft.id, Act.SEND).pack())]]
-        if count
-        else []
-    )
-    buttons += [
-        [Button(ctx.t("broadcast.change_audience"), AudienceMenu().pack())],
-        [Button(ctx.t("broadcast.discard"), BroadcastAct(draft.id, Act.DISCARD).pack())],
-    ]
-    samples = [
-        Reply(ctx.t(f"broadcast.sample.{locale}") + "\n\n" + message(locale, draft).text)
-        for locale in SUPPORTED_LOCALES
-    ]
-    samples[-1].buttons = buttons
-    return [Reply(summary), *samples]
+    return [kinds(ctx)]

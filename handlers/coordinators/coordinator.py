@@ -31,6 +31,8 @@ D = TypeVar("D", bound=CallbackData)
 
 MENU: list[str] = []
 """Coordinator commands in the order /admin lists them; each feature appends its own."""
+PANELS: list[CoordinatorHandler] = []
+"""What /admin shows under its menu, such as broadcasts awaiting approval; features add theirs."""
 PREFIXES: set[str] = set()
 """Payload prefixes of coordinator buttons: a forged one is refused even when unreadable."""
 
@@ -160,7 +162,10 @@ async def admin_menu(ctx: Ctx, authority: Authority) -> list[Reply]:
             regions=", ".join(regions) or "—",
             tracks=", ".join(tracks) or "—",
         )
-    return [Reply(ctx.t("admin.title", reach=reach), buttons=buttons)]
+    replies = [Reply(ctx.t("admin.title", reach=reach), buttons=buttons)]
+    for panel in PANELS:
+        replies += await panel(ctx, authority)
+    return replies
 
 
 @callback(AdminChoice)

@@ -21,6 +21,7 @@ import handlers.people.events
 import handlers.people.my
 import handlers.people.newsletter
 import handlers.people.privacy
+import handlers.people.profile
 import handlers.people.registration
 import handlers.people.registration_more
 import handlers.people.ticket

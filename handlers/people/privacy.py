@@ -19,6 +19,7 @@ from locales import MissingMessage
 from locales.dates import format_date_time
 from models.audit import audit
 from models.discovery import option_label, questionnaire
+from models.movement import place_names
 from models.privacy import as_json, export, forget
 from models.registration_service import leave_upcoming
 
@@ -142,6 +143,7 @@ def _confirmation(ctx: Ctx) -> Reply:
 
 async def _readable(ctx: Ctx, data: dict[str, Any]) -> str:
     questions = await questionnaire(ctx.session)
+    names = await place_names(ctx.session, ctx.locale)
 
     def value(name: str, raw: Any) -> str:
         if isinstance(raw, datetime):
@@ -150,6 +152,8 @@ async def _readable(ctx: Ctx, data: dict[str, Any]) -> str:
             return ", ".join(value(name, item) for item in raw)
         if name == "locale":
             return _label(ctx, f"language.name.{raw}", str(raw))
+        if name in names:
+            return names[name].get(str(raw), str(raw))
         return option_label(questions, name, str(raw), ctx.locale)
 
     def when(raw: datetime | None) -> str:

@@ -22,6 +22,7 @@ from handlers.people.events import (
 )
 from handlers.people.groups import GroupStart
 from handlers.people.groups import summary_line as group_line
+from handlers.people.profile import ask_place
 from handlers.people.ticket import ticket
 from models.catalog import Event, EventStatus
 from models.event_questions import save_answers
@@ -229,8 +230,8 @@ async def confirm(ctx: Ctx, choice: ConfirmRegistration) -> list[Reply]:
         text = ctx.t("registration.waitlisted", title=title(ctx, event), position=position)
         if registration.seats > 1:
             text += "\n" + ctx.t("groups.waits_whole", count=registration.seats)
-        return [Reply(text, buttons=back)]
+        return [Reply(text, buttons=back), *await ask_place(ctx, event)]
+    confirmed = [*await ticket(ctx, event, registration, back), *await ask_place(ctx, event)]
     if len(data.get("guests") or []) + 1 > registration.seats:
-        note = ctx.t("groups.split_done", seats=registration.seats)
-        return [Reply(note), *await ticket(ctx, event, registration, back)]
-    return await ticket(ctx, event, registration, back)
+        return [Reply(ctx.t("groups.split_done", seats=registration.seats)), *confirmed]
+    return confirmed

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from handlers.coordinators.broadcast_compose import Act, BroadcastAct
+from handlers.coordinators.broadcast_flow import Act, BroadcastAct
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
 from models.audit import AuditEntry
@@ -46,6 +46,7 @@ async def _job(sessions: Sessions, clock: Clock) -> int:
 async def _compose_to_everyone(national: Chat, text: str) -> None:
     await national.send("/broadcast")
     await national.send(text)
+    await national.press("בלי נוסח באנגלית")
     await national.press("בלי קישור")
     await national.press("לכל המנויים")
 

@@ -10,8 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.coordinators.broadcast import BroadcastReview
-from handlers.coordinators.broadcast_compose import Act, AudienceChoice, BroadcastAct
+from handlers.coordinators.broadcast_flow import Act, AudienceChoice, BroadcastAct, BroadcastReview
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
 from handlers.core.types import reply_from_payload
@@ -67,6 +66,7 @@ async def _draft(sessions: Sessions) -> Broadcast:
 async def _compose(chat: Chat, text: str = "כנס גזברים") -> None:
     await chat.send("/broadcast")
     await chat.send(text)
+    await chat.press("בלי נוסח באנגלית")
     await chat.press("בלי קישור")
 
 
@@ -83,6 +83,10 @@ async def test_bad_text_is_answered_and_the_draft_kept_until_a_good_one_comes(
     assert "רק בטקסט" in national.text
     await national.send("\u200f\u200f  ")
     await national.send("\u200fשלום לכולם 🎉🎉 Hello!")
+    assert "נוסח באנגלית" in national.text
+    await national.send("א" * 5000)
+    assert "5000 תווים" in national.text and "נוסח באנגלית" in national.text
+    await national.send("Hello everyone 🎉")
     assert "קישור" in national.text
     await national.send("kibbutz dot org")
     assert "לא נראה כמו קישור" in national.text
@@ -93,8 +97,10 @@ async def test_bad_text_is_answered_and_the_draft_kept_until_a_good_one_comes(
     await national.send("/language he")
     await national.send("לכל המנויים")  # typed instead of pressed: an option's label works
     assert "נמענים: 1" in national.text
-    assert "שלום לכולם 🎉🎉 Hello!" in national.text
-    assert "🔗 https://kibbutz.org.il/כנס?x=1" in national.text
+    hebrew, english = national.replies[-2:]
+    assert "שלום לכולם 🎉🎉 Hello!" in hebrew.text and "Hello everyone 🎉" not in hebrew.text
+    assert "Hello everyone 🎉" in english.text and "שלום לכולם" not in english.text
+    assert "🔗 https://kibbutz.org.il/כנס?x=1" in english.text
 
 
 async def test_only_consenting_people_are_counted_and_the_waiting_list_needs_no_consent(
@@ -112,6 +118,7 @@ async def test_only_consenting_people_are_counted_and_the_waiting_list_needs_no_
     await national.send("/language en")
     await national.send("/broadcast")
     await national.send("Seats freed up")
+    await national.press("No English version")
     await national.press("Continue without a link")
     await national.press("Subscribers of a topic")
     await national.press("Cooperative Circle Bulletin")
@@ -122,8 +129,8 @@ async def test_only_consenting_people_are_counted_and_the_waiting_list_needs_no_
     assert "Recipients: 1" in national.text and "about their event" in national.text
     await national.press("Change the audience")
     await national.press("Holders of a role")
-    await national.press("treasurer")
-    assert "holders of the role “treasurer”" in national.text and "Recipients: 1" in national.text
+    await national.press("Treasurer")
+    assert "holders of the role “Treasurer”" in national.text and "Recipients: 1" in national.text
     await national.press("Discard")
     assert "nothing was sent" in national.text
     assert (await _draft(sessions)).status == BroadcastStatus.CANCELLED
@@ -145,7 +152,7 @@ async def test_a_regional_coordinator_reaches_only_their_region_and_is_refused_o
     assert "לרכזים בלבד" in regional.text
     [refusal] = await _refusals(sessions)
     assert (refusal.action, refusal.details["reason"]) == ("broadcast.audience", "scope")
-    assert refusal.details["region"] == "center"
+    assert (refusal.details["kind"], refusal.details["value"]) == ("region", "center")
     await regional.press_payload(AudienceChoice("region", "north").pack())
     assert "אזור צפון" in regional.text and "נמענים: 1" in regional.text
     await regional.press("לשנות את הקהל")
@@ -202,7 +209,9 @@ async def test_a_large_national_broadcast_waits_for_a_second_coordinator(
     [refusal] = await _refusals(sessions)
     assert refusal.details["reason"] == "own_broadcast"
 
-    await second.press_payload(approve)
+    await author.says("/admin", absent=("ממתינה לאישורכם",))  # never one's own
+    await second.says("/admin", "ממתינה לאישורכם: הודעה אל כל המנויים (2)", "״כנס גזברים״")
+    await second.press("לאשר ולשלוח")
     assert "אושר" in second.text
     approved = await _draft(sessions)
     assert approved.status == BroadcastStatus.APPROVED and approved.reviewed_by is not None
@@ -276,6 +285,7 @@ async def test_a_coordinator_demoted_after_the_preview_cannot_send_the_old_draft
         await grant(session, person, RoleScope.NATIONAL)
     await regional.send("/broadcast")
     await regional.send("מפגש פתוח לכל התנועה")
+    await regional.press("בלי נוסח באנגלית")
     await regional.press("בלי קישור")
     await regional.press("כל המנויים")
     send = next(label for label in regional.labels if "לשלוח ל" in label)

@@ -1,0 +1,232 @@
+"""Choosing a broadcast's audience: a kind, then one of its values a page at a time (or found by
+typing part of its name), or a combined audience built filter by filter. Every value comes from
+and is checked by its kind's object (models.audience_kinds): a forged button outside the
+coordinator's reach is refused and audited."""
+
+from __future__ import annotations
+
+from handlers.coordinators import coordinator
+from handlers.coordinators.broadcast_flow import (
+    AudienceChoice,
+    AudienceMenu,
+    BroadcastStep,
+    FilterDone,
+    FilterPick,
+)
+from handlers.coordinators.broadcast_preview import preview
+from handlers.core.context import Ctx
+from handlers.core.pages import Page, navigation, page_of
+from handlers.core.router import Refused, Stale
+from handlers.core.types import Button, Reply
+from handlers.inputs.name_search import closest
+from models.audience_base import Choice
+from models.audience_kinds import KINDS
+from models.audience_places import FILTERS, pack_filters
+from models.audit import audit
+from models.broadcast_audience import count_recipients, reach_of
+from models.broadcasts import AudienceKind, Broadcast, BroadcastStatus
+from models.roles import Authority, RoleScope
+
+MENU = (
+    AudienceKind.EVERYONE,
+    AudienceKind.TOPIC,
+    AudienceKind.TRACK,
+    AudienceKind.REGION,
+    AudienceKind.ROLE,
+    AudienceKind.PEOPLE,
+    AudienceKind.INVITE,
+    AudienceKind.REGISTRANTS,
+    AudienceKind.WAITLIST,
+)
+"""The kinds offered, in this order; kibbutz and stream are filters of a combined audience."""
+COMBINED = (AudienceKind.PEOPLE, AudienceKind.INVITE)
+PAGE = 8
+"""Values per page: the 17th upcoming event is on the third."""
+
+
+def kinds(ctx: Ctx) -> Reply:
+    """The kinds of audience, as buttons."""
+    buttons = [
+        [Button(ctx.t(f"broadcast.kind.{kind}"), AudienceMenu(kind).pack())] for kind in MENU
+    ]
+    return Reply(ctx.t("broadcast.ask_audience"), buttons=buttons)
+
+
+@coordinator.reask(BroadcastStep.AUDIENCE)
+async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Offer the kinds of audience again (after a change of language)."""
+    return [kinds(ctx)]
+
+
+def _drafting(ctx: Ctx) -> None:
+    if ctx.state.step != BroadcastStep.AUDIENCE or "text" not in ctx.data:
+        raise Stale("no draft")
+
+
+def _kind(name: str | None) -> AudienceKind:
+    try:
+        return AudienceKind(name or "")
+    except ValueError as exc:
+        raise Stale(name) from exc
+
+
+@coordinator.callback(AudienceMenu)
+async def audience_menu(ctx: Ctx, authority: Authority, choice: AudienceMenu) -> list[Reply]:
+    """List the kinds of audience, or a page of one kind's values within reach."""
+    _drafting(ctx)
+    if choice.kind is None:
+        return [kinds(ctx)]
+    kind = _kind(choice.kind)
+    if kind == AudienceKind.EVERYONE:
+        return await chosen(ctx, authority, AudienceChoice(kind))
+    if kind in COMBINED:
+        filters = ctx.data.get("filters") if ctx.data.get("builder") == kind else {}
+        ctx.goto(BroadcastStep.AUDIENCE, builder=kind.value, filters=filters, menu=None)
+        return [await _builder(ctx, authority)]
+    ctx.goto(BroadcastStep.AUDIENCE, menu=kind.value)
+    found = await KINDS[kind].choices(ctx.session, authority, ctx.t, ctx.now)
+    return [_values(ctx, kind, page_of(found, choice.page, PAGE))]
+
+
+def _values(ctx: Ctx, kind: AudienceKind, page: Page[Choice]) -> Reply:
+    buttons = [[Button(label, AudienceChoice(kind, value).pack())] for value, label in page.items]
+    if nav := navigation(ctx, page, lambda n: AudienceMenu(kind, n)):
+        buttons.append(nav)
+    buttons.append([Button(ctx.t("broadcast.back"), AudienceMenu().pack())])
+    key = "broadcast.pick" if page.items else "broadcast.pick_none"
+    text = ctx.t(key, kind=ctx.t(f"broadcast.kind.{kind}"))
+    if page.count > 1:
+        text += "\n" + ctx.t("broadcast.search_hint")
+    return Reply(text, buttons=buttons)
+
+
+@coordinator.step(BroadcastStep.AUDIENCE)
+async def typed_at_audience(ctx: Ctx, authority: Authority) -> list[Reply]:
+    """Find the values whose names come close to what was typed; else offer the buttons."""
+    menu = str(ctx.data.get("menu") or "")
+    name = menu.removeprefix("filter:")
+    if not ctx.text or not menu or (menu.startswith("filter:") and name not in FILTERS):
+        return [Reply(ctx.t("broadcast.use_buttons")), kinds(ctx)]
+    if menu.startswith("filter:"):
+        found = await FILTERS[name].choices(ctx.session, authority, ctx.t, ctx.now)
+        hits = closest(ctx.text, found)
+        return [_filter_values(ctx, name, Page(hits[:PAGE], 0, 1))]
+    kind = _kind(menu)
+    found = await KINDS[kind].choices(ctx.session, authority, ctx.t, ctx.now)
+    return [_values(ctx, kind, Page(closest(ctx.text, found)[:PAGE], 0, 1))]
+
+
+@coordinator.callback(AudienceChoice)
+async def chosen(ctx: Ctx, authority: Authority, choice: AudienceChoice) -> list[Reply]:
+    """Check the audience is within reach, save the draft and preview it."""
+    _drafting(ctx)
+    kind = _kind(choice.kind)
+    if kind in COMBINED:
+        raise Stale(kind)  # built filter by filter, never packed into one button
+    await _check(ctx, authority, kind, choice.value)
+    return await _draft(ctx, authority, kind, choice.value)
+
+
+async def _check(ctx: Ctx, authority: Authority, kind: AudienceKind, value: str | None) -> None:
+    """Stale when the value names nothing; Refused (audited) when it lies beyond reach."""
+    if await KINDS[kind].allows(ctx.session, authority, value):
+        return
+    anyone = Authority(authority.person_id, RoleScope.NATIONAL)
+    if not await KINDS[kind].allows(ctx.session, anyone, value):
+        raise Stale(f"{kind}:{value}")
+    target = f"{kind}:{value or ''}"
+    await audit(
+        ctx.session,
+        ctx.person.id,
+        "broadcast.audience",
+        target,
+        allowed=False,
+        reason="scope",
+        kind=kind.value,
+        value=value,
+    )
+    raise Refused("broadcast.audience")
+
+
+async def _draft(
+    ctx: Ctx, authority: Authority, kind: AudienceKind, value: str | None
+) -> list[Reply]:
+    draft = Broadcast(
+        author_id=ctx.person.id,
+        author_identity_id=ctx.identity.id,
+        text=str(ctx.data["text"]),
+        text_en=ctx.data.get("text_en"),
+        link=ctx.data.get("link"),
+        audience={"kind": kind.value, "value": value},
+        reach=reach_of(authority),
+        status=BroadcastStatus.DRAFT,
+        created_at=ctx.now,
+    )
+    ctx.session.add(draft)
+    await ctx.session.flush()
+    return await preview(ctx, draft)
+
+
+async def _builder(ctx: Ctx, authority: Authority) -> Reply:
+    """The combined audience so far, its exact count, and a button per filter."""
+    kind = AudienceKind(str(ctx.data["builder"]))
+    filters: dict[str, str] = dict(ctx.data.get("filters") or {})
+    sample = Broadcast(audience={"kind": kind.value, "value": pack_filters(filters) or None})
+    sample.reach = reach_of(authority)
+    count = await count_recipients(ctx.session, sample) if filters else 0
+    buttons = []
+    for name, filter_kind in FILTERS.items():
+        value = filters.get(name)
+        label = (
+            await filter_kind.name(ctx.session, ctx.t, value) if value else ctx.t("broadcast.any")
+        )
+        text = ctx.t(f"broadcast.filter.{name}", value=label)
+        buttons.append([Button(text, FilterPick(name).pack())])
+    if filters:
+        buttons.append([Button(ctx.t("broadcast.filters_done", count=count), FilterDone().pack())])
+    buttons.append([Button(ctx.t("broadcast.back"), AudienceMenu().pack())])
+    return Reply(ctx.t(f"broadcast.builder.{kind}", count=count), buttons=buttons)
+
+
+@coordinator.callback(FilterPick)
+async def filter_pick(ctx: Ctx, authority: Authority, choice: FilterPick) -> list[Reply]:
+    """List one filter's values, or set (or drop) it and show the audience again."""
+    _drafting(ctx)
+    if "builder" not in ctx.data or choice.name not in FILTERS:
+        raise Stale(choice.name)
+    filters: dict[str, str] = dict(ctx.data.get("filters") or {})
+    if choice.value is None:
+        ctx.goto(BroadcastStep.AUDIENCE, menu=f"filter:{choice.name}")
+        found = await FILTERS[choice.name].choices(ctx.session, authority, ctx.t, ctx.now)
+        return [_filter_values(ctx, choice.name, page_of(found, choice.page, PAGE))]
+    if choice.value == "-":
+        filters.pop(choice.name, None)
+    else:
+        await _check(ctx, authority, FILTERS[choice.name].kind, choice.value)
+        filters[choice.name] = choice.value
+    ctx.goto(BroadcastStep.AUDIENCE, filters=filters, menu=None)
+    return [await _builder(ctx, authority)]
+
+
+def _filter_values(ctx: Ctx, name: str, page: Page[Choice]) -> Reply:
+    buttons = [[Button(label, FilterPick(name, value).pack())] for value, label in page.items]
+    if nav := navigation(ctx, page, lambda n: FilterPick(name, None, n)):
+        buttons.append(nav)
+    buttons.append([Button(ctx.t("broadcast.any"), FilterPick(name, "-").pack())])
+    text = ctx.t("broadcast.pick_filter", filter=ctx.t(f"broadcast.filter_name.{name}"))
+    if page.count > 1:
+        text += "\n" + ctx.t("broadcast.search_hint")
+    return Reply(text, buttons=buttons)
+
+
+@coordinator.callback(FilterDone)
+async def filters_done(ctx: Ctx, authority: Authority, choice: FilterDone) -> list[Reply]:
+    """Check every filter again (the state may be old) and preview the combined audience."""
+    _drafting(ctx)
+    filters: dict[str, str] = dict(ctx.data.get("filters") or {})
+    if "builder" not in ctx.data or not filters:
+        raise Stale("no filters")
+    kind = _kind(str(ctx.data["builder"]))
+    value = pack_filters(filters)
+    await _check(ctx, authority, kind, value)
+    return await _draft(ctx, authority, kind, value)
