@@ -7,8 +7,10 @@ from models.bulletins import Bulletin, BulletinStatus
 from models.calendar_links import CalendarLink
 from models.catalog import Event, EventKind, EventStatus, Question, Topic, TopicKind, Track
 from models.conversation import ConversationState
+from models.faq import FaqEntry
 from models.inbox import InboxEntry, InboxStatus
 from models.outbox import OutboxMessage, OutboxStatus
+from models.questions import Thread, ThreadMessage
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
 from models.registrations import Lead, Registration, RegistrationStatus
 from models.reports import EarlyReport
@@ -36,6 +38,7 @@ __all__ = [
     "Event",
     "EventKind",
     "EventStatus",
+    "FaqEntry",
     "IdentityStatus",
     "InboxEntry",
     "InboxStatus",
@@ -51,6 +54,8 @@ __all__ = [
     "SharedFile",
     "Subscription",
     "SubscriptionStatus",
+    "Thread",
+    "ThreadMessage",
     "Topic",
     "TopicKind",
     "Track",

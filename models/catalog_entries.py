@@ -19,6 +19,7 @@ TEXT_FIELDS = {
     "tracks": ("title", "summary", "description"),
     "events": ("title", "description", "place"),
     "topics": ("title", "description"),
+    "faq": ("question", "answer"),
 }
 M = TypeVar("M", Question, Track, Event, Topic)
 E = TypeVar("E", EventKind, EventStatus, TopicKind)

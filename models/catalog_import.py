@@ -1,4 +1,4 @@
-"""Import the catalogue (questions, tracks, events, topics) from YAML; re-importing updates by slug.
+"""Import the catalogue (questions, tracks, events, topics, FAQ) from YAML; re-importing updates by slug.
 
 Per-language fields are written as ``title: {he: …, en: …}`` in the file and stored grouped by
 language (``{"he": {"title": …}, "en": {"title": …}}``) so a record reads in one language at once.
@@ -24,6 +24,7 @@ from models.catalog_entries import (
     upsert,
 )
 from models.event_import import import_event
+from models.faq_import import import_faq
 from models.seats import Announce
 
 DEMO_CATALOG = Path(__file__).with_name("data") / "demo_catalog.yaml"
@@ -69,6 +70,7 @@ async def import_catalog(
         )
         topic.active = bool(entry.get("active", True))
         report.count("topics", created)
+    await import_faq(session, raw.get("faq") or [], tracks, report)
     await session.flush()
     return report
 
