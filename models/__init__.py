@@ -10,8 +10,8 @@ from models.conversation import ConversationState
 from models.faq import FaqEntry
 from models.inbox import InboxEntry, InboxStatus
 from models.outbox import OutboxMessage, OutboxStatus
-from models.questions import Thread, ThreadMessage
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
+from models.questions import Thread, ThreadMessage
 from models.registrations import Lead, Registration, RegistrationStatus
 from models.reports import EarlyReport
 from models.roles import CoordinatorRole, RoleScope

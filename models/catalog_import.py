@@ -1,4 +1,5 @@
-"""Import the catalogue (questions, tracks, events, topics, FAQ) from YAML; re-importing updates by slug.
+"""Import the catalogue (questions, tracks, events, topics, FAQ) from YAML; re-importing updates
+by slug.
 
 Per-language fields are written as ``title: {he: …, en: …}`` in the file and stored grouped by
 language (``{"he": {"title": …}, "en": {"title": …}}``) so a record reads in one language at once.

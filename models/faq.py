@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, JSONType, LocalizedText
-from models.catalog import Event, Track
 from models.localized import localized
 
 THRESHOLD = 66.0
@@ -130,7 +129,9 @@ def score(query: str, text: str, **_: object) -> float:
 
 
 def best_matches(
-    question: str, candidates: list[Candidate], context: tuple[int | None, int | None] = (None, None)
+    question: str,
+    candidates: list[Candidate],
+    context: tuple[int | None, int | None] = (None, None),
 ) -> list[Match]:
     """The entries worth showing for a typed question, best first (at most SHOWN). An entry of
     the track or event the question came from counts a little more."""

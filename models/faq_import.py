@@ -35,7 +35,9 @@ async def import_faq(
         except ValueError as exc:
             raise CatalogError(str(exc)) from exc
         row.topic = str(entry.get("topic") or "general")
-        row.track_id = (await track_of(session, tracks, entry, "faq")).id if entry.get("track") else None
+        row.track_id = (
+            (await track_of(session, tracks, entry, "faq")).id if entry.get("track") else None
+        )
         row.event_id = await _event_id(session, slug, entry.get("event"))
         row.active = bool(entry.get("active", True))
         report.count("faq", created)

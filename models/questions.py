@@ -136,7 +136,11 @@ async def add_message(
 ) -> ThreadMessage:
     """Append to the thread, cut to what a message can show."""
     message = ThreadMessage(
-        thread_id=thread.id, author=author, author_id=author_id, text=text[:MAX_TEXT], created_at=now
+        thread_id=thread.id,
+        author=author,
+        author_id=author_id,
+        text=text[:MAX_TEXT],
+        created_at=now,
     )
     session.add(message)
     await session.flush()
@@ -259,5 +263,3 @@ async def forget_threads(session: AsyncSession, person_id: int) -> None:
         .where(ThreadMessage.thread_id.in_(theirs))
         .execution_options(synchronize_session=False)
     )
-
-

@@ -12,6 +12,7 @@ from handlers.core.menu import language_button
 from handlers.core.pages import navigation, page_of
 from handlers.core.router import Stale, router
 from handlers.core.types import Button, Reply
+from handlers.people.ask import ask_button
 from locales import supported
 from locales.dates import format_span, local
 from models.catalog import Event, EventStatus, Track
@@ -222,6 +223,7 @@ async def card(ctx: Ctx, event: Event) -> Reply:
         buttons.append([Button(label, RegisterStart(event.id).pack())])
     else:
         lines.append(closed_text(ctx, event, state))
+    buttons.append([ask_button(ctx, "e", event.id)])
     buttons.append([Button(ctx.t("events.back"), EventList().pack())])
     return Reply("\n".join(lines), buttons=buttons)
 

@@ -30,11 +30,15 @@ def upgrade() -> None:
         sa.Column("event_id", sa.Integer(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["event_id"], ["events.id"], name=op.f("fk_faq_entries_event_id_events"),
+            ["event_id"],
+            ["events.id"],
+            name=op.f("fk_faq_entries_event_id_events"),
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["track_id"], ["tracks.id"], name=op.f("fk_faq_entries_track_id_tracks"),
+            ["track_id"],
+            ["tracks.id"],
+            name=op.f("fk_faq_entries_track_id_tracks"),
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_faq_entries")),
@@ -47,7 +51,9 @@ def upgrade() -> None:
             sa.Column("phone_verified", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
         batch_op.add_column(sa.Column("note", sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column("consent_at", models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(
+            sa.Column("consent_at", models.base.UTCDateTime(timezone=True), nullable=True)
+        )
     op.create_table(
         "team_threads",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -70,27 +76,39 @@ def upgrade() -> None:
         sa.Column("pushed_at", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("raised_at", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["claimed_by"], ["people.id"], name=op.f("fk_team_threads_claimed_by_people"),
+            ["claimed_by"],
+            ["people.id"],
+            name=op.f("fk_team_threads_claimed_by_people"),
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["event_id"], ["events.id"], name=op.f("fk_team_threads_event_id_events"),
+            ["event_id"],
+            ["events.id"],
+            name=op.f("fk_team_threads_event_id_events"),
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["identity_id"], ["channel_identities.id"],
-            name=op.f("fk_team_threads_identity_id_channel_identities"), ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["lead_id"], ["leads.id"], name=op.f("fk_team_threads_lead_id_leads"),
+            ["identity_id"],
+            ["channel_identities.id"],
+            name=op.f("fk_team_threads_identity_id_channel_identities"),
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["person_id"], ["people.id"], name=op.f("fk_team_threads_person_id_people"),
+            ["lead_id"],
+            ["leads.id"],
+            name=op.f("fk_team_threads_lead_id_leads"),
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["track_id"], ["tracks.id"], name=op.f("fk_team_threads_track_id_tracks"),
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_team_threads_person_id_people"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["track_id"],
+            ["tracks.id"],
+            name=op.f("fk_team_threads_track_id_tracks"),
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_team_threads")),
@@ -106,11 +124,15 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["author_id"], ["people.id"], name=op.f("fk_team_messages_author_id_people"),
+            ["author_id"],
+            ["people.id"],
+            name=op.f("fk_team_messages_author_id_people"),
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["thread_id"], ["team_threads.id"], name=op.f("fk_team_messages_thread_id_team_threads"),
+            ["thread_id"],
+            ["team_threads.id"],
+            name=op.f("fk_team_messages_thread_id_team_threads"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_team_messages")),
