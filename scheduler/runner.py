@@ -29,6 +29,7 @@ from scheduler.housekeeping import forget_old_records
 from scheduler.offers import expire_lapsed_offers
 from scheduler.quiet import DEFAULT_QUIET_HOURS, QuietHours
 from scheduler.reminders import plan_reminders
+from scheduler.team import push_new_items, raise_overdue
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ JOBS: dict[str, Job] = {
     "digest": send_weekly_digest,
     "housekeeping": forget_old_records,
     "broadcasts": run_broadcasts,
+    "team_push": push_new_items,
+    "team_overdue": raise_overdue,
 }
 INTERVALS: dict[str, float] = {
     "reminders": 60,
@@ -49,6 +52,8 @@ INTERVALS: dict[str, float] = {
     "digest": 300,
     "housekeeping": 60,
     "broadcasts": 3,
+    "team_push": 30,
+    "team_overdue": 300,
 }
 """Seconds between runs; each job also catches up on anything it missed."""
 ELECTION_INTERVAL = 10.0

@@ -70,6 +70,14 @@ class InboxHand(CallbackData, prefix="ibh"):
     to: int
 
 
+@dataclass(frozen=True)
+class InboxExport(CallbackData, prefix="ibx"):
+    """Questions or leads (`kind`) within reach as XLSX, or CSV where the channel takes it."""
+
+    kind: str
+    csv: bool = False
+
+
 async def thread_in_reach(ctx: Ctx, authority: Authority, thread_id: int, action: str) -> Thread:
     """The thread, or Stale when gone; Refused (audited) when outside the coordinator's reach."""
     thread = await ctx.session.get(Thread, thread_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.coordinators import coordinator
 from handlers.coordinators.stats_chart import stats_chart
+from handlers.coordinators.team_stats import team_lines
 from handlers.core.context import Ctx
 from handlers.core.types import Reply
 from models.audit import audit
@@ -11,6 +12,7 @@ from models.discovery import option_label, questionnaire
 from models.localized import localized
 from models.roles import Authority
 from models.stats import gather
+from models.team_stats import team_stats
 
 
 @coordinator.command("stats")
@@ -40,6 +42,7 @@ async def stats(ctx: Ctx, authority: Authority) -> list[Reply]:
         ctx.t("stats.line", name=localized(track.content, "title", ctx.locale), count=count)
         for track, count in numbers.leads
     ]
+    lines += ["", *team_lines(ctx, await team_stats(ctx.session, authority))]
     lines += ["", ctx.t("stats.this_week", count=numbers.weeks[-1][1])]
     lines.append(ctx.t("stats.chart_caption", weeks=len(numbers.weeks)))
     chart = stats_chart(ctx.t, numbers.weeks, regions)

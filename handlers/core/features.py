@@ -8,6 +8,7 @@ import handlers.coordinators.coordinator
 import handlers.coordinators.event_edit
 import handlers.coordinators.event_form
 import handlers.coordinators.inbox
+import handlers.coordinators.inbox_export
 import handlers.coordinators.inbox_reply
 import handlers.coordinators.qr
 import handlers.coordinators.registrations_admin

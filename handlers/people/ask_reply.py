@@ -13,7 +13,14 @@ from handlers.core.types import Button, Reply
 from handlers.people.ask import MAX_QUESTION, AskSend, AskStep, faq_reply
 from locales import Translator
 from models.faq import find_answers
-from models.questions import Thread, ThreadStatus, awaiting_reply, first_words, person_replied
+from models.questions import (
+    Thread,
+    ThreadStatus,
+    awaiting_reply,
+    first_words,
+    open_threads_of,
+    person_replied,
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,24 @@ async def _send_reply(ctx: Ctx, thread: Thread, text: str) -> list[Reply]:
     thread.pushed_at = None  # the team is told again
     ctx.end()
     return [Reply(ctx.t("ask.reply_sent")), main_menu(ctx)]
+
+
+async def open_questions(ctx: Ctx) -> list[Reply]:
+    """The person's questions and leads the team has not closed, for /my (none: nothing)."""
+    threads = await open_threads_of(ctx.session, ctx.person.id)
+    if not threads:
+        return []
+    lines = [ctx.t("my.questions")]
+    buttons = []
+    for thread in threads:
+        words = (await first_words(ctx.session, thread.id))[:80] or ctx.t("my.question.lead")
+        state = "answered" if thread.status == ThreadStatus.ANSWERED else "waiting"
+        lines.append(ctx.t(f"my.question.{state}", id=thread.id, words=words))
+        if thread.status == ThreadStatus.ANSWERED:
+            buttons.append(
+                [Button(ctx.t("my.question.reply", id=thread.id), AskReply(thread.id).pack())]
+            )
+    return [Reply("\n".join(lines), buttons=buttons)]
 
 
 @router.unplaced_text
