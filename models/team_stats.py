@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from statistics import median
 
 from sqlalchemy import and_, distinct, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,7 +34,7 @@ async def team_stats(session: AsyncSession, authority: Authority) -> TeamStats:
             *questions, Thread.first_answer_at.is_not(None)
         )
     )
-    waits = [answer - created for created, answer in answered_rows]
+    waits = sorted(answer - created for created, answer in answered_rows if answer is not None)
     registered = exists().where(
         Registration.person_id == Lead.person_id,
         Registration.created_at >= Lead.created_at,
@@ -59,6 +58,14 @@ async def team_stats(session: AsyncSession, authority: Authority) -> TeamStats:
     return TeamStats(
         asked=int(asked or 0),
         answered=len(waits),
-        median_first_answer=median(waits) if waits else None,
+        median_first_answer=_median(waits),
         leads=leads,
     )
+
+
+def _median(waits: list[timedelta]) -> timedelta | None:
+    """The middle wait (of two middle ones, their mean) of waits in order."""
+    if not waits:
+        return None
+    middle = len(waits) // 2
+    return waits[middle] if len(waits) % 2 else (waits[middle - 1] + waits[middle]) / 2
