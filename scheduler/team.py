@@ -94,7 +94,7 @@ async def _tell(
     queued = 0
     for person_id, identity_id, locale in rows:
         t = Translator(locale or config.default_locale)
-        kind = t(f"team.kind.{thread.kind.value}")
+        kind = t(f"team.kind.{thread.kind}")
         text = t(message, kind=kind, id=thread.id, words=words or "—")
         button = Button(t("team.alert.open"), InboxOpen(thread.id).pack())
         queued += await enqueue(

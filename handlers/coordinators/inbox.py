@@ -174,7 +174,7 @@ async def thread_card(ctx: Ctx, thread: Thread, intro: str | None = None) -> Rep
     lines = [intro] if intro else []
     lines.append(
         ctx.t(
-            f"inbox.card.{thread.kind.value}",
+            f"inbox.card.{thread.kind}",
             id=thread.id,
             status=ctx.t(f"inbox.status.{thread.status}"),
             name=await _name(ctx, thread.person_id),
