@@ -104,7 +104,8 @@ async def main(rounds: int) -> None:
         f"FAQ matching on {figures.questions} labelled questions ({figures.answerable} answerable)"
     )
     print(
-        f"  precision {figures.precision:.3f} ({figures.right_first} right of {figures.shown} shown)"
+        f"  precision {figures.precision:.3f} "
+        f"({figures.right_first} right of {figures.shown} shown)"
     )
     print(f"  recall    {figures.recall:.3f} ({figures.found} of {figures.answerable} found)")
     print(f"  time per question {timing.spread('ms', '.2f')} over {rounds} rounds")
