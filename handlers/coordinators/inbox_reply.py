@@ -4,6 +4,7 @@ answer in full when they reply), or an internal note only coordinators see."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -59,7 +60,7 @@ async def typed_answer(ctx: Ctx, authority: Authority) -> list[Reply]:
     thread.first_answer_at = thread.first_answer_at or ctx.now
     if thread.status != ThreadStatus.DONE:
         thread.status = ThreadStatus.ANSWERED
-    delivered = await deliver_answer(ctx.session, thread, text, message.id)
+    delivered = await deliver_answer(ctx.session, thread, text, message.id, ctx.now)
     await audit(
         ctx.session,
         authority.person_id,
@@ -112,7 +113,9 @@ async def _channel(session: AsyncSession, thread: Thread) -> str | None:
     )
 
 
-async def deliver_answer(session: AsyncSession, thread: Thread, text: str, message_id: int) -> bool:
+async def deliver_answer(
+    session: AsyncSession, thread: Thread, text: str, message_id: int, now: datetime
+) -> bool:
     """Queue the answer for the person, in their language, with a button to reply; False when
     they can no longer be reached."""
     identity_id = await _recipient(session, thread)
@@ -130,5 +133,6 @@ async def deliver_answer(session: AsyncSession, thread: Thread, text: str, messa
         OutboxKind.TEAM_ANSWER,
         reply_to_payload(reply),
         priority=Priority.INTERACTIVE,
+        not_before=now,
     )
     return True
