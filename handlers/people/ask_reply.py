@@ -46,11 +46,12 @@ def reply_button(t: Translator, thread_id: int) -> Button:
 
 
 async def reply_offer(ctx: Ctx, thread: Thread) -> Reply:
-    """Offer to add the text just typed to the thread the team answered last."""
+    """Offer to add the text just typed to the thread the team answered last, or the menu."""
     words = (await first_words(ctx.session, thread.id))[:80]
     buttons = [
         [Button(ctx.t("ask.as_reply"), AskReply(thread.id, now=True).pack())],
         [Button(ctx.t("ask.as_new"), AskSend().pack())],
+        *main_menu(ctx).buttons,
     ]
     return Reply(ctx.t("ask.reply_offer", question=words), buttons=buttons)
 
@@ -86,13 +87,14 @@ async def _send_reply(ctx: Ctx, thread: Thread, text: str) -> list[Reply]:
     return [Reply(ctx.t("ask.reply_sent")), main_menu(ctx)]
 
 
-async def open_questions(ctx: Ctx) -> list[Reply]:
-    """The person's questions and leads the team has not closed, for /my (none: nothing)."""
+async def with_open_questions(ctx: Ctx, reply: Reply) -> Reply:
+    """/my's reply with the person's questions and leads the team has not closed added (one
+    message, so the numbers of its options run on)."""
     threads = await open_threads_of(ctx.session, ctx.person.id)
     if not threads:
-        return []
-    lines = [ctx.t("my.questions")]
-    buttons = []
+        return reply
+    lines = [reply.text, "", ctx.t("my.questions")]
+    buttons = list(reply.buttons)
     for thread in threads:
         words = (await first_words(ctx.session, thread.id))[:80] or ctx.t("my.question.lead")
         state = "answered" if thread.status == ThreadStatus.ANSWERED else "waiting"
@@ -101,7 +103,7 @@ async def open_questions(ctx: Ctx) -> list[Reply]:
             buttons.append(
                 [Button(ctx.t("my.question.reply", id=thread.id), AskReply(thread.id).pack())]
             )
-    return [Reply("\n".join(lines), buttons=buttons)]
+    return Reply("\n".join(lines), buttons=buttons)
 
 
 @router.unplaced_text
@@ -116,6 +118,6 @@ async def offer_to_send(ctx: Ctx) -> list[Reply]:
         return [faq_reply(ctx, found)]
     thread = await awaiting_reply(ctx.session, ctx.person.id)
     if thread is not None and thread.status == ThreadStatus.ANSWERED:
-        return [*not_understood(ctx), await reply_offer(ctx, thread)]
-    offer = Reply(ctx.t("ask.offer"), buttons=[[Button(ctx.t("ask.offer_yes"), AskSend().pack())]])
-    return [*not_understood(ctx), offer]
+        return [await reply_offer(ctx, thread)]
+    send = [Button(ctx.t("ask.offer_yes"), AskSend().pack())]
+    return [Reply(ctx.t("ask.offer"), buttons=[send, *main_menu(ctx).buttons])]

@@ -9,7 +9,7 @@ from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.router import Stale, router
 from handlers.core.types import Button, Reply
-from handlers.people.ask_reply import open_questions
+from handlers.people.ask_reply import with_open_questions
 from handlers.people.calendar import calendar_reply
 from handlers.people.events import EventList, day, describe, title, when
 from handlers.people.waitlist import OfferAnswer, OfferNotices
@@ -62,10 +62,9 @@ async def my_command(ctx: Ctx) -> list[Reply]:
 async def show_list(ctx: Ctx, _: MyList) -> list[Reply]:
     """One button per registration for an event still ahead."""
     mine = await active_registrations(ctx.session, ctx.person.id, ctx.now)
-    asked = await open_questions(ctx)
     if not mine:
         buttons = [[Button(ctx.t("menu.events"), EventList().pack())]]
-        return [Reply(ctx.t("my.none"), buttons=buttons), *asked]
+        return [await with_open_questions(ctx, Reply(ctx.t("my.none"), buttons=buttons))]
     lines = [ctx.t("my.title")]
     buttons = []
     for registration, event in mine:
@@ -74,7 +73,7 @@ async def show_list(ctx: Ctx, _: MyList) -> list[Reply]:
         )
         label = f"{title(ctx, event)} · {day(ctx, event)}"
         buttons.append([Button(label, MyRegistration(registration.id).pack())])
-    return [Reply("\n".join(lines), buttons=buttons), *asked]
+    return [await with_open_questions(ctx, Reply("\n".join(lines), buttons=buttons))]
 
 
 @router.callback(MyRegistration)
