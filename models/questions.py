@@ -28,6 +28,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
 from models.catalog import Track
+from models.localized import localized
+from models.registrations import Lead
 from models.roles import Authority
 
 OVERDUE = timedelta(hours=48)
@@ -216,6 +218,16 @@ async def first_words(session: AsyncSession, thread_id: int) -> str:
         .limit(1)
     )
     return found or ""
+
+
+async def headline(session: AsyncSession, thread: Thread, locale: str) -> str:
+    """A line naming the item: a question's first words; a lead's name and track."""
+    if thread.kind == ThreadKind.QUESTION:
+        return await first_words(session, thread.id)
+    lead = await session.get(Lead, thread.lead_id) if thread.lead_id else None
+    track = await session.get(Track, thread.track_id) if thread.track_id else None
+    title = localized(track.content, "title", locale) if track else ""
+    return " — ".join(part for part in ((lead.name if lead else None) or "", title) if part)
 
 
 async def messages(session: AsyncSession, thread_id: int) -> list[ThreadMessage]:

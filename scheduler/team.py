@@ -16,7 +16,7 @@ from locales import Translator
 from models.audience import can_reach, reachable_identity
 from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import Person
-from models.questions import WAITING_FOR_TEAM, Thread, first_words, overdue
+from models.questions import WAITING_FOR_TEAM, Thread, headline, overdue
 from models.team_routing import nationals, responsible
 from scheduler.quiet import QuietHours
 
@@ -84,8 +84,6 @@ async def _tell(
     """One message to each of `people` who can be reached, in their language."""
     if not people:
         return 0
-    words = await first_words(session, thread.id)
-    words = words if len(words) <= SNIPPET else words[: SNIPPET - 1] + "…"
     rows = await session.execute(
         select(Person.id, reachable_identity(Person.id), Person.locale).where(
             Person.id.in_(people), can_reach(Person.id)
@@ -95,6 +93,8 @@ async def _tell(
     for person_id, identity_id, locale in rows:
         t = Translator(locale or config.default_locale)
         kind = t(f"team.kind.{thread.kind}")
+        words = await headline(session, thread, t.locale)
+        words = words if len(words) <= SNIPPET else words[: SNIPPET - 1] + "…"
         text = t(message, kind=kind, id=thread.id, words=words or "—")
         button = Button(t("team.alert.open"), InboxOpen(thread.id).pack())
         queued += await enqueue(

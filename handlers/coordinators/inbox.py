@@ -25,7 +25,7 @@ from models.questions import (
     ThreadKind,
     ThreadStatus,
     add_message,
-    first_words,
+    headline,
     inbox_counts,
     inbox_page,
     messages,
@@ -129,7 +129,7 @@ async def show_page(ctx: Ctx, authority: Authority, choice: InboxList) -> list[R
 async def _label(ctx: Ctx, thread: Thread) -> str:
     icon = "🙋" if thread.kind == ThreadKind.LEAD else "❓"
     mark = "✅ " if thread.status == ThreadStatus.ANSWERED else ""
-    words = (await first_words(ctx.session, thread.id)) or await _subject(ctx, thread)
+    words = await headline(ctx.session, thread, ctx.locale) or await _subject(ctx, thread)
     words = words if len(words) <= SNIPPET else words[: SNIPPET - 1] + "…"
     return f"{mark}{icon} #{thread.id} · {_age(ctx, thread.waiting_since)} · {words}"
 

@@ -18,6 +18,7 @@ from models.questions import (
     ThreadStatus,
     awaiting_reply,
     first_words,
+    headline,
     open_threads_of,
     person_replied,
 )
@@ -96,7 +97,7 @@ async def with_open_questions(ctx: Ctx, reply: Reply) -> Reply:
     lines = [reply.text, "", ctx.t("my.questions")]
     buttons = list(reply.buttons)
     for thread in threads:
-        words = (await first_words(ctx.session, thread.id))[:80] or ctx.t("my.question.lead")
+        words = (await headline(ctx.session, thread, ctx.locale))[:80]
         state = "answered" if thread.status == ThreadStatus.ANSWERED else "waiting"
         lines.append(ctx.t(f"my.question.{state}", id=thread.id, words=words))
         if thread.status == ThreadStatus.ANSWERED:
