@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
+
 from handlers.coordinators import coordinator
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
@@ -18,7 +20,7 @@ from models.audit import audit
 from models.catalog import Event, Track
 from models.discovery import option_label, questionnaire
 from models.localized import localized
-from models.people import Person
+from models.people import ChannelIdentity, Person
 from models.questions import (
     Author,
     Thread,
@@ -153,8 +155,16 @@ async def _subject(ctx: Ctx, thread: Thread) -> str:
 
 
 async def _name(ctx: Ctx, person_id: int | None) -> str:
-    person = await ctx.session.get(Person, person_id) if person_id else None
-    return (person.name if person else None) or (f"#{person_id}" if person_id else "—")
+    """A person's name, else the name their chat shows, else their number with us."""
+    if person_id is None:
+        return "—"
+    person = await ctx.session.get(Person, person_id)
+    shown = await ctx.session.scalar(
+        select(ChannelIdentity.display_name)
+        .where(ChannelIdentity.person_id == person_id, ChannelIdentity.display_name.is_not(None))
+        .limit(1)
+    )
+    return (person.name if person else None) or shown or f"#{person_id}"
 
 
 @coordinator.callback(InboxOpen)
