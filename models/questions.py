@@ -167,14 +167,6 @@ def reach(authority: Authority) -> ColumnElement[bool]:
     return or_(Thread.region.in_(sorted(authority.regions)), Thread.track_id.in_(tracks))
 
 
-async def within_reach(session: AsyncSession, authority: Authority, thread: Thread) -> bool:
-    """`reach` for one thread already loaded."""
-    if authority.national:
-        return True
-    track = await session.get(Track, thread.track_id) if thread.track_id else None
-    return authority.covers(region=thread.region, track=track.slug if track else None)
-
-
 def inbox_query(authority: Authority) -> tuple[ColumnElement[bool], ...]:
     """What a coordinator's inbox lists: not done, within reach."""
     return (Thread.status.in_(NOT_DONE), reach(authority))
@@ -192,21 +184,26 @@ async def inbox_counts(session: AsyncSession, authority: Authority) -> dict[Thre
     return counts
 
 
+async def inbox_total(session: AsyncSession, authority: Authority) -> int:
+    """How many items the coordinator's inbox lists."""
+    return int(
+        await session.scalar(select(func.count(Thread.id)).where(*inbox_query(authority))) or 0
+    )
+
+
 async def inbox_page(
     session: AsyncSession, authority: Authority, offset: int, size: int
-) -> tuple[list[Thread], int]:
-    """A page of the inbox, waiting longest first (answered ones after), and the total."""
-    where = inbox_query(authority)
-    total = int(await session.scalar(select(func.count(Thread.id)).where(*where)) or 0)
+) -> list[Thread]:
+    """A page of the inbox: waiting longest first, answered ones after."""
     answered_last = (Thread.status == ThreadStatus.ANSWERED).cast(Integer)
     rows = await session.scalars(
         select(Thread)
-        .where(*where)
+        .where(*inbox_query(authority))
         .order_by(answered_last, Thread.waiting_since, Thread.id)
         .offset(offset)
         .limit(size)
     )
-    return list(rows), total
+    return list(rows)
 
 
 async def first_words(session: AsyncSession, thread_id: int) -> str:

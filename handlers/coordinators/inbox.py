@@ -30,6 +30,7 @@ from models.questions import (
     headline,
     inbox_counts,
     inbox_page,
+    inbox_total,
     messages,
 )
 from models.registrations import Lead
@@ -108,9 +109,9 @@ async def inbox_command(ctx: Ctx, authority: Authority) -> list[Reply]:
 async def show_page(ctx: Ctx, authority: Authority, choice: InboxList) -> list[Reply]:
     """Counts, then a page of items: waiting longest first, answered ones after."""
     counts = await inbox_counts(ctx.session, authority)
-    _, total = await inbox_page(ctx.session, authority, 0, 0)
+    total = await inbox_total(ctx.session, authority)
     number, count, start = window(total, choice.page, PAGE_SIZE)
-    threads, _ = await inbox_page(ctx.session, authority, start, PAGE_SIZE)
+    threads = await inbox_page(ctx.session, authority, start, PAGE_SIZE)
     head = ctx.t(
         "inbox.title",
         questions=counts[ThreadKind.QUESTION],

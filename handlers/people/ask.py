@@ -47,7 +47,7 @@ class AskSend(CallbackData, prefix="qs"):
 
 @dataclass(frozen=True)
 class AskAnswered(CallbackData, prefix="qf"):
-    entry_id: int
+    pass
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def faq_reply(ctx: Ctx, found: list[FaqEntry]) -> Reply:
         for entry in found
     ]
     buttons = [
-        [Button(ctx.t("ask.answered"), AskAnswered(found[0].id).pack())],
+        [Button(ctx.t("ask.answered"), AskAnswered().pack())],
         [Button(ctx.t("ask.still_send"), AskSend().pack())],
     ]
     return Reply("\n\n".join([ctx.t("ask.faq_found"), *blocks]), buttons=buttons)
