@@ -223,8 +223,8 @@ async def card(ctx: Ctx, event: Event) -> Reply:
         buttons.append([Button(label, RegisterStart(event.id).pack())])
     else:
         lines.append(closed_text(ctx, event, state))
-    buttons.append([ask_button(ctx, "e", event.id)])
     buttons.append([Button(ctx.t("events.back"), EventList().pack())])
+    buttons.append([ask_button(ctx, "e", event.id)])
     return Reply("\n".join(lines), buttons=buttons)
 
 
