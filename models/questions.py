@@ -14,13 +14,10 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     ForeignKey,
-    Integer,
     String,
     Text,
     delete,
     false,
-    func,
-    or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,7 +27,6 @@ from models.base import Base, UTCDateTime, utcnow
 from models.catalog import Track
 from models.localized import localized
 from models.registrations import Lead
-from models.roles import Authority
 
 OVERDUE = timedelta(hours=48)
 """An item nobody answered for this long is raised in the digest and to national coordinators."""
@@ -156,54 +152,6 @@ async def person_replied(session: AsyncSession, thread: Thread, text: str, now: 
         thread.waiting_since = now
         thread.done_at = None
     thread.status = ThreadStatus.CLAIMED if thread.claimed_by else ThreadStatus.OPEN
-
-
-def reach(authority: Authority) -> ColumnElement[bool]:
-    """Threads within a coordinator's regions and tracks (either suffices), as a condition;
-    one of neither (no region, no track) reaches national coordinators only."""
-    if authority.national:
-        return Thread.id.is_not(None)
-    tracks = select(Track.id).where(Track.slug.in_(sorted(authority.tracks)))
-    return or_(Thread.region.in_(sorted(authority.regions)), Thread.track_id.in_(tracks))
-
-
-def inbox_query(authority: Authority) -> tuple[ColumnElement[bool], ...]:
-    """What a coordinator's inbox lists: not done, within reach."""
-    return (Thread.status.in_(NOT_DONE), reach(authority))
-
-
-async def inbox_counts(session: AsyncSession, authority: Authority) -> dict[ThreadKind, int]:
-    """Open items within reach, by kind."""
-    rows = await session.execute(
-        select(Thread.kind, func.count(Thread.id))
-        .where(*inbox_query(authority), Thread.status.in_(WAITING_FOR_TEAM))
-        .group_by(Thread.kind)
-    )
-    counts = {kind: 0 for kind in ThreadKind}
-    counts.update({ThreadKind(kind): int(count) for kind, count in rows})
-    return counts
-
-
-async def inbox_total(session: AsyncSession, authority: Authority) -> int:
-    """How many items the coordinator's inbox lists."""
-    return int(
-        await session.scalar(select(func.count(Thread.id)).where(*inbox_query(authority))) or 0
-    )
-
-
-async def inbox_page(
-    session: AsyncSession, authority: Authority, offset: int, size: int
-) -> list[Thread]:
-    """A page of the inbox: waiting longest first, answered ones after."""
-    answered_last = (Thread.status == ThreadStatus.ANSWERED).cast(Integer)
-    rows = await session.scalars(
-        select(Thread)
-        .where(*inbox_query(authority))
-        .order_by(answered_last, Thread.waiting_since, Thread.id)
-        .offset(offset)
-        .limit(size)
-    )
-    return list(rows)
 
 
 async def first_words(session: AsyncSession, thread_id: int) -> str:

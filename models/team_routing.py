@@ -1,15 +1,15 @@
 """Who in the team a thread belongs to: the coordinators whose regions or tracks reach it, or,
-when none does, the national ones."""
+when none does, the national ones; and a coordinator's inbox, the threads within their reach."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Integer, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.catalog import Track
-from models.questions import Thread
+from models.questions import NOT_DONE, WAITING_FOR_TEAM, Thread, ThreadKind, ThreadStatus
 from models.roles import Authority, CoordinatorRole, RoleScope, coordinator_people
 
 
@@ -66,3 +66,51 @@ async def responsible(
 
 async def nationals(session: AsyncSession, admin_addresses: Iterable[str]) -> list[int]:
     return [a.person_id for a in await coordinators(session, admin_addresses) if a.national]
+
+
+def reach(authority: Authority) -> ColumnElement[bool]:
+    """Threads within a coordinator's regions and tracks (either suffices), as a condition;
+    one of neither (no region, no track) reaches national coordinators only."""
+    if authority.national:
+        return Thread.id.is_not(None)
+    tracks = select(Track.id).where(Track.slug.in_(sorted(authority.tracks)))
+    return or_(Thread.region.in_(sorted(authority.regions)), Thread.track_id.in_(tracks))
+
+
+def inbox_query(authority: Authority) -> tuple[ColumnElement[bool], ...]:
+    """What a coordinator's inbox lists: not done, within reach."""
+    return (Thread.status.in_(NOT_DONE), reach(authority))
+
+
+async def inbox_counts(session: AsyncSession, authority: Authority) -> dict[ThreadKind, int]:
+    """Open items within reach, by kind."""
+    rows = await session.execute(
+        select(Thread.kind, func.count(Thread.id))
+        .where(*inbox_query(authority), Thread.status.in_(WAITING_FOR_TEAM))
+        .group_by(Thread.kind)
+    )
+    counts = {kind: 0 for kind in ThreadKind}
+    counts.update({ThreadKind(kind): int(count) for kind, count in rows})
+    return counts
+
+
+async def inbox_total(session: AsyncSession, authority: Authority) -> int:
+    """How many items the coordinator's inbox lists."""
+    return int(
+        await session.scalar(select(func.count(Thread.id)).where(*inbox_query(authority))) or 0
+    )
+
+
+async def inbox_page(
+    session: AsyncSession, authority: Authority, offset: int, size: int
+) -> list[Thread]:
+    """A page of the inbox: waiting longest first, answered ones after."""
+    answered_last = (Thread.status == ThreadStatus.ANSWERED).cast(Integer)
+    rows = await session.scalars(
+        select(Thread)
+        .where(*inbox_query(authority))
+        .order_by(answered_last, Thread.waiting_since, Thread.id)
+        .offset(offset)
+        .limit(size)
+    )
+    return list(rows)

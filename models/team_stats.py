@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.catalog import Event, Track
 from models.people import Person
-from models.questions import Thread, ThreadKind, reach
+from models.questions import Thread, ThreadKind
 from models.registrations import Lead, Registration
 from models.roles import Authority, in_reach
+from models.team_routing import reach
 
 
 @dataclass(frozen=True)

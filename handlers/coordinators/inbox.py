@@ -28,14 +28,11 @@ from models.questions import (
     ThreadStatus,
     add_message,
     headline,
-    inbox_counts,
-    inbox_page,
-    inbox_total,
     messages,
 )
 from models.registrations import Lead
 from models.roles import Authority
-from models.team_routing import covering
+from models.team_routing import covering, inbox_counts, inbox_page, inbox_total
 
 PAGE_SIZE = 8
 SNIPPET = 40

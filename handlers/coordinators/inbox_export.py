@@ -19,9 +19,10 @@ from models.audit import audit
 from models.catalog import Event, Track
 from models.localized import localized
 from models.people import Person
-from models.questions import Thread, ThreadKind, first_words, reach
+from models.questions import Thread, ThreadKind, first_words
 from models.registrations import Lead
 from models.roles import Authority
+from models.team_routing import reach
 
 COLUMNS = (
     "id", "kind", "status", "created", "first_answer", "region", "track", "event", "name",

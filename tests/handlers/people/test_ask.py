@@ -7,9 +7,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.core.engine import Engine
 from handlers.people.ask import AskSend, AskStart
 from handlers.people.events import EventCard
 from models.catalog import Event, Track
+from models.people import Channel, person_at
 from models.questions import Author, Thread, ThreadKind, ThreadMessage, ThreadStatus
 from tests.support import Chat
 
@@ -137,3 +139,16 @@ async def test_a_reply_to_the_teams_answer_joins_the_same_thread(
         assert list(said) == ["מתי בדיוק הפורום בדרום?", "ואפשר להגיע עם חבר?"]
         count = await session.scalar(select(func.count()).select_from(Thread))
         assert count == 1
+
+
+async def test_questions_follow_a_person_joined_by_their_verified_phone(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessions() as session, session.begin():
+        known = (await person_at(session, phone="+972501234567")).id
+    telegram = Chat(engine, address="777", channel=Channel.TELEGRAM)
+    await telegram.send("/ask אפשר להגיע באוטובוס לקיבוץ?")
+    await telegram.press("צפון")
+    await telegram.share_contact("+972501234567")
+    (thread,) = await threads(sessions)
+    assert thread.person_id == known
