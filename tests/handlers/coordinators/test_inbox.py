@@ -103,6 +103,8 @@ async def test_claim_answer_note_hand_and_done_each_leave_a_trace(
     await regional.says("לבדוק עם המזכירות", "ההערה נשמרה", "🔒 הערה פנימית")
     await regional.press("לענות")
     assert "whatsapp" in regional.text
+    await regional.says("א" * 5000, "עד 3500 תווים")
+    await regional.send_media("photo")
     await regional.says("כן, יש חניה ליד חדר האוכל.", "התשובה נשלחה")
     async with sessions() as session:
         (sent,) = await session.scalars(
@@ -169,3 +171,18 @@ async def test_people_without_a_role_are_refused_the_inbox(
     assert "לרכזים בלבד" in member.text
     await member.press_payload(InboxExport("lead").pack())
     assert "לרכזים בלבד" in member.text
+    await member.press_payload("ibo:not-a-number")
+    assert "לרכזים בלבד" in member.text
+    async with sessions() as session:
+        refused = await session.scalars(
+            select(AuditEntry.action).where(AuditEntry.allowed.is_(False)).order_by(AuditEntry.id)
+        )
+        assert list(refused) == ["/inbox", "ibx", "ibo"]
+
+
+async def test_a_coordinator_pressing_a_stale_or_garbled_inbox_button_is_told_so(
+    national: Chat,
+) -> None:
+    for payload in ("ibo:999999", "ibo:not-a-number", InboxAct(999999, "c").pack(), "iba:1:z"):
+        await national.press_payload(payload)
+        assert "כבר לא בתוקף" in national.text, payload
