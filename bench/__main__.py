@@ -9,6 +9,7 @@ BENCHMARKS = (
     "bench.scale",
     "bench.broadcast",
     "bench.startup",
+    "bench.faq_match",
 )
 
 if __name__ == "__main__":

@@ -8,11 +8,13 @@ from models.calendar_links import CalendarLink
 from models.catalog import Event, EventKind, EventStatus, Question, Topic, TopicKind, Track
 from models.conversation import ConversationState
 from models.event_questions import Answer, EventQuestion, QuestionKind
+from models.faq import FaqEntry
 from models.inbox import InboxEntry, InboxStatus
 from models.kibbutzim import Kibbutz, Stream
 from models.movement import MovementRole
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
+from models.questions import Thread, ThreadMessage
 from models.registrations import Lead, Registration, RegistrationStatus
 from models.reports import EarlyReport
 from models.roles import CoordinatorRole, RoleScope
@@ -44,6 +46,7 @@ __all__ = [
     "EventQuestion",
     "EventSession",
     "EventStatus",
+    "FaqEntry",
     "IdentityStatus",
     "InboxEntry",
     "InboxStatus",
@@ -64,6 +67,8 @@ __all__ = [
     "Stream",
     "Subscription",
     "SubscriptionStatus",
+    "Thread",
+    "ThreadMessage",
     "Topic",
     "TopicKind",
     "Track",

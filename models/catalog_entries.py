@@ -23,6 +23,7 @@ TEXT_FIELDS = {
     "topics": ("title", "description"),
     "kibbutzim": ("name",),
     "roles": ("name",),
+    "faq": ("question", "answer"),
 }
 M = TypeVar("M", Question, Track, Event, Topic, Kibbutz, MovementRole)
 E = TypeVar("E", EventKind, EventStatus, TopicKind, Stream)

@@ -1,4 +1,5 @@
-"""Import the catalogue (questions, tracks, events, topics, kibbutzim, roles) from YAML, by slug.
+"""Import the catalogue (questions, tracks, events, topics, kibbutzim, roles, FAQ) from YAML, by
+slug.
 
 Per-language fields are written as ``title: {he: …, en: …}`` in the file and stored grouped by
 language (``{"he": {"title": …}, "en": {"title": …}}``) so a record reads in one language at once.
@@ -27,6 +28,7 @@ from models.catalog_entries import (
 from models.event_import import import_event
 from models.kibbutzim import Kibbutz, Stream
 from models.movement import MovementRole
+from models.faq_import import import_faq
 from models.seats import Announce
 
 DEMO_CATALOG = Path(__file__).with_name("data") / "demo_catalog.yaml"
@@ -82,6 +84,7 @@ async def import_catalog(
         role.position = position
         role.content = content("roles", entry)
         report.count("roles", created)
+    await import_faq(session, raw.get("faq") or [], tracks, report)
     await session.flush()
     return report
 

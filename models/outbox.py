@@ -87,6 +87,10 @@ class OutboxKind(StrEnum):
     EVENT_DECISION = "event_decision"
     """An event short of its minimum near its go/no-go date, to its coordinators."""
     WHATSAPP_FALLBACK = "whatsapp_fallback"
+    TEAM_ANSWER = "team_answer"
+    """The response team's answer to a person's own question (models.questions)."""
+    TEAM_ALERT = "team_alert"
+    """A coordinator told of a new, returned or overdue item in the response team's inbox."""
     REPLY = "reply"
     """A reply sent within a conversation, recorded (a file, or a failed send) so that the
     provider's later report on it lands somewhere; never queued, only settled."""

@@ -24,6 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column, relatio
 
 from models.base import Base, JSONType, UTCDateTime, utcnow
 from models.catalog import Event
+from models.questions import Thread
 from models.registrations import Lead, Registration, RegistrationStatus
 from models.subscriptions import ConsentRecord, Subscription
 
@@ -258,17 +259,19 @@ async def _join(session: AsyncSession, identity: ChannelIdentity, owner: Person)
 
 
 async def _move_records(session: AsyncSession, source_id: int, target_id: int) -> None:
-    """Hand the source's registrations, leads, subscriptions and consent trail to the target,
-    except where the target already has its own for the same event, track or topic."""
+    """Hand the source's registrations, leads, subscriptions, consent trail and questions to the
+    team to the target, except where the target already has its own for the same event, track
+    or topic."""
     await _reassign(session, Registration, Registration.event_id, source_id, target_id)
     await _reassign(session, Lead, Lead.track_id, source_id, target_id)
     await _reassign(session, Subscription, Subscription.topic_id, source_id, target_id)
-    await session.execute(
-        update(ConsentRecord)
-        .where(ConsentRecord.person_id == source_id)
-        .values(person_id=target_id)
-        .execution_options(synchronize_session=False)
-    )
+    for model in (ConsentRecord, Thread):
+        await session.execute(
+            update(model)
+            .where(model.person_id == source_id)
+            .values(person_id=target_id)
+            .execution_options(synchronize_session=False)
+        )
 
 
 async def _reassign(

@@ -14,6 +14,7 @@ from models.catalog import Event, Topic, Track
 from models.event_questions import Answer, answers_for
 from models.localized import localized
 from models.people import Person
+from models.questions import Author, Thread, forget_threads, messages
 from models.registrations import Lead, Registration
 from models.subscriptions import ConsentRecord, Subscription
 
@@ -118,10 +119,38 @@ async def export(session: AsyncSession, person: Person, locale: str) -> dict[str
                 "track": track.slug,
                 "title": localized(track.content, "title", locale),
                 "created_at": lead.created_at,
+                "name": lead.name,
+                "phone": lead.phone,
+                "note": lead.note,
+                "consent_at": lead.consent_at,
             }
             for lead, track in leads
         ],
+        "questions": await _threads(session, person.id),
     }
+
+
+async def _threads(session: AsyncSession, person_id: int) -> list[Record]:
+    """The person's questions and leads to the team, with what they wrote and were answered;
+    the team's internal notes are about the handling, not the person's words, and stay out."""
+    threads = await session.scalars(
+        select(Thread).where(Thread.person_id == person_id).order_by(Thread.id)
+    )
+    shown = (Author.PERSON, Author.TEAM)
+    return [
+        {
+            "id": thread.id,
+            "kind": thread.kind,
+            "status": thread.status,
+            "created_at": thread.created_at,
+            "messages": [
+                {"from": m.author, "text": m.text, "at": m.created_at}
+                for m in await messages(session, thread.id)
+                if m.author in shown
+            ],
+        }
+        for thread in threads
+    ]
 
 
 def as_json(data: dict[str, Any]) -> bytes:
@@ -136,9 +165,11 @@ def _iso(value: object) -> str:
 
 
 async def forget(session: AsyncSession, person: Person) -> None:
-    """Delete the person: identities, subscriptions and conversation state go with them;
-    registrations, leads and consent records stay anonymous so counts and proof remain."""
+    """Delete the person: identities, subscriptions, conversation state and what they said to
+    the team go with them; registrations, leads, the team's threads (without their messages)
+    and consent records stay anonymous so counts and proof remain."""
     person_id = person.id
+    await forget_threads(session, person_id)
     # Loading the identities lets the ORM cascade mark them deleted, which tells the engine
     # not to save conversation state for an identity that no longer exists.
     await session.refresh(person, ["identities"])

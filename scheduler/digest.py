@@ -18,6 +18,7 @@ from models.catalog import Event, Topic, Track
 from models.localized import localized
 from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import Person
+from models.questions import Thread, overdue
 from models.registrations import Lead, Registration
 from models.roles import coordinator_people
 from models.subscriptions import ConsentAction, ConsentRecord
@@ -131,6 +132,12 @@ async def _digest(
         lines.append("")
         lines.append(t(key, count=sum(count for _, count in counts)))
         lines.extend(t("digest.line", name=name, count=count) for name, count in counts)
+    waiting = list(
+        await session.scalars(select(Thread.id).where(*overdue(end)).order_by(Thread.id))
+    )
+    if waiting:
+        ids = ", ".join(f"#{thread_id}" for thread_id in waiting[:20])
+        lines += ["", t("digest.overdue", count=len(waiting), ids=ids)]
     return reply_to_payload(Reply("\n".join(lines)))
 
 

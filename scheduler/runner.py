@@ -30,6 +30,7 @@ from scheduler.housekeeping import forget_old_records
 from scheduler.offers import expire_lapsed_offers
 from scheduler.quiet import DEFAULT_QUIET_HOURS, QuietHours
 from scheduler.reminders import plan_reminders
+from scheduler.team import push_new_items, raise_overdue
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ JOBS: dict[str, Job] = {
     "housekeeping": forget_old_records,
     "broadcasts": run_broadcasts,
     "go_no_go": check_minimums,
+    "team_push": push_new_items,
+    "team_overdue": raise_overdue,
 }
 INTERVALS: dict[str, float] = {
     "reminders": 60,
@@ -52,6 +55,8 @@ INTERVALS: dict[str, float] = {
     "housekeeping": 60,
     "broadcasts": 3,
     "go_no_go": 300,
+    "team_push": 30,
+    "team_overdue": 300,
 }
 """Seconds between runs; each job also catches up on anything it missed."""
 ELECTION_INTERVAL = 10.0

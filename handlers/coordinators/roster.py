@@ -120,11 +120,15 @@ def headings(t: Translator, extra: Sequence[str] = ()) -> list[str]:
 def roster_csv(t: Translator, timezone: str, rows: list[Entry], extra: Sequence[str] = ()) -> bytes:
     """The registrations as CSV that Excel opens with Hebrew intact: UTF-8 with a BOM, CRLF,
     quoted where needed, headings in the coordinator's language."""
+    return rows_csv(headings(t, extra), [cells(t, timezone, entry) for entry in rows])
+
+
+def rows_csv(heading: list[str], rows: list[tuple[object, ...]]) -> bytes:
+    """Rows as CSV by the rules of `roster_csv`: BOM, CRLF, no cell run as a formula."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, dialect="excel")
-    writer.writerow(headings(t, extra))
-    for entry in rows:
-        values = cells(t, timezone, entry)
+    writer.writerow(heading)
+    for values in rows:
         shown = [f"{v:%Y-%m-%d %H:%M}" if isinstance(v, datetime) else str(v or "") for v in values]
         writer.writerow([neutralise(cell) for cell in shown])
     return buffer.getvalue().encode("utf-8-sig")

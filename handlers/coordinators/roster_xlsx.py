@@ -23,18 +23,28 @@ def roster_xlsx(
     t: Translator, timezone: str, rows: list[Entry], extra: Sequence[str] = ()
 ) -> bytes:
     """One sheet: a bold heading row, frozen, with a filter; a row per registration."""
+    widths = [WIDTHS.get(name, 12) for name in [*COLUMNS, *extra]]
+    table = [list(cells(t, timezone, entry)) for entry in rows]
+    return sheet_xlsx(t, t("roster.sheet"), headings(t, extra), table, widths)
+
+
+def sheet_xlsx(
+    t: Translator, title: str, heading: list[str], rows: list[list[object]], widths: list[int]
+) -> bytes:
+    """A workbook of one sheet by the rules above: bold frozen headings with a filter, right
+    to left in Hebrew, text kept as text and times as dates."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = t("roster.sheet")[:31]
+    sheet.title = title[:31]
     sheet.sheet_view.rightToLeft = t.rtl
-    sheet.append(headings(t, extra))
+    sheet.append(heading)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for entry in rows:
-        sheet.append(list(cells(t, timezone, entry)))
-    for column, name in enumerate([*COLUMNS, *extra], 1):
-        sheet.column_dimensions[get_column_letter(column)].width = WIDTHS.get(name, 12)
+    for row in rows:
+        sheet.append(row)
+    for column, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             if isinstance(cell.value, str):
                 # Text stays text: a name starting with "=" is not a formula, a phone no number.

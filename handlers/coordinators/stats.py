@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers.coordinators import coordinator
 from handlers.coordinators.answer_stats import answer_lines
 from handlers.coordinators.stats_chart import stats_chart
+from handlers.coordinators.team_stats import team_lines
 from handlers.core.context import Ctx
 from handlers.core.types import Reply
 from models.audit import audit
@@ -12,6 +13,7 @@ from models.discovery import option_label, questionnaire
 from models.localized import localized
 from models.roles import Authority
 from models.stats import gather
+from models.team_stats import team_stats
 
 
 @coordinator.command("stats")
@@ -42,6 +44,7 @@ async def stats(ctx: Ctx, authority: Authority) -> list[Reply]:
         for track, count in numbers.leads
     ]
     lines += await answer_lines(ctx, authority)
+    lines += ["", *team_lines(ctx, await team_stats(ctx.session, authority))]
     lines += ["", ctx.t("stats.this_week", count=numbers.weeks[-1][1])]
     lines.append(ctx.t("stats.chart_caption", weeks=len(numbers.weeks)))
     chart = stats_chart(ctx.t, numbers.weeks, regions)

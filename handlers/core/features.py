@@ -9,6 +9,9 @@ import handlers.coordinators.event_copy
 import handlers.coordinators.event_details
 import handlers.coordinators.event_edit
 import handlers.coordinators.event_form
+import handlers.coordinators.inbox
+import handlers.coordinators.inbox_export
+import handlers.coordinators.inbox_reply
 import handlers.coordinators.qr
 import handlers.coordinators.question_form
 import handlers.coordinators.registrations_admin
@@ -16,8 +19,11 @@ import handlers.coordinators.sessions
 import handlers.coordinators.stats
 import handlers.core.commands
 import handlers.core.contact
+import handlers.people.ask
+import handlers.people.ask_reply
 import handlers.people.discovery
 import handlers.people.events
+import handlers.people.lead
 import handlers.people.my
 import handlers.people.newsletter
 import handlers.people.privacy

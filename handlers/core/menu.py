@@ -11,7 +11,7 @@ from handlers.core.router import router
 from handlers.core.types import Button, Reply
 from locales import SUPPORTED_LOCALES
 
-MENU_ITEMS = ("tracks", "events", "subscribe", "my", "language", "help")
+MENU_ITEMS = ("tracks", "events", "subscribe", "my", "ask", "language", "help")
 """Each item opens the command of the same name, so the menu knows no feature's internals."""
 GREETINGS = frozenset(
     {
@@ -70,9 +70,16 @@ def media_answer(ctx: Ctx, kind: str) -> Reply:
 
 async def fallback(ctx: Ctx) -> list[Reply]:
     """Text we cannot place: a first message or a greeting gets the welcome and the menu,
-    anything else is told we did not understand and offered the menu."""
+    anything else goes to the unplaced-text handler, or is told we did not understand."""
     if ctx.state.version == 0 or is_greeting(ctx.text):
         return [main_menu(ctx, "start.welcome")]
+    if router.unplaced is not None:
+        return await router.unplaced(ctx)
+    return not_understood(ctx)
+
+
+def not_understood(ctx: Ctx) -> list[Reply]:
+    """Say we did not understand, with the menu."""
     return [Reply(ctx.t("error.not_understood")), main_menu(ctx)]
 
 

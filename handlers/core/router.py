@@ -39,6 +39,9 @@ class Router:
         """Shows a step's question again, as after a change of language mid-flow."""
         self.closings: dict[str, Callable[[Ctx], Reply]] = {}
         """What /cancel says on leaving a step whose work was saved as it went."""
+        self.unplaced: Handler | None = None
+        """Answers free text outside any flow that is neither a first message nor a greeting
+        (the response team offers to pass it on)."""
 
     def command(self, *names: str) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
@@ -81,6 +84,10 @@ class Router:
 
     def shared_contact(self, handler: Handler) -> Handler:
         self.contact = handler
+        return handler
+
+    def unplaced_text(self, handler: Handler) -> Handler:
+        self.unplaced = handler
         return handler
 
     def deep_link(self, prefix: str) -> Callable[[DeepLinkHandler], DeepLinkHandler]:

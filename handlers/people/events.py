@@ -13,6 +13,7 @@ from handlers.core.pages import navigation, page_of
 from handlers.core.router import Stale, router
 from handlers.core.types import Button, Reply
 from handlers.people.series import session_lines
+from handlers.people.ask import ask_button
 from locales import supported
 from locales.dates import format_date_time, format_span, local
 from models.catalog import Event, EventStatus, Track
@@ -226,6 +227,7 @@ async def card(ctx: Ctx, event: Event) -> Reply:
     else:
         lines.append(closed_text(ctx, event, state))
     buttons.append([Button(ctx.t("events.back"), EventList().pack())])
+    buttons.append([ask_button(ctx, "e", event.id)])
     return Reply("\n".join(lines), buttons=buttons)
 
 

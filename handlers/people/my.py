@@ -1,4 +1,5 @@
-"""My registrations: the list, one registration's actions, cancel (confirmed), the .ics again."""
+"""My registrations: the list, one registration's actions, cancel (confirmed), the .ics again;
+and my questions to the team still open."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.router import Stale, router
 from handlers.core.types import Button, Reply
+from handlers.people.ask_reply import with_open_questions
 from handlers.people.calendar import calendar_reply
 from handlers.people.events import EventList, day, describe, title
 from handlers.people.series import next_when
@@ -63,7 +65,7 @@ async def show_list(ctx: Ctx, _: MyList) -> list[Reply]:
     mine = await active_registrations(ctx.session, ctx.person.id, ctx.now)
     if not mine:
         buttons = [[Button(ctx.t("menu.events"), EventList().pack())]]
-        return [Reply(ctx.t("my.none"), buttons=buttons)]
+        return [await with_open_questions(ctx, Reply(ctx.t("my.none"), buttons=buttons))]
     lines = [ctx.t("my.title")]
     buttons = []
     for registration, event in mine:
@@ -73,7 +75,7 @@ async def show_list(ctx: Ctx, _: MyList) -> list[Reply]:
         )
         label = f"{title(ctx, event)} · {day(ctx, event)}"
         buttons.append([Button(label, MyRegistration(registration.id).pack())])
-    return [Reply("\n".join(lines), buttons=buttons)]
+    return [await with_open_questions(ctx, Reply("\n".join(lines), buttons=buttons))]
 
 
 @router.callback(MyRegistration)

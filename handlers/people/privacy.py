@@ -25,7 +25,7 @@ from models.registration_service import leave_upcoming
 
 MAX_TEXT = 3800
 """Telegram allows 4096 characters; the attached file always has everything."""
-SECTIONS = ("channels", "registrations", "subscriptions", "consents", "leads")
+SECTIONS = ("channels", "registrations", "subscriptions", "consents", "leads", "questions")
 
 
 class PrivacyStep(StrEnum):
@@ -180,6 +180,11 @@ async def _readable(ctx: Ctx, data: dict[str, Any]) -> str:
             for c in data["consents"]
         ],
         "leads": [f"{lead['title']} ({when(lead['created_at'])})" for lead in data["leads"]],
+        "questions": [
+            f"#{thread['id']} {when(m['at'])} {ctx.t('privacy.from.' + m['from'])}: {m['text']}"
+            for thread in data["questions"]
+            for m in thread["messages"]
+        ],
     }
     blocks = [ctx.t("privacy.title"), _block(ctx, "profile", profile)]
     blocks += [_block(ctx, section, lines[section]) for section in SECTIONS]

@@ -1,4 +1,5 @@
-"""A track's card and what can be done from it: leave a lead, see its events, follow its news."""
+"""A track's card and what can be done from it: leave a lead (handlers.people.lead), ask the
+team, see its events, follow its news."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from handlers.core.context import Ctx
 from handlers.core.menu import MenuChoice
 from handlers.core.router import Stale, router
 from handlers.core.types import Button, Reply
+from handlers.people.ask import ask_button
 from handlers.people.newsletter import offer
 from locales.dates import format_date_time
 from models.catalog import Topic, TopicKind, Track
-from models.discovery import register_interest, upcoming_events
+from models.discovery import upcoming_events
 from models.localized import localized
 
 
@@ -51,17 +53,7 @@ async def card(ctx: Ctx, choice: TrackOpen) -> list[Reply]:
     )
     if track.contact:
         text += "\n\n" + ctx.t("tracks.contact", contact=track.contact)
-    return [Reply(text, buttons=_actions(ctx, track))]
-
-
-@router.callback(TrackInterest)
-async def interest(ctx: Ctx, choice: TrackInterest) -> list[Reply]:
-    """Leave a lead for the track's coordinators, once per person and track."""
-    track = await _track(ctx, choice.track_id)
-    title = localized(track.content, "title", ctx.locale)
-    if await register_interest(ctx.session, ctx.person.id, track.id, ctx.now):
-        return [Reply(ctx.t("tracks.interest_saved", title=title), buttons=_actions(ctx, track))]
-    return [Reply(ctx.t("tracks.interest_exists", title=title), buttons=_actions(ctx, track))]
+    return [Reply(text, buttons=track_actions(ctx, track))]
 
 
 @router.callback(TrackEvents)
@@ -102,7 +94,7 @@ async def follow(ctx: Ctx, choice: TrackFollow) -> list[Reply]:
     )
     if topic is None:
         title = localized(track.content, "title", ctx.locale)
-        return [Reply(ctx.t("tracks.no_updates", title=title), buttons=_actions(ctx, track))]
+        return [Reply(ctx.t("tracks.no_updates", title=title), buttons=track_actions(ctx, track))]
     return await offer(ctx, topic)
 
 
@@ -114,9 +106,11 @@ async def _track(ctx: Ctx, track_id: int) -> Track:
     return track
 
 
-def _actions(ctx: Ctx, track: Track) -> list[list[Button]]:
+def track_actions(ctx: Ctx, track: Track) -> list[list[Button]]:
+    """A track card's buttons; "I'm interested" is handled by handlers.people.lead."""
     return [
         [Button(ctx.t("tracks.interest"), TrackInterest(track.id).pack())],
+        [ask_button(ctx, "t", track.id)],
         [Button(ctx.t("tracks.see_events"), TrackEvents(track.id).pack())],
         [Button(ctx.t("tracks.follow"), TrackFollow(track.id).pack())],
         [Button(ctx.t("tracks.other_tracks"), MenuChoice("tracks").pack())],

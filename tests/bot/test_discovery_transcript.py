@@ -12,7 +12,7 @@ def test_discovery_script_asks_scores_explains_and_offers_the_track_actions(
     result = hagshama("chat", "--script", script, database_url=database_url)
     assert result.returncode == 0, result.stderr
     turns = result.stdout.split("» ")[1:]
-    assert len(turns) == 25
+    assert len(turns) == 30
     first, nahal, typo = turns[:3]
     assert "שאלה 1 מתוך 6" in first and '3. נח"ל' in first
     assert "שאלה 2 מתוך 6" in nahal and "7. ↩️ חזרה" in nahal
@@ -24,15 +24,18 @@ def test_discovery_script_asks_scores_explains_and_offers_the_track_actions(
     assert '✓ מתאים כי: נח"ל, לפני הגיוס, 18–21, בקיבוץ או ביישוב כפרי, חיי קהילה, חקלאות' in (
         results
     )
-    card, interest, again = turns[10:13]
+    card, name, phone, note, agree, interest = turns[10:16]
     assert "ליצירת קשר: hagshama@example.org.il" in card
+    assert "השם המלא" in name and "מספר הנייד" in phone and "לספר משהו לצוות" in note
+    assert "👤 נועה כהן\n📞 +972501234567" in agree and "מאשרים שייצרו איתכם קשר" in agree
     assert "רשמנו שהמסלול" in interest
+    again = turns[17]
     assert "כבר רשמנו את ההתעניינות" in again
-    assert "/start ev_" in turns[13] or "אין אירועים קרובים" in turns[13]
-    consent, subscribed = turns[15:17]
+    assert "/start ev_" in turns[18] or "אין אירועים קרובים" in turns[18]
+    consent, subscribed = turns[20:22]
     assert "ניתנת הסכמה" in consent
     assert 'נרשמתם ל״עדכוני מסלול הנח"ל הקיבוצי״' in subscribed
-    english = turns[18:]
+    english = turns[23:]
     assert "What you told us before: Nahal" in english[0]
     assert "What you told us before: Community life, Agriculture" in english[-2]
     assert "1. Kibbutz Nahal track" in english[-1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -121,46 +122,52 @@ async def standin() -> AsyncIterator[StandIn]:
 StartWhatsApp = Callable[..., AbstractAsyncContextManager[WhatsApp]]
 
 
+@asynccontextmanager
+async def serve_whatsapp(
+    standin: StandIn,
+    engine: Engine,
+    templates: Templates | None = None,
+    menus: Menus | None = None,
+    tier: int = 250,
+) -> AsyncIterator[WhatsApp]:
+    """Our WhatsApp routes and the inbox worker, served on a free port, talking to `standin`."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    config = TwilioConfig(
+        ACCOUNT_SID,
+        AUTH_TOKEN,
+        OUR_NUMBER,
+        url,
+        standin.base_url,
+        templates=templates or Templates(),
+        menus=menus or Menus(),
+        tier=tier,
+    )
+    intake = Intake(engine.sessions)
+    channel = WhatsAppChannel(engine, config, intake, engine.clock)
+    answering = Answering(engine.sessions, {Channel.WHATSAPP: channel}, intake)
+    answering.start()
+    app = create_app(engine.sessions, Metrics(), channel.routes())
+    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
+    task = asyncio.create_task(server.serve([listener]))
+    try:
+        async with httpx.AsyncClient(base_url=url) as client:
+            async with asyncio.timeout(PATIENCE):
+                while not server.started:  # noqa: ASYNC110
+                    await asyncio.sleep(0.01)
+            yield WhatsApp(standin, channel, url, client)
+    finally:
+        server.should_exit = True
+        await task
+        await answering.stop()
+        await channel.close()
+        listener.close()
+
+
 @pytest.fixture
 def start_whatsapp(standin: StandIn, engine: Engine) -> StartWhatsApp:
-    @asynccontextmanager
-    async def start(
-        templates: Templates | None = None, menus: Menus | None = None, tier: int = 250
-    ) -> AsyncIterator[WhatsApp]:
-        listener = socket.socket()
-        listener.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-        config = TwilioConfig(
-            ACCOUNT_SID,
-            AUTH_TOKEN,
-            OUR_NUMBER,
-            url,
-            standin.base_url,
-            templates=templates or Templates(),
-            menus=menus or Menus(),
-            tier=tier,
-        )
-        intake = Intake(engine.sessions)
-        channel = WhatsAppChannel(engine, config, intake, engine.clock)
-        answering = Answering(engine.sessions, {Channel.WHATSAPP: channel}, intake)
-        answering.start()
-        app = create_app(engine.sessions, Metrics(), channel.routes())
-        server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
-        task = asyncio.create_task(server.serve([listener]))
-        try:
-            async with httpx.AsyncClient(base_url=url) as client:
-                async with asyncio.timeout(PATIENCE):
-                    while not server.started:  # noqa: ASYNC110
-                        await asyncio.sleep(0.01)
-                yield WhatsApp(standin, channel, url, client)
-        finally:
-            server.should_exit = True
-            await task
-            await answering.stop()
-            await channel.close()
-            listener.close()
-
-    return start
+    return functools.partial(serve_whatsapp, standin, engine)
 
 
 @pytest_asyncio.fixture

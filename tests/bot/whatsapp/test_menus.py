@@ -19,8 +19,12 @@ from tests.bot.whatsapp.standin import ACCOUNT_SID, AUTH_TOKEN, Sent
 
 TWO_BUTTONS = "HX" + "2" * 32
 THREE_BUTTONS = "HX" + "3" * 32
-SIX_ITEMS = "HX" + "6" * 32
-MENUS = Menus(quick_replies={2: TWO_BUTTONS, 3: THREE_BUTTONS}, list_pickers={6: SIX_ITEMS})
+FOUR_ITEMS = "HX" + "4" * 32
+SEVEN_ITEMS = "HX" + "7" * 32
+MENUS = Menus(
+    quick_replies={2: TWO_BUTTONS, 3: THREE_BUTTONS},
+    list_pickers={4: FOUR_ITEMS, 7: SEVEN_ITEMS},
+)
 
 
 def variables(sent: Sent) -> dict[str, str]:
@@ -31,25 +35,39 @@ async def test_an_event_card_has_buttons_and_a_tap_registers(
     start_whatsapp: StartWhatsApp, catalog: None
 ) -> None:
     async with start_whatsapp(menus=MENUS) as whatsapp:
-        # The card's lines go as they are; a variable holds no newline (63013), so the buttons
-        # come right after under a one-line question.
+        # The card's lines go as they are; a variable holds no newline (63013), so the options
+        # come right after under a one-line question: four of them, more than quick replies hold.
         text, card = await whatsapp.say("/start ev_forum-north-january", count=2)
         assert "פורום צפון לחשיבה שיתופית" in text.body and "\n" in text.body
-        assert card.get("ContentSid") == THREE_BUTTONS
+        assert card.get("ContentSid") == FOUR_ITEMS
         assert card.get("Body") is None
         shown = variables(card)
         assert shown["1"] == gettext("he", "whatsapp.choose")
         assert not any("\n" in value for value in shown.values())
-        assert (shown["2"], shown["4"], shown["6"]) == (
+        assert (shown["3"], shown["5"], shown["7"], shown["9"]) == (
             "✅ להרשמה",
             "📅 חזרה לאירועים",
+            "❓ שאלה לצוות",
             "🌐 English",
         )
 
-        [ask_name] = await whatsapp.say(
-            "✅ להרשמה", ButtonPayload=shown["3"], ButtonText="✅ להרשמה"
-        )
+        [ask_name] = await whatsapp.say("✅ להרשמה", ListId=shown["4"])
         assert "השם המלא" in ask_name.body
+
+
+async def test_two_or_three_options_come_as_quick_replies(
+    start_whatsapp: StartWhatsApp, catalog: None
+) -> None:
+    async with start_whatsapp(menus=MENUS) as whatsapp:
+        await whatsapp.say("/ask")
+        answer, offer = await whatsapp.say("מתי מתחיל המחזור הבא?", count=2)
+        assert "מחזור חדש פעם בשנה" in answer.body
+        assert offer.get("ContentSid") == TWO_BUTTONS
+        shown = variables(offer)
+        assert (shown["2"], shown["4"]) == ("✅ זה ענה לי", "📨 לשלוח לצוות")
+        [glad] = await whatsapp.say("✅ זה ענה לי", ButtonPayload=shown["3"])
+        assert glad.get("ContentSid") == SEVEN_ITEMS  # the menu, as a list
+        assert variables(glad)["1"] == "שמחים שעזרנו 🙂 מה עוד אפשר לעשות?"
 
 
 async def test_typing_the_number_still_works_after_buttons(
@@ -57,7 +75,7 @@ async def test_typing_the_number_still_works_after_buttons(
 ) -> None:
     async with start_whatsapp(menus=MENUS) as whatsapp:
         _, card = await whatsapp.say("/start ev_forum-north-january", count=2)
-        assert card.get("ContentSid") == THREE_BUTTONS
+        assert card.get("ContentSid") == FOUR_ITEMS
         [ask_name] = await whatsapp.say("1")
         assert "השם המלא" in ask_name.body
 
@@ -67,7 +85,7 @@ async def test_the_main_menu_is_a_list_picker_while_its_labels_fit(
 ) -> None:
     async with start_whatsapp(menus=MENUS) as whatsapp:
         [menu] = await whatsapp.say("/menu")
-        assert menu.get("ContentSid") == SIX_ITEMS
+        assert menu.get("ContentSid") == SEVEN_ITEMS
         shown = variables(menu)
         assert shown["2"] == gettext("he", "whatsapp.list_button")
         assert shown["5"] == "📅 אירועים קרובים"
@@ -95,7 +113,7 @@ async def test_a_template_twilio_refuses_gives_way_to_numbered_text(
         text, options = await whatsapp.say("/start ev_forum-north-january", count=2)
         assert "פורום צפון לחשיבה שיתופית" in text.body
         assert options.get("ContentSid") is None
-        assert options.body == "1. ✅ להרשמה\n2. 📅 חזרה לאירועים\n3. 🌐 English"
+        assert options.body == "1. ✅ להרשמה\n2. 📅 חזרה לאירועים\n3. ❓ שאלה לצוות\n4. 🌐 English"
 
 
 def test_the_list_button_fits_whatsapps_limit_in_every_language() -> None:

@@ -21,7 +21,7 @@ async def test_start_greets_in_hebrew_with_the_main_menu(chat: Chat) -> None:
     await chat.send("/start")
     assert "ברוכים הבאים" in chat.text
     assert "📅 אירועים קרובים" in chat.labels
-    assert len(chat.labels) == 6
+    assert len(chat.labels) == 7
 
 
 async def test_telegram_language_hint_is_used_until_a_choice_is_made(chat: Chat) -> None:
@@ -54,7 +54,7 @@ async def test_a_number_outside_the_menu_is_not_understood(chat: Chat) -> None:
     await chat.send("/menu")
     await chat.send("9")
     assert "לא הבנו" in chat.text
-    assert len(chat.labels) == 6
+    assert len(chat.labels) == 7
 
 
 async def test_unknown_command_is_named_and_help_suggested(chat: Chat) -> None:
@@ -94,7 +94,7 @@ async def test_photos_and_voice_notes_are_answered_not_dropped(chat: Chat) -> No
 async def test_a_first_message_is_welcomed_with_the_menu(chat: Chat) -> None:
     await chat.send("מישהו פה?")
     assert "ברוכים הבאים" in chat.text and "לא הבנו" not in chat.text
-    assert len(chat.labels) == 6
+    assert len(chat.labels) == 7
 
 
 async def test_a_greeting_at_any_time_outside_a_flow_gets_the_welcome(chat: Chat) -> None:
@@ -102,7 +102,7 @@ async def test_a_greeting_at_any_time_outside_a_flow_gets_the_welcome(chat: Chat
     for greeting in ("שלום", "היי!", "Hello 👋", "בוקר טוב"):
         await chat.send(greeting)
         assert "ברוכים הבאים" in chat.text and "לא הבנו" not in chat.text
-        assert len(chat.labels) == 6
+        assert len(chat.labels) == 7
     await chat.send("שלום, מה השעה?")
     assert "לא הבנו" in chat.text
 
@@ -111,7 +111,7 @@ async def test_a_five_thousand_character_message_gets_the_menu(chat: Chat) -> No
     await chat.send("/menu")
     await chat.send("שלום " * 1000 + "🌱")
     assert "לא הבנו" in chat.text
-    assert len(chat.labels) == 6
+    assert len(chat.labels) == 7
 
 
 async def test_opt_out_keyword_overrides_a_flow_in_progress(chat: Chat) -> None:

@@ -36,6 +36,11 @@ async def known_person(chat: Chat, sessions: async_sessionmaker[AsyncSession]) -
     await chat.press("סיימתי")
     await chat.press('מסלול הנח"ל הקיבוצי')
     await chat.press("מעניין אותי")
+    await chat.send("נועה כהן")
+    await chat.send("050-1234567")
+    await chat.press("לדלג")
+    await chat.press("כן, שייצרו")
+    await chat.press("חזרה")
     await chat.press("לקבל עדכונים")
     await chat.press("מאשרים")
     async with sessions() as session, session.begin():

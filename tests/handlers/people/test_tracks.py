@@ -40,6 +40,7 @@ async def test_results_open_a_card_with_details_and_contact(chat: Chat) -> None:
     assert "ליצירת קשר: hagshama@example.org.il" in chat.text
     assert chat.labels == [
         "🙋 מעניין אותי — שייצרו איתי קשר",
+        "❓ שאלה לצוות",
         "📅 אירועים קרובים של המסלול",
         "🔔 לקבל עדכונים מהמסלול",
         "🧭 מסלולים אחרים",
@@ -52,12 +53,22 @@ async def test_interest_is_recorded_once_per_person_and_track(
     await chat.send("/language en")
     await open_card(chat, sessions, "mechinot")
     await chat.press("I'm interested")
+    await chat.says("Dana Levi", "mobile number")
+    await chat.says("050-7654321", "Anything to tell the team")
+    await chat.press("Skip")
+    assert "Dana Levi" in chat.text and "+972507654321" in chat.text
+    await chat.press("Yes, contact me")
     assert "We noted your interest" in chat.text
+    await chat.press("Back to")
     await chat.press("I'm interested")
     assert "We already have your interest" in chat.text
     other = Chat(chat.engine, address="person-2")
     await open_card(other, sessions, "mechinot")
     await other.press("מעניין אותי")
+    await other.says("רון", "מספר")
+    await other.says("052-1112233", "לספר משהו לצוות")
+    await other.says("אפשר בערב", "📝 אפשר בערב")
+    await other.press("כן, שייצרו")
     assert "רשמנו שהמסלול" in other.text
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Lead)) == 2

@@ -1,0 +1,198 @@
+""" "🙋 I'm interested" on a track card: ask for what is missing (name, phone, an optional note),
+ask consent to be contacted, and leave a lead in the track coordinators' inbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from handlers.core.callback import CallbackData
+from handlers.core.context import Ctx
+from handlers.core.router import Stale, router
+from handlers.core.types import Button, Reply
+from handlers.people.registration import MAX_NAME, _plain_text, known_phone
+from handlers.people.tracks import TrackInterest, TrackOpen, track_actions
+from models.catalog import Track
+from models.localized import localized
+from models.people import PhoneTaken, attach_phone, phone_taken
+from models.phones import to_e164
+from models.questions import Thread, ThreadKind, open_thread
+from models.registrations import Lead
+
+MAX_NOTE = 500
+
+
+class LeadStep(StrEnum):
+    """Asked in this order when missing: NAME, PHONE, NOTE (optional), then CONSENT."""
+
+    NAME = "lead.name"
+    PHONE = "lead.phone"
+    NOTE = "lead.note"
+    CONSENT = "lead.consent"
+
+
+@dataclass(frozen=True)
+class LeadNoteSkip(CallbackData, prefix="ln"):
+    track_id: int
+
+
+@dataclass(frozen=True)
+class LeadConsent(CallbackData, prefix="ld"):
+    track_id: int
+    agree: bool
+
+
+async def _track(ctx: Ctx, track_id: int) -> Track:
+    track = await ctx.session.get(Track, track_id)
+    if track is None or not track.active:
+        raise Stale(track_id)
+    return track
+
+
+async def _lead(ctx: Ctx, track_id: int) -> Lead | None:
+    return await ctx.session.scalar(
+        select(Lead).where(Lead.person_id == ctx.person.id, Lead.track_id == track_id)
+    )
+
+
+@router.callback(TrackInterest)
+async def interest(ctx: Ctx, choice: TrackInterest) -> list[Reply]:
+    """Start leaving a lead, unless this person already agreed to be contacted about it."""
+    track = await _track(ctx, choice.track_id)
+    title = localized(track.content, "title", ctx.locale)
+    existing = await _lead(ctx, track.id)
+    if existing is not None and existing.consent_at is not None:
+        text = ctx.t("tracks.interest_exists", title=title)
+        return [Reply(text, buttons=track_actions(ctx, track))]
+    ctx.end()
+    ctx.goto(LeadStep.CONSENT, track_id=track.id)
+    return await next_question(ctx)
+
+
+@router.reask(*LeadStep)
+async def next_question(ctx: Ctx) -> list[Reply]:
+    """Ask for the first missing detail, or for consent once nothing is missing."""
+    data = ctx.data
+    if not (data.get("name") or ctx.person.name):
+        ctx.goto(LeadStep.NAME)
+        return [Reply(ctx.t("registration.ask_name"))]
+    if not (data.get("phone") or known_phone(ctx)):
+        ctx.goto(LeadStep.PHONE)
+        return [Reply(ctx.t("registration.ask_phone"), request_contact=True)]
+    if "note" not in data:
+        ctx.goto(LeadStep.NOTE)
+        skip = Button(ctx.t("lead.note_skip"), LeadNoteSkip(int(data["track_id"])).pack())
+        return [Reply(ctx.t("lead.ask_note"), buttons=[[skip]])]
+    return await consent_question(ctx)
+
+
+async def consent_question(ctx: Ctx) -> list[Reply]:
+    """What the team will see and the question whether they may use it."""
+    track = await _track(ctx, int(ctx.data["track_id"]))
+    ctx.goto(LeadStep.CONSENT)
+    note = ctx.data.get("note")
+    text = ctx.t(
+        "lead.consent",
+        title=localized(track.content, "title", ctx.locale),
+        name=ctx.data.get("name") or ctx.person.name,
+        phone=ctx.data.get("phone") or known_phone(ctx),
+        note=ctx.t("lead.note_line", note=note) if note else "",
+    )
+    buttons = [
+        [Button(ctx.t("lead.agree"), LeadConsent(track.id, True).pack())],
+        [Button(ctx.t("lead.decline"), LeadConsent(track.id, False).pack())],
+    ]
+    return [Reply(text, buttons=buttons)]
+
+
+@router.step(LeadStep.NAME)
+async def got_name(ctx: Ctx) -> list[Reply]:
+    """Take the name, re-asking when it is not one."""
+    name = _plain_text(ctx, MAX_NAME)
+    if name is None:
+        return [Reply(ctx.t("registration.bad_name", limit=MAX_NAME))]
+    ctx.goto(LeadStep.NAME, name=name)
+    return await next_question(ctx)
+
+
+@router.step(LeadStep.PHONE)
+async def got_phone(ctx: Ctx) -> list[Reply]:
+    """Take a typed or shared phone, re-asking when invalid or someone else's."""
+    phone = to_e164(ctx.incoming.contact_phone or ctx.text[:40])
+    if phone is None:
+        return [Reply(ctx.t("registration.bad_phone"), request_contact=True)]
+    shared = ctx.incoming.contact_phone is not None
+    if not shared and await phone_taken(ctx.session, ctx.identity, phone):
+        return [Reply(ctx.t("registration.phone_taken"), request_contact=True)]
+    ctx.goto(LeadStep.PHONE, phone=phone, phone_shared=shared)
+    return await next_question(ctx)
+
+
+@router.step(LeadStep.NOTE)
+async def got_note(ctx: Ctx) -> list[Reply]:
+    """Take the optional note for the team."""
+    note = " ".join(ctx.text.split())
+    if len(note) > MAX_NOTE:
+        return [Reply(ctx.t("ask.too_long", limit=MAX_NOTE))]
+    ctx.goto(LeadStep.NOTE, note=note or None)
+    return await next_question(ctx)
+
+
+@router.callback(LeadNoteSkip)
+async def skip_note(ctx: Ctx, choice: LeadNoteSkip) -> list[Reply]:
+    """No note."""
+    if ctx.state.step != LeadStep.NOTE or ctx.data.get("track_id") != choice.track_id:
+        raise Stale(choice.track_id)
+    ctx.goto(LeadStep.NOTE, note=None)
+    return await next_question(ctx)
+
+
+@router.step(LeadStep.CONSENT)
+async def typed_at_consent(ctx: Ctx) -> list[Reply]:
+    """Text where a button was expected: ask again."""
+    return [Reply(ctx.t("registration.use_buttons")), *await consent_question(ctx)]
+
+
+@router.callback(LeadConsent)
+async def consent(ctx: Ctx, choice: LeadConsent) -> list[Reply]:
+    """With consent, keep the details and put the lead in the team's inbox; without, nothing."""
+    track = await _track(ctx, choice.track_id)
+    data = ctx.data if ctx.data.get("track_id") == track.id else {}
+    title = localized(track.content, "title", ctx.locale)
+    if not data or ctx.state.step != LeadStep.CONSENT:
+        raise Stale(track.id)
+    ctx.end()
+    if not choice.agree:
+        return [Reply(ctx.t("lead.declined", title=title), buttons=track_actions(ctx, track))]
+    person = ctx.person
+    if phone := data.get("phone") or (None if person.phone else known_phone(ctx)):
+        try:
+            person = await attach_phone(
+                ctx.session, ctx.identity, phone, verified=bool(data.get("phone_shared"))
+            )
+        except PhoneTaken:
+            ctx.goto(LeadStep.PHONE, **{**data, "phone": None, "phone_shared": False})
+            return [Reply(ctx.t("registration.phone_taken"), request_contact=True)]
+    person.name = data.get("name") or person.name
+    lead = await _lead(ctx, track.id)
+    if lead is None:
+        lead = Lead(person_id=person.id, track_id=track.id, created_at=ctx.now)
+        ctx.session.add(lead)
+    lead.name, lead.phone, lead.phone_verified = person.name, person.phone, person.phone_verified
+    lead.note, lead.consent_at = data.get("note"), ctx.now
+    await ctx.session.flush()
+    thread = Thread(
+        kind=ThreadKind.LEAD,
+        person_id=person.id,
+        identity_id=ctx.identity.id,
+        locale=ctx.locale,
+        region=person.region,
+        track_id=track.id,
+        lead_id=lead.id,
+        context="lead",
+    )
+    await open_thread(ctx.session, thread, data.get("note") or "", ctx.now)
+    back = [[Button(ctx.t("tracks.back", title=title), TrackOpen(track.id).pack())]]
+    return [Reply(ctx.t("tracks.interest_saved", title=title), buttons=back)]
