@@ -16,6 +16,7 @@ from bot.background import Background
 from bot.http import BoundedH11, Limits, create_app
 from bot.intake import Intake
 from bot.metrics import Metrics
+from bot.public.site import PublicSite
 from bot.settings import Settings, SettingsError
 from bot.telegram.runner import TelegramRunner, Tuning
 from bot.whatsapp.channel import WhatsAppChannel
@@ -71,7 +72,9 @@ async def serve(
     ]
     http = uvicorn.Server(
         uvicorn.Config(
-            create_app(app.sessions, metrics, routes),
+            create_app(
+                app.sessions, metrics, routes, PublicSite(app.sessions, app.engine.config).app()
+            ),
             host=settings.http_host,
             port=settings.http_port,
             lifespan="off",

@@ -28,14 +28,16 @@ def _end(event: Event) -> datetime:
     return event.ends_at or event.starts_at + DEFAULT_LENGTH
 
 
-def ics(event: Event, registration: Registration, locale: str, now: datetime) -> Attachment:
-    """One VEVENT with the title, place, description and the check-in code."""
+def ics(event: Event, registration: Registration | None, locale: str, now: datetime) -> Attachment:
+    """One VEVENT with the title, place, description and the check-in code (none on the
+    public page's entry, which is nobody's registration)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Kibbutz Movement//Hagshama//HE")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     entry = CalendarEvent()
-    entry.add("uid", f"{event.slug}-{registration.id}@hagshama")
+    mine = f"-{registration.id}" if registration else ""
+    entry.add("uid", f"{event.slug}{mine}@hagshama")
     entry.add("dtstamp", now)
     entry.add("dtstart", event.starts_at)
     entry.add("dtend", _end(event))
@@ -43,7 +45,8 @@ def ics(event: Event, registration: Registration, locale: str, now: datetime) ->
     if place := localized(event.content, "place", locale):
         entry.add("location", place)
     description = localized(event.content, "description", locale)
-    entry.add("description", f"{description}\n\n{registration.checkin_code}".strip())
+    code = registration.checkin_code if registration else ""
+    entry.add("description", f"{description}\n\n{code}".strip())
     calendar.add_component(entry)
     return Attachment(f"{event.slug}.ics", "text/calendar", calendar.to_ical())
 

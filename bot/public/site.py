@@ -1,0 +1,206 @@
+"""The public web pages (events, tracks, the bulletin archive), served by the same app as the
+webhooks: Hebrew at the root, English under /en, HTML rendered here with Jinja2, no scripts.
+Every response carries a strict Content-Security-Policy; pages cache briefly, previews long."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.public import views
+from bot.public.preview import PreviewCache
+from handlers.core.context import EngineConfig
+from handlers.core.public_links import ENGLISH, page_path
+from handlers.people.calendar import ics
+from locales import Translator
+from models import public_pages as data
+from models.base import utcnow
+
+HERE = Path(__file__).parent
+STATIC = "/static"
+PREVIEW = "preview.png"
+HEADERS = {
+    # Nothing runs, nothing loads from elsewhere: our stylesheet and our images only.
+    "content-security-policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+PAGE_CACHE = "public, max-age=60"
+IMAGE_CACHE = "public, max-age=86400"
+
+Builder = Callable[[AsyncSession, views.Site, Request], Awaitable[views.View | None]]
+
+
+class SecurityHeaders:
+    """Adds HEADERS to every response of the pages, static files and 404s included."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.raw = [(k.encode(), v.encode()) for k, v in HEADERS.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.raw]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class PublicSite:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        config: EngineConfig,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessions = sessions
+        self.config = config
+        self.clock = clock
+        self.previews = PreviewCache()
+        self.templates = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+        )
+
+    def app(self) -> ASGIApp:
+        """The pages as one app, to be mounted last: whatever no webhook route takes."""
+        routes: list[BaseRoute] = [Mount(STATIC, StaticFiles(directory=HERE / "static"))]
+        for prefix, locale in (("", "he"), (ENGLISH, "en")):
+            routes += self._routes(prefix, locale)
+        site = Starlette(routes=routes)
+        site.add_exception_handler(404, self._not_found)
+        return SecurityHeaders(site)
+
+    def _routes(self, prefix: str, locale: str) -> list[BaseRoute]:
+        pages: list[tuple[str, Builder]] = [
+            ("/", self._index),
+            ("/e/{slug}", lambda s, site, r: views.event_page(s, site, r.path_params["slug"])),
+            ("/t/{slug}", lambda s, site, r: views.track_page(s, site, r.path_params["slug"])),
+            ("/b/", lambda s, site, r: views.archive_index(s, site)),
+            ("/b/{topic}/", lambda s, site, r: views.topic_page(s, site, r.path_params["topic"])),
+            (
+                "/b/{topic}/{number:int}",
+                lambda s, site, r: views.bulletin_page(
+                    s, site, r.path_params["topic"], r.path_params["number"]
+                ),
+            ),
+        ]
+        routes: list[BaseRoute] = [
+            Route(prefix + "/e/{slug}/calendar.ics", self._calendar(locale), methods=["GET"])
+        ]
+        for path, build in pages:
+            image = path.rstrip("/") + "/" + PREVIEW
+            routes.append(Route(prefix + image, self._image(locale, build), methods=["GET"]))
+            routes.append(Route(prefix + path, self._page(locale, build), methods=["GET"]))
+        return routes
+
+    async def _index(self, session: AsyncSession, site: views.Site, request: Request) -> views.View:
+        query = request.query_params
+        chosen = data.EventFilters(
+            region=query.get("region") or None,
+            kind=query.get("kind") or None,
+            track=query.get("track") or None,
+        )
+        return await views.index(session, site, chosen)
+
+    def _site(self, locale: str) -> views.Site:
+        return views.Site(self.config, Translator(locale), self.clock())
+
+    def _page(self, locale: str, build: Builder) -> Callable[[Request], Awaitable[Response]]:
+        async def page(request: Request) -> Response:
+            site = self._site(locale)
+            async with self.sessions() as session:
+                view = await build(session, site, request)
+            if view is None:
+                return self._render(request, site, self._missing(site), 404)
+            return self._render(request, site, view, 200)
+
+        return page
+
+    def _image(self, locale: str, build: Builder) -> Callable[[Request], Awaitable[Response]]:
+        async def image(request: Request) -> Response:
+            site = self._site(locale)
+            async with self.sessions() as session:
+                view = await build(session, site, request)
+            if view is None:
+                return Response("not found", status_code=404, media_type="text/plain")
+            etag = f'"{view.preview.etag}"'
+            headers = {"cache-control": IMAGE_CACHE, "etag": etag}
+            if request.headers.get("if-none-match") == etag:
+                return Response(status_code=304, headers=headers)
+            return Response(
+                self.previews.png(view.preview), media_type="image/png", headers=headers
+            )
+
+        return image
+
+    def _calendar(self, locale: str) -> Callable[[Request], Awaitable[Response]]:
+        async def calendar(request: Request) -> Response:
+            async with self.sessions() as session:
+                event = await data.shown_event(session, request.path_params["slug"])
+            if event is None:
+                return Response("not found", status_code=404, media_type="text/plain")
+            entry = ics(event, None, locale, self.clock())
+            headers = {"content-disposition": f'attachment; filename="{entry.filename}"'}
+            return Response(entry.data, media_type="text/calendar; charset=utf-8", headers=headers)
+
+        return calendar
+
+    def _missing(self, site: views.Site) -> views.View:
+        title = site.t("public.not_found.title")
+        summary = site.t("public.not_found.text")
+        return views.View("not_found.html", title, summary, site.preview(title))
+
+    async def _not_found(self, request: Request, exc: Exception) -> Response:
+        locale = "en" if request.url.path.startswith(ENGLISH + "/") else "he"
+        site = self._site(locale)
+        return self._render(request, site, self._missing(site), 404)
+
+    def _render(
+        self, request: Request, site: views.Site, view: views.View, status: int
+    ) -> Response:
+        """The page in its language, with absolute addresses (Open Graph wants them)."""
+        base = (self.config.public_base_url or str(request.base_url)).rstrip("/")
+        locale = site.locale
+        path = request.url.path
+        plain = path.removeprefix(ENGLISH) or "/" if locale == "en" else path
+        other = "he" if locale == "en" else "en"
+        query = f"?{request.url.query}" if request.url.query else ""
+        image_path = plain.rstrip("/") + "/" + PREVIEW if status == 200 else "/" + PREVIEW
+        html = self.templates.get_template(view.template).render(
+            view=view,
+            t=site.t,
+            locale=locale,
+            rtl=site.t.rtl,
+            prefix=ENGLISH if locale == "en" else "",
+            home=page_path(locale, "/"),
+            archive=page_path(locale, "/b/"),
+            url=base + path + query,
+            image=base + page_path(locale, image_path),
+            other={
+                "locale": other,
+                "path": page_path(other, plain) + query,
+                "url": base + page_path(other, plain) + query,
+            },
+            **view.values,
+        )
+        return HTMLResponse(html, status_code=status, headers={"cache-control": PAGE_CACHE})
