@@ -25,6 +25,7 @@ from models.catalog_entries import (
 )
 from models.event_import import import_event
 from models.seats import Announce
+from models.topic_channels import channel_of
 
 DEMO_CATALOG = Path(__file__).with_name("data") / "demo_catalog.yaml"
 
@@ -68,6 +69,7 @@ async def import_catalog(
             (await track_of(session, tracks, entry, "topics")).id if entry.get("track") else None
         )
         topic.active = bool(entry.get("active", True))
+        topic.telegram_channel = channel_of(slug, entry.get("telegram_channel"))
         report.count("topics", created)
     await session.flush()
     return report
