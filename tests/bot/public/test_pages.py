@@ -69,7 +69,9 @@ async def test_the_preview_image_is_1200_by_630_and_cached(web: httpx.AsyncClien
     assert first.status_code == 200 and first.headers["content-type"] == "image/png"
     assert Image.open(io.BytesIO(first.content)).size == (1200, 630)
     assert "max-age" in first.headers["cache-control"]
-    again = await web.get(f"/e/{FORUM}/preview.png", headers={"if-none-match": first.headers["etag"]})
+    again = await web.get(
+        f"/e/{FORUM}/preview.png", headers={"if-none-match": first.headers["etag"]}
+    )
     assert again.status_code == 304
     english = await web.get(f"/en/e/{FORUM}/preview.png")
     assert english.headers["etag"] != first.headers["etag"]
