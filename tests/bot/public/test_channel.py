@@ -19,8 +19,8 @@ from models.catalog_entries import CatalogError
 from models.catalog_import import import_catalog
 from models.people import Channel, IdentityStatus, mark_blocked
 from scheduler.bulletins import publish_due_bulletins
-from scheduler.ratelimit import telegram_limiter
 from scheduler.quiet import DEFAULT_QUIET_HOURS
+from scheduler.ratelimit import telegram_limiter
 from tests.bot.public.conftest import BASE, BOT, CONFIG
 from tests.bot.telegram.standin import StandIn
 from tests.scheduler.delivery import dispatcher
