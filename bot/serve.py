@@ -8,6 +8,7 @@ import socket
 from collections.abc import Sequence
 
 import uvicorn
+from starlette.types import ASGIApp
 from telegram.error import InvalidToken
 
 from bot.answering import Answerer, Answering
@@ -72,9 +73,7 @@ async def serve(
     ]
     http = uvicorn.Server(
         uvicorn.Config(
-            create_app(
-                app.sessions, metrics, routes, PublicSite(app.sessions, app.engine.config).app()
-            ),
+            create_app(app.sessions, metrics, routes, _pages(app)),
             host=settings.http_host,
             port=settings.http_port,
             lifespan="off",
@@ -127,6 +126,11 @@ async def serve(
             await whatsapp.close()
         if telegram is not None:
             await telegram.stop()
+
+
+def _pages(app: App) -> ASGIApp:
+    fresh_for = app.settings.public_page_cache_seconds
+    return PublicSite(app.sessions, app.engine.config, fresh_for=fresh_for).app()
 
 
 def _bound(host: str, port: int) -> socket.socket:

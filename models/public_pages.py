@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.bulletins import Bulletin, BulletinStatus
@@ -68,9 +68,16 @@ async def shown_event(session: AsyncSession, slug: str) -> Event | None:
     return await session.scalar(select(Event).where(Event.slug == slug, Event.status.in_(SHOWN)))
 
 
-async def event_track(session: AsyncSession, event: Event) -> Track | None:
-    track = await session.get(Track, event.track_id) if event.track_id else None
-    return track if track is not None and track.active else None
+async def event_with_track(session: AsyncSession, slug: str) -> tuple[Event, Track | None] | None:
+    """`shown_event` with its track (if active) in one statement: the event page's only read."""
+    row = (
+        await session.execute(
+            select(Event, Track)
+            .outerjoin(Track, and_(Track.id == Event.track_id, Track.active))
+            .where(Event.slug == slug, Event.status.in_(SHOWN))
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
 
 
 async def shown_track(session: AsyncSession, slug: str) -> Track | None:

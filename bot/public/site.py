@@ -4,6 +4,8 @@ Every response carries a strict Content-Security-Policy; pages cache briefly, pr
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +43,10 @@ HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
 PAGE_CACHE = "public, max-age=60"
+FRESH_FOR = 2.0
+"""Seconds a rendered page is served again as it is: a link shared in a busy group is opened
+by hundreds at once, and seats left may lag by this much."""
+KEPT_PAGES = 512
 IMAGE_CACHE = "public, max-age=86400"
 
 Builder = Callable[[AsyncSession, views.Site, Request], Awaitable[views.View | None]]
@@ -62,17 +68,43 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+class RenderedPages:
+    """Pages rendered in the last `fresh_for` seconds, by full URL, the oldest forgotten first."""
+
+    def __init__(self, fresh_for: float, monotonic: Callable[[], float]) -> None:
+        self.fresh_for = fresh_for
+        self.monotonic = monotonic
+        self._pages: OrderedDict[str, tuple[float, Response]] = OrderedDict()
+
+    def get(self, key: str) -> Response | None:
+        kept = self._pages.get(key)
+        if kept is None or kept[0] <= self.monotonic():
+            return None
+        return kept[1]
+
+    def keep(self, key: str, response: Response) -> Response:
+        if self.fresh_for > 0:
+            self._pages[key] = (self.monotonic() + self.fresh_for, response)
+            self._pages.move_to_end(key)
+            while len(self._pages) > KEPT_PAGES:
+                self._pages.popitem(last=False)
+        return response
+
+
 class PublicSite:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
         config: EngineConfig,
         clock: Callable[[], datetime] = utcnow,
+        fresh_for: float = FRESH_FOR,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.sessions = sessions
         self.config = config
         self.clock = clock
         self.previews = PreviewCache()
+        self.rendered = RenderedPages(fresh_for, monotonic)
         self.templates = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(["html"]),
@@ -127,12 +159,17 @@ class PublicSite:
 
     def _page(self, locale: str, build: Builder) -> Callable[[Request], Awaitable[Response]]:
         async def page(request: Request) -> Response:
+            key = str(request.url)
+            if (kept := self.rendered.get(key)) is not None:
+                return kept
             site = self._site(locale)
             async with self.sessions() as session:
                 view = await build(session, site, request)
             if view is None:
-                return self._render(request, site, self._missing(site), 404)
-            return self._render(request, site, view, 200)
+                response = self._render(request, site, self._missing(site), 404)
+            else:
+                response = self._render(request, site, view, 200)
+            return self.rendered.keep(key, response)
 
         return page
 

@@ -126,13 +126,13 @@ async def index(session: AsyncSession, site: Site, chosen: data.EventFilters) ->
 
 
 async def event_page(session: AsyncSession, site: Site, slug: str) -> View | None:
-    event = await data.shown_event(session, slug)
-    if event is None:
+    found = await data.event_with_track(session, slug)
+    if found is None:
         return None
+    event, track = found
     state, state_text = event_state(site, event)
     place = site.text(event.content, "place")
     description = site.text(event.content, "description")
-    track = await data.event_track(session, event)
     title = site.text(event.content, "title")
     when = site.when(event)
     values = {

@@ -14,11 +14,14 @@ from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.http import create_app
+from bot.metrics import Metrics
+from bot.public.site import PublicSite
 from models.bulletins import Bulletin, BulletinStatus
 from models.catalog import Event, EventStatus, Topic
 from models.people import Person
 from models.registration_service import register
-from tests.bot.public.conftest import BASE, BOT
+from tests.bot.public.conftest import BASE, BOT, CONFIG
 from tests.support import NOW, Clock, hagshama
 
 FORUM = "forum-north-january"
@@ -212,3 +215,26 @@ async def test_every_response_forbids_scripts_and_framing(web: httpx.AsyncClient
 async def test_the_webhook_routes_still_answer_beside_the_pages(web: httpx.AsyncClient) -> None:
     assert (await web.get("/healthz")).json()["status"] == "ok"
     assert (await web.post("/e/forum-north-january")).status_code == 405
+
+
+async def test_a_rendered_page_is_served_again_for_two_seconds_then_made_fresh(
+    sessions: async_sessionmaker[AsyncSession], catalog: None, clock: Clock
+) -> None:
+    ticks = [100.0]
+    site = PublicSite(sessions, CONFIG, clock, monotonic=lambda: ticks[0])
+    transport = httpx.ASGITransport(app=create_app(sessions, Metrics(), [], site.app()))
+    async with httpx.AsyncClient(transport=transport, base_url="http://hagshama") as web:
+        assert "נשארו שני מקומות" in (await web.get(f"/e/{SMALL}")).text
+        async with sessions() as session, session.begin():
+            event = await session.scalar(select(Event).where(Event.slug == SMALL))
+            assert event is not None
+            person = Person(name="Dana", interests=[], roles=[])
+            session.add(person)
+            await session.flush()
+            await register(session, event, person.id, NOW)
+        ticks[0] += 1.5
+        assert "נשארו שני מקומות" in (await web.get(f"/e/{SMALL}")).text
+        # Another address (the English page) was not rendered yet: it is fresh already.
+        assert "One seat left" in (await web.get(f"/en/e/{SMALL}")).text
+        ticks[0] += 1.0
+        assert "נשאר מקום אחד" in (await web.get(f"/e/{SMALL}")).text
