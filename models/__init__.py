@@ -8,6 +8,7 @@ from models.calendar_links import CalendarLink
 from models.catalog import Event, EventKind, EventStatus, Question, Topic, TopicKind, Track
 from models.conversation import ConversationState
 from models.inbox import InboxEntry, InboxStatus
+from models.kibbutzim import Kibbutz, Stream
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
 from models.registrations import Lead, Registration, RegistrationStatus
@@ -39,6 +40,7 @@ __all__ = [
     "IdentityStatus",
     "InboxEntry",
     "InboxStatus",
+    "Kibbutz",
     "Lead",
     "OutboxMessage",
     "OutboxStatus",
@@ -49,6 +51,7 @@ __all__ = [
     "RoleScope",
     "SendBudget",
     "SharedFile",
+    "Stream",
     "Subscription",
     "SubscriptionStatus",
     "Topic",

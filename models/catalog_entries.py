@@ -13,15 +13,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.catalog import Event, EventKind, EventStatus, Question, Topic, TopicKind, Track
+from models.kibbutzim import Kibbutz, Stream
 
 TEXT_FIELDS = {
     "questions": ("prompt",),
     "tracks": ("title", "summary", "description"),
     "events": ("title", "description", "place"),
     "topics": ("title", "description"),
+    "kibbutzim": ("name",),
 }
-M = TypeVar("M", Question, Track, Event, Topic)
-E = TypeVar("E", EventKind, EventStatus, TopicKind)
+M = TypeVar("M", Question, Track, Event, Topic, Kibbutz)
+E = TypeVar("E", EventKind, EventStatus, TopicKind, Stream)
 
 
 class CatalogError(ValueError):

@@ -1,4 +1,4 @@
-"""Import the catalogue (questions, tracks, events, topics) from YAML; re-importing updates by slug.
+"""Import the catalogue (questions, tracks, events, topics, kibbutzim) from YAML, by slug.
 
 Per-language fields are written as ``title: {he: …, en: …}`` in the file and stored grouped by
 language (``{"he": {"title": …}, "en": {"title": …}}``) so a record reads in one language at once.
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.catalog import NOT_FOR, Question, Topic, TopicKind, Track
 from models.catalog_entries import (
+    CatalogError,
     ImportReport,
     content,
     enum_of,
@@ -24,6 +25,7 @@ from models.catalog_entries import (
     upsert,
 )
 from models.event_import import import_event
+from models.kibbutzim import Kibbutz, Stream
 from models.seats import Announce
 from models.topic_channels import channel_of
 
@@ -71,8 +73,21 @@ async def import_catalog(
         topic.active = bool(entry.get("active", True))
         topic.telegram_channel = channel_of(slug, entry.get("telegram_channel"))
         report.count("topics", created)
+    for entry in raw.get("kibbutzim") or []:
+        await _import_kibbutz(session, entry, report)
     await session.flush()
     return report
+
+
+async def _import_kibbutz(session: AsyncSession, entry: Any, report: ImportReport) -> None:
+    slug = slug_of("kibbutzim", entry)
+    if not entry.get("region"):
+        raise CatalogError(f"kibbutzim/{slug}: region is required")
+    kibbutz, created = await upsert(session, Kibbutz, slug)
+    kibbutz.content = content("kibbutzim", entry)
+    kibbutz.region = str(entry["region"])
+    kibbutz.stream = enum_of(Stream, entry, "stream", Stream.RENEWED)
+    report.count("kibbutzim", created)
 
 
 def _fields(entry: Any) -> dict[str, list[str]]:

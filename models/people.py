@@ -69,6 +69,9 @@ class Person(Base):
         doc="the channel vouched for the phone (a shared contact, the WhatsApp number)",
     )
     email: Mapped[str | None] = mapped_column(String(254))
+    kibbutz: Mapped[str | None] = mapped_column(
+        String(48), index=True, doc="slug of the catalogue's kibbutz (models.kibbutzim)"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     identities: Mapped[list[ChannelIdentity]] = relationship(
@@ -317,6 +320,7 @@ def _merge_profile(source: Person, target: Person) -> None:
         "age_band",
         "settlement",
         "email",
+        "kibbutz",
     ):
         if getattr(target, column) is None:
             setattr(target, column, getattr(source, column))
