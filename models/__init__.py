@@ -8,6 +8,7 @@ from models.calendar_links import CalendarLink
 from models.catalog import Event, EventKind, EventStatus, Question, Topic, TopicKind, Track
 from models.conversation import ConversationState
 from models.inbox import InboxEntry, InboxStatus
+from models.kibbutz_contacts import KibbutzContact
 from models.kibbutzim import Kibbutz, Stream
 from models.outbox import OutboxMessage, OutboxStatus
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
@@ -41,6 +42,7 @@ __all__ = [
     "InboxEntry",
     "InboxStatus",
     "Kibbutz",
+    "KibbutzContact",
     "Lead",
     "OutboxMessage",
     "OutboxStatus",

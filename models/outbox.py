@@ -82,6 +82,9 @@ class OutboxKind(StrEnum):
     BROADCAST_NOTE = "broadcast_note"
     DIGEST = "digest"
     WHATSAPP_FALLBACK = "whatsapp_fallback"
+    KIBBUTZ_COPY = "kibbutz_copy"
+    """A bulletin or event announcement for a kibbutz contact to forward: the role is what
+    they agreed to, so no subscription is needed (models.kibbutz_contacts)."""
     REPLY = "reply"
     """A reply sent within a conversation, recorded (a file, or a failed send) so that the
     provider's later report on it lands somewhere; never queued, only settled."""

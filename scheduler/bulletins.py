@@ -31,6 +31,7 @@ from models.outbox import (
 from models.people import Person
 from models.subscriptions import Subscription, SubscriptionStatus
 from models.topic_channels import channel_identity
+from scheduler.kibbutz_copies import copy_bulletin
 from scheduler.quiet import QuietHours
 
 KIND = OutboxKind.BULLETIN
@@ -62,6 +63,7 @@ async def publish_due_bulletins(
             send_at = quiet.next_allowed(now, Priority.BULK)
             queued += await _queue(session, bulletin, config.default_locale, send_at)
             queued += await to_channel(session, bulletin, config, send_at)
+            queued += await copy_bulletin(session, bulletin, config, send_at)
     return queued
 
 

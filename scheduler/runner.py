@@ -26,6 +26,7 @@ from scheduler.broadcasts import run_broadcasts
 from scheduler.bulletins import publish_due_bulletins
 from scheduler.digest import send_weekly_digest
 from scheduler.housekeeping import forget_old_records
+from scheduler.kibbutz_copies import copy_events
 from scheduler.offers import expire_lapsed_offers
 from scheduler.quiet import DEFAULT_QUIET_HOURS, QuietHours
 from scheduler.reminders import plan_reminders
@@ -41,6 +42,7 @@ JOBS: dict[str, Job] = {
     "digest": send_weekly_digest,
     "housekeeping": forget_old_records,
     "broadcasts": run_broadcasts,
+    "kibbutz_events": copy_events,
 }
 INTERVALS: dict[str, float] = {
     "reminders": 60,
@@ -49,6 +51,7 @@ INTERVALS: dict[str, float] = {
     "digest": 300,
     "housekeeping": 60,
     "broadcasts": 3,
+    "kibbutz_events": 300,
 }
 """Seconds between runs; each job also catches up on anything it missed."""
 ELECTION_INTERVAL = 10.0
