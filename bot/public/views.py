@@ -11,7 +11,8 @@ from urllib.parse import quote
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.public.preview import Preview
-from handlers.coordinators.posters import EVENT_LINK, TOPIC_LINK, BadPayload, Link, links, payload
+from handlers.coordinators.bulletin_copies import deep_links
+from handlers.coordinators.posters import EVENT_LINK, TOPIC_LINK, Link
 from handlers.core.context import EngineConfig
 from handlers.people.track_link import TRACK_LINK
 from locales import MissingMessage, Translator
@@ -65,11 +66,7 @@ class Site:
         return format_span(event.starts_at, event.ends_at, self.locale, self.config.timezone)
 
     def links(self, prefix: str, slug: str) -> list[Link]:
-        """Deep links to the bot on each configured channel; none for a slug no link can carry."""
-        try:
-            return links(self.config, payload(prefix, slug))
-        except BadPayload:
-            return []
+        return deep_links(self.config, prefix, slug)
 
     def preview(self, title: str, *lines: str) -> Preview:
         return Preview(
