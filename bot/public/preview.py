@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
@@ -25,6 +26,10 @@ MUTED = (70, 78, 72)
 TITLE_SIZES = (72, 60, 50)
 """The title's font size: the largest at which it fits in three lines."""
 TITLE_LINES = 3
+PICTOGRAPHS = {"So", "Sk", "Cs", "Co", "Cf"}
+"""Unicode categories left out of the image: symbols (emoji), private use, format marks."""
+VARIATIONS = range(0xFE00, 0xFE10)
+"""Variation selectors, which ask for an emoji's picture form."""
 KEPT = 256
 """Images kept in memory; each is ~30 KB."""
 
@@ -66,16 +71,33 @@ def _wrap(
     return lines
 
 
+def _drawable(text: str) -> str:
+    """The text without emoji and other pictographs: the font (Latin and Hebrew) has none,
+    and a missing glyph would show as a box."""
+    kept = "".join(
+        ch
+        for ch in text
+        if unicodedata.category(ch) not in PICTOGRAPHS and ord(ch) not in VARIATIONS
+    )
+    return " ".join(kept.split())
+
+
 def _fitted_title(
     draw: ImageDraw.ImageDraw, preview: Preview
 ) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     for size in TITLE_SIZES:
         font = _font(size, bold=True)
-        lines = _wrap(draw, preview.title, font, preview.rtl)
+        lines = _wrap(draw, _drawable(preview.title), font, preview.rtl)
         if len(lines) <= TITLE_LINES:
             return font, lines
     lines = lines[:TITLE_LINES]
-    lines[-1] += " …"
+    words = lines[-1].split()
+    direction = "rtl" if preview.rtl else "ltr"
+    while len(words) > 1 and (
+        draw.textlength(" ".join(words) + " …", font=font, direction=direction) > WIDTH - 2 * MARGIN
+    ):
+        words.pop()
+    lines[-1] = " ".join(words) + " …"
     return font, lines
 
 
@@ -103,7 +125,7 @@ def draw(preview: Preview) -> bytes:
     y += 24
     detail = _font(38, bold=False)
     for text in preview.lines:
-        for line in _wrap(pen, text, detail, preview.rtl)[:2]:
+        for line in _wrap(pen, _drawable(text), detail, preview.rtl)[:2]:
             pen.text((x, y), line, font=detail, fill=MUTED, anchor=anchor, direction=direction)
             y += 52
     out = io.BytesIO()
