@@ -4,6 +4,7 @@ Every response carries a strict Content-Security-Policy; pages cache briefly, pr
 
 from __future__ import annotations
 
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -42,6 +43,9 @@ HEADERS = {
     "referrer-policy": "strict-origin-when-cross-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
+SLUG = re.compile(r"[A-Za-z0-9_-]{1,48}")
+"""What a slug can be (catalogue slugs, the chat's generated ones): anything else names
+nothing, and is answered without asking the database (PostgreSQL refuses a NUL, say)."""
 PAGE_CACHE = "public, max-age=60"
 FRESH_FOR = 2.0
 """Seconds a rendered page is served again as it is: a link shared in a busy group is opened
@@ -163,8 +167,7 @@ class PublicSite:
             if (kept := self.rendered.get(key)) is not None:
                 return kept
             site = self._site(locale)
-            async with self.sessions() as session:
-                view = await build(session, site, request)
+            view = await self._build(build, site, request)
             if view is None:
                 response = self._render(request, site, self._missing(site), 404)
             else:
@@ -175,9 +178,7 @@ class PublicSite:
 
     def _image(self, locale: str, build: Builder) -> Callable[[Request], Awaitable[Response]]:
         async def image(request: Request) -> Response:
-            site = self._site(locale)
-            async with self.sessions() as session:
-                view = await build(session, site, request)
+            view = await self._build(build, self._site(locale), request)
             if view is None:
                 return Response("not found", status_code=404, media_type="text/plain")
             etag = f'"{view.preview.etag}"'
@@ -190,10 +191,20 @@ class PublicSite:
 
         return image
 
+    async def _build(self, build: Builder, site: views.Site, request: Request) -> views.View | None:
+        names = (v for v in request.path_params.values() if isinstance(v, str))
+        if not all(SLUG.fullmatch(name) for name in names):
+            return None
+        async with self.sessions() as session:
+            return await build(session, site, request)
+
     def _calendar(self, locale: str) -> Callable[[Request], Awaitable[Response]]:
         async def calendar(request: Request) -> Response:
-            async with self.sessions() as session:
-                event = await data.shown_event(session, request.path_params["slug"])
+            slug = request.path_params["slug"]
+            event = None
+            if SLUG.fullmatch(slug):
+                async with self.sessions() as session:
+                    event = await data.shown_event(session, slug)
             if event is None:
                 return Response("not found", status_code=404, media_type="text/plain")
             entry = ics(event, None, locale, self.clock())

@@ -25,6 +25,8 @@ from models.registration_service import Availability, availability
 from models.seats import seats_left
 
 MAPS = "https://www.google.com/maps/search/?api=1&query="
+LARGEST_ID = 2**31 - 1
+"""Beyond an INTEGER column's range a number names nothing (and PostgreSQL would refuse it)."""
 SUMMARY = 200
 """Characters of a description kept for the preview's text (og:description)."""
 
@@ -211,7 +213,8 @@ async def topic_page(session: AsyncSession, site: Site, slug: str) -> View | Non
 
 async def bulletin_page(session: AsyncSession, site: Site, slug: str, number: int) -> View | None:
     topic = await data.shown_topic(session, slug)
-    bulletin = await data.published_bulletin(session, topic, number) if topic else None
+    fits = 0 < number <= LARGEST_ID
+    bulletin = await data.published_bulletin(session, topic, number) if topic and fits else None
     if topic is None or bulletin is None:
         return None
     item = bulletin_item(site, topic, bulletin)

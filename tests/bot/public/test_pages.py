@@ -238,3 +238,20 @@ async def test_a_rendered_page_is_served_again_for_two_seconds_then_made_fresh(
         assert "One seat left" in (await web.get(f"/en/e/{SMALL}")).text
         ticks[0] += 1.0
         assert "נשאר מקום אחד" in (await web.get(f"/e/{SMALL}")).text
+
+
+async def test_odd_addresses_are_not_found_never_an_error(web: httpx.AsyncClient) -> None:
+    for path in (
+        "/e/" + "x" * 5000,
+        "/e/%E2%80%8Fforum-north-january",  # a right-to-left mark before the slug
+        "/e/🎉",
+        "/b/coop-bulletin/99999999999999999999",
+        "/b/coop-bulletin/0",
+        "/t/%00",
+        "/en/b/../../etc/passwd",
+    ):
+        response = await web.get(path)
+        assert response.status_code == 404, path
+        assert "text/html" in response.headers["content-type"], path
+    assert (await web.get("/e/%00/calendar.ics")).status_code == 404
+    assert (await web.get("/e/%00/preview.png")).status_code == 404
