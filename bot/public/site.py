@@ -18,9 +18,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from bot.public import views
+from bot.public.headers import SecurityHeaders
 from bot.public.preview import PreviewCache
 from handlers.core.context import EngineConfig
 from handlers.core.public_links import ENGLISH, page_path
@@ -32,17 +33,6 @@ from models.base import utcnow
 HERE = Path(__file__).parent
 STATIC = "/static"
 PREVIEW = "preview.png"
-HEADERS = {
-    # Nothing runs, nothing loads from elsewhere: our stylesheet and our images only.
-    "content-security-policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-        "base-uri 'none'; frame-ancestors 'none'"
-    ),
-    "x-content-type-options": "nosniff",
-    "x-frame-options": "DENY",
-    "referrer-policy": "strict-origin-when-cross-origin",
-    "permissions-policy": "camera=(), microphone=(), geolocation=()",
-}
 SLUG = re.compile(r"[A-Za-z0-9_-]{1,48}")
 """What a slug can be (catalogue slugs, the chat's generated ones): anything else names
 nothing, and is answered without asking the database (PostgreSQL refuses a NUL, say)."""
@@ -54,22 +44,6 @@ KEPT_PAGES = 512
 IMAGE_CACHE = "public, max-age=86400"
 
 Builder = Callable[[AsyncSession, views.Site, Request], Awaitable[views.View | None]]
-
-
-class SecurityHeaders:
-    """Adds HEADERS to every response of the pages, static files and 404s included."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.raw = [(k.encode(), v.encode()) for k, v in HEADERS.items()]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *self.raw]
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
 
 
 class RenderedPages:
