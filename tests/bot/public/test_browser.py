@@ -30,6 +30,7 @@ from tests.support import NOW
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).with_name("axe") / "axe.min.js"
 BLOCKING = ("serious", "critical")
+PHONE = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="no /usr/bin/chromium: .ci/run installs Debian's chromium"
@@ -102,7 +103,7 @@ async def test_every_page_in_both_languages_reads_right_and_passes_axe(
     server: str, browser: Browser, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     axe = AXE.read_text(encoding="utf-8")
-    page = await browser.new_page()
+    page = await browser.new_page(viewport=PHONE)
     checked = 0
     for path in _pages(await _bulletin(sessions)):
         for prefix, lang, direction in (("", "he", "rtl"), ("/en", "en", "ltr")):
@@ -114,6 +115,8 @@ async def test_every_page_in_both_languages_reads_right_and_passes_axe(
             assert await html.get_attribute("dir") == direction, url
             assert await html.get_attribute("lang") == lang, url
             assert await page.locator("h1").first.is_visible(), url
+            wide = "document.documentElement.scrollWidth <= window.innerWidth"
+            assert await page.evaluate(f"() => {wide}"), f"{url} is wider than a phone"
             image = await page.locator('meta[property="og:image"]').get_attribute("content")
             assert image and image.endswith("/preview.png"), url
             card = await page.locator('meta[name="twitter:card"]').get_attribute("content")
