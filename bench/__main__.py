@@ -6,6 +6,7 @@ import sys
 BENCHMARKS = (
     "bench.telegram_throughput",
     "bench.webhook_ack",
+    "bench.public_pages",
     "bench.scale",
     "bench.broadcast",
     "bench.startup",

@@ -82,6 +82,9 @@ def _admin(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-a
             "--region", action="append", default=[], help=f"{verb} a region: north, center…"
         )
         action.add_argument("--track", action="append", default=[], help=f"{verb} a track's slug")
+        action.add_argument(
+            "--kibbutz", metavar="SLUG", help="instead: the contact person of this kibbutz"
+        )
     actions.add_parser("list", help="everyone holding a role")
 
 

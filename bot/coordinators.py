@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import open_app
+from bot.kibbutz_cli import kibbutz_role, list_contacts
 from bot.settings import SettingsError, load_settings
 from models.audit import audit
 from models.people import Person, person_at
@@ -26,6 +27,7 @@ async def admin(args: argparse.Namespace) -> int:
                 reach = ", ".join([*role.regions, *role.tracks]) or "everyone"
                 who = "\t".join((str(person.id), person.name or "-", person.phone or "-"))
                 print(f"{who}\t{role.scope}\t{reach}")
+            await list_contacts(session)
             return 0
         phone = None
         if args.phone is not None:
@@ -36,6 +38,10 @@ async def admin(args: argparse.Namespace) -> int:
             session, telegram_id=args.telegram, phone=phone, console_user=args.console
         )
         target = f"person:{person.id}"
+        if args.kibbutz:
+            if args.region or args.track or getattr(args, "national", False):
+                raise SettingsError("--kibbutz appoints a contact person; leave out the rest")
+            return await kibbutz_role(session, args.admin_command, person.id, args.kibbutz)
         if args.admin_command == "revoke":
             return await _revoke(session, person.id, args.region, args.track)
         if not args.national and not (args.region or args.track):

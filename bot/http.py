@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from bot.metrics import Metrics
@@ -110,8 +111,10 @@ def create_app(
     sessions: async_sessionmaker[AsyncSession],
     metrics: Metrics,
     channel_routes: Sequence[BaseRoute] = (),
+    pages: ASGIApp | None = None,
 ) -> Starlette:
-    """A fresh app; channels (Telegram webhook, WhatsApp callbacks) bring their own routes."""
+    """A fresh app; channels (Telegram webhook, WhatsApp callbacks) bring their own routes,
+    and the public pages (bot/public) take whatever path none of them does."""
 
     async def healthz(request: Request) -> Response:
         try:
@@ -129,5 +132,6 @@ def create_app(
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics_text, methods=["GET"]),
         *channel_routes,
+        *([Mount("/", pages)] if pages is not None else []),
     ]
     return Starlette(routes=routes)

@@ -8,6 +8,7 @@ import socket
 from collections.abc import Sequence
 
 import uvicorn
+from starlette.types import ASGIApp
 from telegram.error import InvalidToken
 
 from bot.answering import Answerer, Answering
@@ -16,6 +17,7 @@ from bot.background import Background
 from bot.http import BoundedH11, Limits, create_app
 from bot.intake import Intake
 from bot.metrics import Metrics
+from bot.public.site import PublicSite
 from bot.settings import Settings, SettingsError
 from bot.telegram.runner import TelegramRunner, Tuning
 from bot.whatsapp.channel import WhatsAppChannel
@@ -71,7 +73,7 @@ async def serve(
     ]
     http = uvicorn.Server(
         uvicorn.Config(
-            create_app(app.sessions, metrics, routes),
+            create_app(app.sessions, metrics, routes, _pages(app)),
             host=settings.http_host,
             port=settings.http_port,
             lifespan="off",
@@ -124,6 +126,11 @@ async def serve(
             await whatsapp.close()
         if telegram is not None:
             await telegram.stop()
+
+
+def _pages(app: App) -> ASGIApp:
+    fresh_for = app.settings.public_page_cache_seconds
+    return PublicSite(app.sessions, app.engine.config, fresh_for=fresh_for).app()
 
 
 def _bound(host: str, port: int) -> socket.socket:

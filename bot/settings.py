@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     public_base_url: str | None = None
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
+    public_page_cache_seconds: float = Field(default=2, ge=0)
+    """Seconds a rendered public page is served again as it is (0: render every request)."""
     max_body_bytes: int = Field(default=1 << 20, ge=1024)
     """Largest webhook body read; a larger one is refused 413 before it is all received."""
     default_locale: Literal["he", "en"] = "he"

@@ -10,6 +10,7 @@ from models.conversation import ConversationState
 from models.event_questions import Answer, EventQuestion, QuestionKind
 from models.faq import FaqEntry
 from models.inbox import InboxEntry, InboxStatus
+from models.kibbutz_contacts import KibbutzContact
 from models.kibbutzim import Kibbutz, Stream
 from models.movement import MovementRole
 from models.outbox import OutboxMessage, OutboxStatus
@@ -51,6 +52,7 @@ __all__ = [
     "InboxEntry",
     "InboxStatus",
     "Kibbutz",
+    "KibbutzContact",
     "Lead",
     "MovementRole",
     "OutboxMessage",

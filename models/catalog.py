@@ -132,3 +132,7 @@ class Topic(Base):
     region: Mapped[str | None] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    telegram_channel: Mapped[str | None] = mapped_column(
+        String(64),
+        doc="a Telegram channel its published bulletins also go to (models.topic_channels)",
+    )

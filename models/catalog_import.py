@@ -30,6 +30,7 @@ from models.kibbutzim import Kibbutz, Stream
 from models.movement import MovementRole
 from models.faq_import import import_faq
 from models.seats import Announce
+from models.topic_channels import channel_of
 
 DEMO_CATALOG = Path(__file__).with_name("data") / "demo_catalog.yaml"
 
@@ -73,6 +74,7 @@ async def import_catalog(
             (await track_of(session, tracks, entry, "topics")).id if entry.get("track") else None
         )
         topic.active = bool(entry.get("active", True))
+        topic.telegram_channel = channel_of(slug, entry.get("telegram_channel"))
         report.count("topics", created)
     for entry in raw.get("kibbutzim") or []:
         await _import_kibbutz(session, entry, report)

@@ -91,6 +91,9 @@ class OutboxKind(StrEnum):
     """The response team's answer to a person's own question (models.questions)."""
     TEAM_ALERT = "team_alert"
     """A coordinator told of a new, returned or overdue item in the response team's inbox."""
+    KIBBUTZ_COPY = "kibbutz_copy"
+    """A bulletin or event announcement for a kibbutz contact to forward: the role is what
+    they agreed to, so no subscription is needed (models.kibbutz_contacts)."""
     REPLY = "reply"
     """A reply sent within a conversation, recorded (a file, or a failed send) so that the
     provider's later report on it lands somewhere; never queued, only settled."""

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import String, cast, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.coordinators.bulletin_copies import channel_post
 from handlers.coordinators.bulletin_message import bulletin_message
 from handlers.core.context import EngineConfig
 from handlers.core.types import reply_to_payload
@@ -18,9 +19,19 @@ from locales import SUPPORTED_LOCALES
 from models.audience import reachable_identity, speaks, topic_readers
 from models.bulletins import Bulletin, BulletinStatus
 from models.catalog import Topic
-from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, Priority, enqueue, keyed
+from models.outbox import (
+    OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
+    Priority,
+    enqueue,
+    keyed,
+    to_one,
+)
 from models.people import Person
 from models.subscriptions import Subscription, SubscriptionStatus
+from models.topic_channels import channel_identity
+from scheduler.kibbutz_copies import copy_bulletin
 from scheduler.quiet import QuietHours
 
 KIND = OutboxKind.BULLETIN
@@ -51,6 +62,8 @@ async def publish_due_bulletins(
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
             send_at = quiet.next_allowed(now, Priority.BULK)
             queued += await _queue(session, bulletin, config.default_locale, send_at)
+            queued += await to_channel(session, bulletin, config, send_at)
+            queued += await copy_bulletin(session, bulletin, config, send_at)
     return queued
 
 
@@ -105,3 +118,22 @@ async def _queue(
             not_before=send_at,
         )
     return queued
+
+
+async def to_channel(
+    session: AsyncSession, bulletin: Bulletin, config: EngineConfig, send_at: datetime
+) -> int:
+    """One post in the topic's Telegram channel, if it has one; paced by the dispatcher at the
+    channel's own limit (20 a minute) like any chat."""
+    topic = await session.get(Topic, bulletin.topic_id)
+    if topic is None or not topic.telegram_channel:
+        return 0
+    identity = await channel_identity(session, topic.telegram_channel)
+    return await enqueue(
+        session,
+        to_one(identity, f"{KIND}:{bulletin.id}:channel"),
+        KIND,
+        reply_to_payload(channel_post(bulletin, topic, config)),
+        priority=Priority.BULK,
+        not_before=send_at,
+    )

@@ -18,6 +18,12 @@ TELEGRAM_CHAT_RATE = 1.0
 TELEGRAM_CHAT_BURST = 3
 """A short burst to one chat is tolerated: an answer is often two or three messages."""
 
+TELEGRAM_GROUP_RATE = 20 / 60
+"""Messages per second to one Telegram group or channel: 20 a minute."""
+
+GROUP_ADDRESSES = ("-", "@")
+"""Telegram groups and channels have negative chat ids, public channels an @username too."""
+
 WHATSAPP_RATE = 80.0
 """Twilio's default messages per second for one WhatsApp sender."""
 
@@ -88,6 +94,7 @@ class RateLimiter:
         *,
         chat_rate: float | None = None,
         chat_burst: int = 1,
+        group_rate: float | None = None,
         clock: Monotonic = time.monotonic,
         shared: Slots | None = None,
     ) -> None:
@@ -96,6 +103,7 @@ class RateLimiter:
         self.bucket = TokenBucket(rate, burst or max(1, round(rate / 10)), clock)
         self._chat_rate = chat_rate
         self._chat_burst = chat_burst
+        self._group_rate = group_rate
         self._clock = clock
         self._chats: dict[str, TokenBucket] = {}
         self.shared = shared
@@ -173,20 +181,22 @@ class RateLimiter:
         if chat is None:
             if len(self._chats) >= self.PRUNE_AT:
                 self._chats = {a: b for a, b in self._chats.items() if not b.idle()}
-            chat = self._chats[address] = TokenBucket(
-                self._chat_rate, self._chat_burst, self._clock
-            )
+            group = self._group_rate is not None and address.startswith(GROUP_ADDRESSES)
+            rate, burst = (self._group_rate, 1) if group else (self._chat_rate, self._chat_burst)
+            chat = self._chats[address] = TokenBucket(rate or self._chat_rate, burst, self._clock)
         return chat
 
 
 def telegram_limiter(
     rate: float = TELEGRAM_RATE, clock: Monotonic = time.monotonic, shared: Slots | None = None
 ) -> RateLimiter:
-    """Telegram: `rate` per second for the bot, about one per second per chat."""
+    """Telegram: `rate` per second for the bot, about one per second per chat, 20 a minute
+    per group or channel."""
     return RateLimiter(
         rate,
         chat_rate=TELEGRAM_CHAT_RATE,
         chat_burst=TELEGRAM_CHAT_BURST,
+        group_rate=TELEGRAM_GROUP_RATE,
         clock=clock,
         shared=shared,
     )

@@ -27,6 +27,7 @@ from scheduler.bulletins import publish_due_bulletins
 from scheduler.digest import send_weekly_digest
 from scheduler.go_no_go import check_minimums
 from scheduler.housekeeping import forget_old_records
+from scheduler.kibbutz_copies import copy_events
 from scheduler.offers import expire_lapsed_offers
 from scheduler.quiet import DEFAULT_QUIET_HOURS, QuietHours
 from scheduler.reminders import plan_reminders
@@ -46,6 +47,7 @@ JOBS: dict[str, Job] = {
     "go_no_go": check_minimums,
     "team_push": push_new_items,
     "team_overdue": raise_overdue,
+    "kibbutz_events": copy_events,
 }
 INTERVALS: dict[str, float] = {
     "reminders": 60,
@@ -57,6 +59,7 @@ INTERVALS: dict[str, float] = {
     "go_no_go": 300,
     "team_push": 30,
     "team_overdue": 300,
+    "kibbutz_events": 300,
 }
 """Seconds between runs; each job also catches up on anything it missed."""
 ELECTION_INTERVAL = 10.0

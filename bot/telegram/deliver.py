@@ -18,13 +18,14 @@ log = logging.getLogger(__name__)
 
 async def deliver(
     bot: Bot,
-    chat_id: int,
+    chat_id: int | str,
     replies: Sequence[Reply],
     locale: str,
     pressed: Message | None = None,
 ) -> Message | None:
-    """Send the replies in order; the first one marked `edit` replaces the pressed message,
-    one with `edit_of` the message it names. Returns the last message sent, if any was."""
+    """Send the replies in order (to a chat id, or a channel's @username); the first one
+    marked `edit` replaces the pressed message, one with `edit_of` the message it names.
+    Returns the last message sent, if any was."""
     last: Message | None = None
     for reply in replies:
         if reply.edit and pressed is not None:
@@ -38,7 +39,7 @@ async def deliver(
 
 
 async def _edit(
-    bot: Bot, chat_id: int, message_id: int, reply: Reply, shown: str | None = None
+    bot: Bot, chat_id: int | str, message_id: int, reply: Reply, shown: str | None = None
 ) -> bool:
     """Replace a message's text and buttons; False when it must be a new message."""
     if reply.attachments or reply.request_contact or len(split_text(reply.text)) > 1:
@@ -64,7 +65,7 @@ async def _edit(
     return True
 
 
-async def _send(bot: Bot, chat_id: int, reply: Reply, locale: str) -> Message | None:
+async def _send(bot: Bot, chat_id: int | str, reply: Reply, locale: str) -> Message | None:
     inline = inline_keyboard(reply)
     contact = (
         contact_keyboard(gettext(locale, "telegram.share_phone")) if reply.request_contact else None
@@ -89,7 +90,7 @@ async def _send(bot: Bot, chat_id: int, reply: Reply, locale: str) -> Message | 
     return last
 
 
-async def _attach(bot: Bot, chat_id: int, attachment: Attachment) -> Message:
+async def _attach(bot: Bot, chat_id: int | str, attachment: Attachment) -> Message:
     """Pictures (QR codes) as photos; everything else (.ics, JSON exports) as documents."""
     file = InputFile(attachment.data, filename=attachment.filename)
     if attachment.mime.startswith("image/"):

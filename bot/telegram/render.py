@@ -9,6 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
 
 from handlers.core.types import Button, Reply
 
+LINK = "https://"
+"""A button whose payload is a link opens it (a channel post's way back to the bot)."""
 MAX_TEXT = 4096
 """Telegram's limit for one message, counted in UTF-16 code units."""
 
@@ -49,7 +51,7 @@ def _fitting(text: str, limit: int) -> int:
 
 
 def inline_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """The reply's buttons, row by row; each button carries its packed payload."""
+    """The reply's buttons, row by row; each carries its packed payload, or opens its link."""
     if not reply.buttons:
         return None
     return _inline_keyboard(tuple(tuple(row) for row in reply.buttons))
@@ -61,7 +63,12 @@ def _inline_keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMark
     # answer: building seven of them per reply was a good part of sending it.
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(button.label, callback_data=button.payload) for button in row]
+            [
+                InlineKeyboardButton(button.label, url=button.payload)
+                if button.payload.startswith(LINK)
+                else InlineKeyboardButton(button.label, callback_data=button.payload)
+                for button in row
+            ]
             for row in rows
         ]
     )

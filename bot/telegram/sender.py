@@ -49,7 +49,7 @@ class TelegramSender:
     async def send(self, address: str, reply: Reply, kind: OutboxKind) -> str | None:
         """Deliver one reply; Telegram's errors become what the dispatcher acts on."""
         try:
-            message = await deliver(self.bot, int(address), [reply], self.locale)
+            message = await deliver(self.bot, chat_id(address), [reply], self.locale)
         except RetryAfter as error:
             raise RetryLater(str(error), retry_after=retry_seconds(error)) from error
         except Forbidden as error:
@@ -61,6 +61,11 @@ class TelegramSender:
         except TelegramError as error:  # chat migrated, endpoint gone, token revoked…
             raise PermanentFailure(error.message) from error
         return str(message.message_id) if message else None
+
+
+def chat_id(address: str) -> int | str:
+    """A chat's id as the Bot API takes it: a number, or a public channel's @username."""
+    return address if address.startswith("@") else int(address)
 
 
 def retry_seconds(error: RetryAfter) -> float:

@@ -13,6 +13,7 @@ from handlers.coordinators.registrations_admin import events_within_reach, manag
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.pages import navigation, page_of
+from handlers.core.public_links import event_path, public_url, topic_path
 from handlers.core.router import Stale
 from handlers.core.types import Attachment, Button, Reply
 from handlers.people.events import day, title
@@ -116,6 +117,9 @@ async def _poster(ctx: Ctx, authority: Authority, prefix: str, slug: str, name: 
         return [Reply(ctx.t("qr.no_channels"))]
     lines = [ctx.t("qr.ready", title=name)]
     lines += [f"{link.channel}: {link.url}" for link in found]
+    path = topic_path(slug) if prefix == TOPIC_LINK else event_path(slug)
+    if page := public_url(ctx.config, path, ctx.locale):
+        lines.append(ctx.t("public.poster.page", url=page))
     if not ctx.config.bot_username:
         lines.append(ctx.t("qr.no_telegram"))
     if len(found) == 1 and ctx.config.bot_username:

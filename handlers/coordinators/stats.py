@@ -10,6 +10,7 @@ from handlers.core.context import Ctx
 from handlers.core.types import Reply
 from models.audit import audit
 from models.discovery import option_label, questionnaire
+from models.kibbutz_contacts import reach as kibbutz_reach
 from models.localized import localized
 from models.roles import Authority
 from models.stats import gather
@@ -45,6 +46,9 @@ async def stats(ctx: Ctx, authority: Authority) -> list[Reply]:
     ]
     lines += await answer_lines(ctx, authority)
     lines += ["", *team_lines(ctx, await team_stats(ctx.session, authority))]
+    covered, kibbutzim, copies = await kibbutz_reach(ctx.session, authority)
+    lines += ["", ctx.t("public.stats.kibbutzim", covered=covered, total=kibbutzim)]
+    lines.append(ctx.t.n("public.stats.copies", copies))
     lines += ["", ctx.t("stats.this_week", count=numbers.weeks[-1][1])]
     lines.append(ctx.t("stats.chart_caption", weeks=len(numbers.weeks)))
     chart = stats_chart(ctx.t, numbers.weeks, regions)

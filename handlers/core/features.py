@@ -32,5 +32,6 @@ import handlers.people.registration
 import handlers.people.registration_more
 import handlers.people.ticket
 import handlers.people.topic_link
+import handlers.people.track_link
 import handlers.people.tracks
 import handlers.people.waitlist  # noqa: F401

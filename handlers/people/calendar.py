@@ -32,13 +32,13 @@ def _end(event: Event) -> datetime:
 
 def ics(
     event: Event,
-    registration: Registration,
+    registration: Registration | None,
     locale: str,
     now: datetime,
     meetings: Sequence[EventSession] = (),
 ) -> Attachment:
-    """A VEVENT with the title, place, description and the check-in code — one for each
-    scheduled session of a series."""
+    """A VEVENT with the title, place, description and the check-in code (none on the public
+    page's entry, which is nobody's registration) — one for each scheduled session of a series."""
     calendar = Calendar()
     calendar.add("prodid", "-//Kibbutz Movement//Hagshama//HE")
     calendar.add("version", "2.0")
@@ -48,14 +48,16 @@ def ics(
     for number, (starts, ends) in enumerate(spans):
         entry = CalendarEvent()
         suffix = f"-{number + 1}" if meetings else ""
-        entry.add("uid", f"{event.slug}-{registration.id}{suffix}@hagshama")
+        mine = f"-{registration.id}" if registration else ""
+        entry.add("uid", f"{event.slug}{mine}{suffix}@hagshama")
         entry.add("dtstamp", now)
         entry.add("dtstart", starts)
         entry.add("dtend", ends or starts + DEFAULT_LENGTH)
         entry.add("summary", localized(event.content, "title", locale))
         if place := localized(event.content, "place", locale):
             entry.add("location", place)
-        entry.add("description", f"{description}\n\n{registration.checkin_code}".strip())
+        code = registration.checkin_code if registration else ""
+        entry.add("description", f"{description}\n\n{code}".strip())
         calendar.add_component(entry)
     return Attachment(f"{event.slug}.ics", "text/calendar", calendar.to_ical())
 
