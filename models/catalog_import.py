@@ -26,9 +26,9 @@ from models.catalog_entries import (
     upsert,
 )
 from models.event_import import import_event
+from models.faq_import import import_faq
 from models.kibbutzim import Kibbutz, Stream
 from models.movement import MovementRole
-from models.faq_import import import_faq
 from models.seats import Announce
 from models.topic_channels import channel_of
 

@@ -26,10 +26,10 @@ from bot.public.preview import PreviewCache
 from handlers.core.context import EngineConfig
 from handlers.core.public_links import ENGLISH, page_path
 from handlers.people.calendar import ics
-from models.sessions import sessions_of
 from locales import Translator
 from models import public_pages as data
 from models.base import utcnow
+from models.sessions import sessions_of
 
 HERE = Path(__file__).parent
 STATIC = "/static"

@@ -12,8 +12,8 @@ from handlers.core.menu import language_button
 from handlers.core.pages import navigation, page_of
 from handlers.core.router import Stale, router
 from handlers.core.types import Button, Reply
-from handlers.people.series import session_lines
 from handlers.people.ask import ask_button
+from handlers.people.series import session_lines
 from locales import supported
 from locales.dates import format_date_time, format_span, local
 from models.catalog import Event, EventStatus, Track

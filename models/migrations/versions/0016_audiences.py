@@ -1,7 +1,7 @@
 """audiences: the catalogue's roles, role holders' events; broadcasts in two languages, timed
 
-Revision ID: 0018
-Revises: 0012
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-02 06:05:00.000000
 """
 
@@ -13,8 +13,8 @@ from sqlalchemy.dialects import postgresql
 
 import models.base
 
-revision: str = "0018"
-down_revision: str | None = "0012"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
