@@ -16,6 +16,10 @@ async def test_the_link_opens_the_track_and_interest_leaves_one_lead(
 ) -> None:
     await chat.says("/start tr_nahal-kibbutz", 'מסלול הנח"ל הקיבוצי')
     await chat.press("מעניין")
+    await chat.says("דנה", "מספר הנייד")
+    await chat.says("050-7654321", "לספר משהו")
+    await chat.press("לדלג")
+    await chat.press("כן, שייצרו")
     async with sessions() as session:
         leads = (await session.scalars(select(Lead))).all()
         track = await session.scalar(select(Track).where(Track.slug == "nahal-kibbutz"))
