@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from handlers.coordinators import coordinator
 from handlers.coordinators.broadcast_compose import Act, BroadcastAct, start
 from handlers.coordinators.broadcast_message import describe, message
+from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.router import Refused, Stale
@@ -22,6 +22,8 @@ from models.broadcasts import RUNNING, Broadcast, BroadcastStatus, cancel, move,
 from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import Person
 from models.roles import Authority
+
+coordinator = CoordinatorRouter("broadcast")
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,9 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from handlers.coordinators import coordinator
 from handlers.coordinators.broadcast_choices import choices, topic_in_reach
 from handlers.coordinators.broadcast_message import describe, message
-from handlers.coordinators.coordinator import require_event, require_reach
+from handlers.coordinators.coordinator import CoordinatorRouter, require_event, require_reach
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.router import Stale
@@ -21,6 +20,8 @@ from models.broadcasts import AudienceKind, Broadcast, BroadcastStatus
 from models.catalog import Event, Topic
 from models.roles import Authority
 from models.whatsapp_reach import beyond_tier
+
+coordinator = CoordinatorRouter("broadcast_compose")
 
 MAX_TEXT = 3500
 """Leaves room for the link and the opt-out line within Telegram's 4,096 characters."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.coordinators import coordinator
 from handlers.coordinators.bulletins import (
     BulletinCancel,
     BulletinStep,
@@ -13,6 +12,7 @@ from handlers.coordinators.bulletins import (
     bulletin_in_reach,
     topic_title,
 )
+from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.core.context import Ctx
 from handlers.core.types import Button, Reply
 from handlers.inputs.date_input import Problem, read_moment
@@ -22,6 +22,8 @@ from models.bulletin_service import cancel, schedule, upcoming
 from models.bulletins import BulletinStatus
 from models.localized import localized
 from models.roles import Authority
+
+coordinator = CoordinatorRouter("bulletin_schedule")
 
 LABEL_TITLE = 32
 """Characters of a bulletin's title shown on its cancel button."""

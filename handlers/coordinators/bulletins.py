@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from handlers.coordinators import coordinator
 from handlers.coordinators.bulletin_message import bulletin_message
-from handlers.coordinators.coordinator import require_reach
+from handlers.coordinators.coordinator import CoordinatorRouter, require_reach
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.router import Stale
@@ -26,6 +25,8 @@ from models.bulletins import Bulletin, BulletinStatus
 from models.catalog import Topic
 from models.localized import localized
 from models.roles import Authority
+
+coordinator = CoordinatorRouter("bulletins")
 
 MAX_TEXT = 3500
 """Leaves room for the topic line and the opt-out line within one Telegram message (4096)."""

@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
-from handlers.coordinators import coordinator
+from handlers.coordinators.coordinator import CoordinatorRouter, require_event
 from handlers.coordinators.roster import counts, status_label
 from handlers.core.context import Ctx, EngineConfig
-from handlers.core.router import router
 from handlers.core.types import Reply
 from handlers.people.events import title
 from locales.dates import format_date_time, local
@@ -22,6 +21,8 @@ from models.people import Person
 from models.registration_service import CODE_ALPHABET, CODE_LENGTH
 from models.registrations import Registration, RegistrationStatus
 from models.roles import Authority
+
+coordinator = CoordinatorRouter("checkin")
 
 
 class CheckinStep(StrEnum):
@@ -91,7 +92,7 @@ async def check_in(ctx: Ctx, authority: Authority, typed: str) -> list[Reply]:
         shown = " ".join(typed.split())[: CODE_LENGTH * 2] or "—"
         return [Reply(ctx.t("checkin.unknown", code=shown))]
     registration, event, person = found
-    await coordinator.require_event(ctx, authority, "checkin", event)
+    await require_event(ctx, authority, "checkin", event)
     target = f"registration:{registration.id}"
     name = (person.name or "—") if person else ctx.t("roster.deleted")
     if event.status == EventStatus.CANCELLED:
@@ -144,7 +145,7 @@ async def check_in(ctx: Ctx, authority: Authority, typed: str) -> list[Reply]:
     return [Reply(ctx.t("checkin.done", name=name, status=status, tally=tally))]
 
 
-@router.closing(CheckinStep.ASK_CODE)
+@coordinator.closing(CheckinStep.ASK_CODE)
 def closing(ctx: Ctx) -> Reply:
     """Every check-in was saved as it was made: say how many this session made."""
     return Reply(ctx.t("checkin.closed", count=int(ctx.data.get("checked", 0))))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from handlers.coordinators import coordinator
+from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.coordinators.event_manage import (
     Action,
     Manage,
@@ -34,6 +34,8 @@ from models.event_changes import Schedule
 from models.rest_days import rest_period
 from models.roles import Authority
 from models.seats import set_capacity
+
+coordinator = CoordinatorRouter("event_edit")
 
 
 async def _editing(ctx: Ctx, authority: Authority, action: Action) -> Event:

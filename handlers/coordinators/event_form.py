@@ -15,8 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from handlers.coordinators import coordinator
-from handlers.coordinators.coordinator import require_reach
+from handlers.coordinators.coordinator import CoordinatorRouter, require_reach
 from handlers.coordinators.event_manage import overview
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
@@ -29,6 +28,8 @@ from models.audit import audit
 from models.catalog import Event, EventKind, EventStatus, Track
 from models.localized import localized
 from models.roles import Authority
+
+coordinator = CoordinatorRouter("event_form")
 
 REGIONS = ("north", "center", "south", "abroad")
 """The regions the catalogue uses and `events.region.*` names."""

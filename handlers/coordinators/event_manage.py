@@ -10,8 +10,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from handlers.coordinators import coordinator
-from handlers.coordinators.coordinator import require_event
+from handlers.coordinators.coordinator import CoordinatorRouter, require_event
 from handlers.coordinators.event_notices import cancel_event
 from handlers.coordinators.roster import counts
 from handlers.core.callback import CallbackData
@@ -23,6 +22,8 @@ from handlers.people.events import card, day, title, when
 from models.audit import audit
 from models.catalog import Event, EventStatus
 from models.roles import Authority
+
+coordinator = CoordinatorRouter("event_manage")
 
 PAGE_SIZE = 8
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.coordinators import coordinator
+from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.coordinators.stats_chart import stats_chart
 from handlers.core.context import Ctx
 from handlers.core.types import Reply
@@ -11,6 +11,8 @@ from models.discovery import option_label, questionnaire
 from models.localized import localized
 from models.roles import Authority
 from models.stats import gather
+
+coordinator = CoordinatorRouter("stats")
 
 
 @coordinator.command("stats")

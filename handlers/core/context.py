@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +14,9 @@ from locales import DEFAULT_LOCALE, Translator
 from locales.dates import DEFAULT_TIMEZONE
 from models.conversation import ConversationState
 from models.people import Channel, ChannelIdentity, Person
+
+if TYPE_CHECKING:
+    from handlers.core.router import Router
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class Ctx:
     config: EngineConfig
     now: datetime
     t: Translator
+    routes: Router
+    """Every feature the engine was built with (menus list theirs, /start finds deep links)."""
     args: str = ""
     """What followed a /command, e.g. the deep-link payload of /start."""
 

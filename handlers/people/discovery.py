@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
-from handlers.core.router import Stale, router
+from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from handlers.people.tracks import TrackOpen
 from models.catalog import Question
@@ -23,6 +23,8 @@ from models.discovery import (
     remember,
 )
 from models.localized import localized
+
+router = Router("discovery")
 
 
 class DiscoveryStep(StrEnum):
@@ -68,7 +70,7 @@ class DiscoveryRestart(CallbackData, prefix="dr"):
     pass
 
 
-@router.command("tracks")
+@router.command("tracks", menu=True)
 async def tracks(ctx: Ctx) -> list[Reply]:
     """Start the questionnaire from its first question."""
     return await _begin(ctx)

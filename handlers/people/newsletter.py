@@ -8,7 +8,7 @@ from enum import StrEnum
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.menu import MenuChoice, main_menu
-from handlers.core.router import Stale, router
+from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from models.catalog import Topic, TopicKind
 from models.localized import localized
@@ -20,6 +20,8 @@ from models.subscriptions import (
     unsubscribe,
     unsubscribe_all,
 )
+
+router = Router("newsletter")
 
 
 class NewsletterStep(StrEnum):
@@ -55,7 +57,7 @@ class StopAll(CallbackData, prefix="nx"):
     pass
 
 
-@router.command("subscribe")
+@router.command("subscribe", menu=True)
 async def topics(ctx: Ctx) -> list[Reply]:
     """List the bulletins and regional news with a button to join or stop each."""
     ctx.end()

@@ -11,7 +11,7 @@ from typing import Any
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.menu import main_menu
-from handlers.core.router import Stale, router
+from handlers.core.router import Router, Stale
 from handlers.core.types import Attachment, Button, Reply
 from handlers.people.pdf import Page
 from handlers.people.waitlist import OfferNotices
@@ -21,6 +21,8 @@ from models.audit import audit
 from models.discovery import option_label, questionnaire
 from models.privacy import as_json, export, forget
 from models.registration_service import leave_upcoming
+
+router = Router("privacy")
 
 MAX_TEXT = 3800
 """Telegram allows 4096 characters; the attached file always has everything."""

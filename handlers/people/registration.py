@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
-from handlers.core.router import Stale, router
+from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from handlers.people.events import (
     EventList,
@@ -31,6 +31,8 @@ from models.registration_service import (
     waitlist_position,
 )
 from models.registrations import RegistrationStatus
+
+router = Router("registration")
 
 MAX_NAME = 100
 MAX_HOME = 100
