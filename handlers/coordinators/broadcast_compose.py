@@ -121,10 +121,10 @@ async def link(ctx: Ctx, authority: Authority) -> list[Reply]:
     return [await _kinds(ctx)]
 
 
-@coordinator.callback(NoLink)
+@coordinator.callback(NoLink, step=BroadcastStep.LINK)
 async def no_link(ctx: Ctx, authority: Authority, choice: NoLink) -> list[Reply]:
     """Go on to the audience without a link."""
-    if ctx.state.step != BroadcastStep.LINK or "text" not in ctx.data:
+    if "text" not in ctx.data:
         raise Stale("no draft")
     ctx.goto(BroadcastStep.AUDIENCE, link=None)
     return [await _kinds(ctx)]
@@ -144,11 +144,9 @@ async def _kinds(ctx: Ctx) -> Reply:
     return Reply(ctx.t("broadcast.ask_audience"), buttons=buttons)
 
 
-@coordinator.callback(AudienceMenu)
+@coordinator.callback(AudienceMenu, step=BroadcastStep.AUDIENCE)
 async def audience_menu(ctx: Ctx, authority: Authority, choice: AudienceMenu) -> list[Reply]:
     """List the kinds of audience, or the values of one kind within the coordinator's reach."""
-    if ctx.state.step != BroadcastStep.AUDIENCE:
-        raise Stale("no draft")
     if choice.kind is None:
         return [await _kinds(ctx)]
     try:
@@ -175,10 +173,10 @@ def _packed(data: CallbackData) -> str | None:
         return None
 
 
-@coordinator.callback(AudienceChoice)
+@coordinator.callback(AudienceChoice, step=BroadcastStep.AUDIENCE)
 async def chosen(ctx: Ctx, authority: Authority, choice: AudienceChoice) -> list[Reply]:
     """Check the audience is within reach, save the draft and preview it."""
-    if ctx.state.step != BroadcastStep.AUDIENCE or "text" not in ctx.data:
+    if "text" not in ctx.data:
         raise Stale("no draft")
     try:
         kind = AudienceKind(choice.kind)

@@ -160,10 +160,10 @@ async def typed_at_confirm(ctx: Ctx, authority: Authority) -> list[Reply]:
     return [Reply(ctx.t("manage_event.confirm.use_buttons")), again]
 
 
-@coordinator.callback(ConfirmMove)
+@coordinator.callback(ConfirmMove, step=ManageStep.CONFIRM_MOVE)
 async def confirm_move(ctx: Ctx, authority: Authority, choice: ConfirmMove) -> list[Reply]:
     """Apply the confirmed time or place and tell the registrants."""
-    if ctx.state.step != ManageStep.CONFIRM_MOVE or ctx.data.get("event_id") != choice.event_id:
+    if ctx.data.get("event_id") != choice.event_id:
         raise Stale(choice.event_id)
     field, value = str(ctx.data["field"]), str(ctx.data["value"])
     event = await _editing(ctx, authority, Action(field))

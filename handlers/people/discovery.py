@@ -82,7 +82,7 @@ async def restart(ctx: Ctx, _: DiscoveryRestart) -> list[Reply]:
     return await _begin(ctx)
 
 
-@router.callback(DiscoveryAnswer)
+@router.callback(DiscoveryAnswer, step=DiscoveryStep.ANSWER)
 async def answer(ctx: Ctx, choice: DiscoveryAnswer) -> list[Reply]:
     """Take a single-choice answer, save it to the profile and move on."""
     questions, question = await _current(ctx, choice.question_id)
@@ -92,7 +92,7 @@ async def answer(ctx: Ctx, choice: DiscoveryAnswer) -> list[Reply]:
     return await _advance(ctx, questions, question, choice.value)
 
 
-@router.callback(DiscoveryToggle)
+@router.callback(DiscoveryToggle, step=DiscoveryStep.ANSWER)
 async def toggle(ctx: Ctx, choice: DiscoveryToggle) -> list[Reply]:
     """Tick or untick one option of a multiple-choice question."""
     questions, question = await _current(ctx, choice.question_id)
@@ -104,7 +104,7 @@ async def toggle(ctx: Ctx, choice: DiscoveryToggle) -> list[Reply]:
     return [_question(ctx, questions, question, edit=True)]
 
 
-@router.callback(DiscoveryDone)
+@router.callback(DiscoveryDone, step=DiscoveryStep.ANSWER)
 async def done(ctx: Ctx, choice: DiscoveryDone) -> list[Reply]:
     """Save the ticked options of a multiple-choice question; none ticked counts as a skip."""
     questions, question = await _current(ctx, choice.question_id)
@@ -114,7 +114,7 @@ async def done(ctx: Ctx, choice: DiscoveryDone) -> list[Reply]:
     return await _advance(ctx, questions, question, picked or None)
 
 
-@router.callback(DiscoveryKeep)
+@router.callback(DiscoveryKeep, step=DiscoveryStep.ANSWER)
 async def keep(ctx: Ctx, choice: DiscoveryKeep) -> list[Reply]:
     """Use the answer the profile already has and move on."""
     questions, question = await _current(ctx, choice.question_id)
@@ -124,14 +124,14 @@ async def keep(ctx: Ctx, choice: DiscoveryKeep) -> list[Reply]:
     return await _advance(ctx, questions, question, known)
 
 
-@router.callback(DiscoverySkip)
+@router.callback(DiscoverySkip, step=DiscoveryStep.ANSWER)
 async def skip(ctx: Ctx, choice: DiscoverySkip) -> list[Reply]:
     """Leave this question out of the match and move on; the profile keeps what it had."""
     questions, question = await _current(ctx, choice.question_id)
     return await _advance(ctx, questions, question, None)
 
 
-@router.callback(DiscoveryBack)
+@router.callback(DiscoveryBack, step=DiscoveryStep.ANSWER)
 async def back(ctx: Ctx, choice: DiscoveryBack) -> list[Reply]:
     """Show the previous question again."""
     questions, _ = await _current(ctx, choice.question_id)
@@ -173,7 +173,7 @@ async def _begin(ctx: Ctx) -> list[Reply]:
 
 async def _current(ctx: Ctx, question_id: int) -> tuple[list[Question], Question]:
     """The questionnaire and the question on screen, or Stale for any other question's button."""
-    if ctx.state.step != DiscoveryStep.ANSWER or ctx.data.get("question") != question_id:
+    if ctx.data.get("question") != question_id:
         raise Stale(question_id)
     questions = await questionnaire(ctx.session)
     question = next((q for q in questions if q.id == question_id), None)

@@ -11,7 +11,7 @@ from typing import Any
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.menu import main_menu
-from handlers.core.router import Router, Stale
+from handlers.core.router import Router
 from handlers.core.types import Attachment, Button, Reply
 from handlers.people.pdf import Page
 from handlers.people.waitlist import OfferNotices
@@ -117,11 +117,9 @@ async def typed(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("privacy.use_buttons")), _confirmation(ctx)]
 
 
-@router.callback(PrivacyForget)
+@router.callback(PrivacyForget, step=PrivacyStep.CONFIRM_DELETE)
 async def delete(ctx: Ctx, _: PrivacyForget) -> list[Reply]:
     """Delete the person for good; nothing about this conversation is kept either."""
-    if ctx.state.step != PrivacyStep.CONFIRM_DELETE:
-        raise Stale("privacy.forget")
     await leave_upcoming(ctx.session, ctx.person.id, ctx.now, OfferNotices(ctx.config))
     await forget(ctx.session, ctx.person)
     return [Reply(ctx.t("privacy.deleted"))]
