@@ -9,8 +9,8 @@ from handlers.core.context import Ctx
 from handlers.people.events import title, when
 from models.broadcasts import AudienceKind
 from models.bulletin_service import topic_track
-from models.catalog import Event, EventStatus, Question, Topic, Track
-from models.discovery import option_label
+from models.catalog import Event, EventStatus, Topic, Track
+from models.discovery import option_label, questionnaire, regions
 from models.localized import localized
 from models.people import Person
 from models.roles import Authority
@@ -28,11 +28,10 @@ async def choices(ctx: Ctx, authority: Authority, kind: AudienceKind) -> list[tu
             if await topic_in_reach(ctx, authority, t)
         ]
     if kind == AudienceKind.REGION:
-        questions = list(await ctx.session.scalars(select(Question)))
-        values = [str(o["value"]) for q in questions if q.field == "region" for o in q.options]
+        questions = await questionnaire(ctx.session)
         return [
             (value, option_label(questions, "region", value, ctx.locale))
-            for value in values
+            for value in await regions(ctx.session)
             if authority.covers(region=value)
         ]
     if kind == AudienceKind.TRACK:
