@@ -1,5 +1,10 @@
 """/privacy: see everything we hold about me (text, a PDF anyone can open, and on channels that
-deliver any file the JSON too), or delete me."""
+deliver any file the JSON too), or delete me.
+
+/privacy → the choices; PrivacyExport → the data (no step); PrivacyDelete → CONFIRM_DELETE
+CONFIRM_DELETE  PrivacyForget → deleted, state and all (flow ends)
+CONFIRM_DELETE  PrivacyKeep   → the menu (flow ends); typed text → the question again
+"""
 
 from __future__ import annotations
 

@@ -1,12 +1,20 @@
-"""Registering for an event: ask only for missing details, confirm, then the ticket and .ics."""
+"""Registering for an event: ask only for missing details, confirm, then the ticket and .ics.
+
+RegisterStart             → the first missing of ASK_NAME, ASK_PHONE, ASK_HOME; else CONFIRM
+ASK_NAME   a name         → the next missing detail; else CONFIRM
+ASK_PHONE  a phone        → the next missing detail; else CONFIRM
+ASK_HOME   a home         → CONFIRM
+CONFIRM    ConfirmRegistration → the ticket, or a place on the waiting list (flow ends)
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
+from handlers.core.flow import FlowData
 from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from handlers.people.events import (
@@ -48,6 +56,18 @@ class RegistrationStep(StrEnum):
 
 
 @dataclass(frozen=True)
+class Registering(FlowData):
+    """The event being registered for and the details typed so far (saved on confirming)."""
+
+    event_id: int = 0
+    name: str | None = None
+    phone: str | None = None
+    phone_shared: bool = False
+    """The phone came from the platform's share-my-phone button, so it is verified."""
+    home: str | None = None
+
+
+@dataclass(frozen=True)
 class ConfirmRegistration(CallbackData, prefix="evk"):
     event_id: int
 
@@ -78,21 +98,21 @@ async def start(ctx: Ctx, choice: RegisterStart) -> list[Reply]:
         return [Reply(ctx.t("registration.already", status=status)), await card(ctx, event)]
     if availability(event, ctx.now) is not Availability.OPEN:
         return [await card(ctx, event)]
-    ctx.goto(RegistrationStep.CONFIRM, event_id=event.id)
+    ctx.goto(RegistrationStep.CONFIRM, Registering(event_id=event.id))
     return await next_question(ctx)
 
 
 @router.reask(*RegistrationStep)
 async def next_question(ctx: Ctx) -> list[Reply]:
     """Ask for the first missing detail, or show the summary when nothing is missing."""
-    data = ctx.data
-    if not (data.get("name") or ctx.person.name):
+    data = ctx.flow(Registering)
+    if not (data.name or ctx.person.name):
         ctx.goto(RegistrationStep.ASK_NAME)
         return [Reply(ctx.t("registration.ask_name"))]
-    if not (data.get("phone") or known_phone(ctx)):
+    if not (data.phone or known_phone(ctx)):
         ctx.goto(RegistrationStep.ASK_PHONE)
         return [Reply(ctx.t("registration.ask_phone"), request_contact=True)]
-    if not (data.get("home") or ctx.person.home):
+    if not (data.home or ctx.person.home):
         ctx.goto(RegistrationStep.ASK_HOME)
         return [Reply(ctx.t("registration.ask_home"))]
     return await summary(ctx)
@@ -100,15 +120,16 @@ async def next_question(ctx: Ctx) -> list[Reply]:
 
 async def summary(ctx: Ctx, error: str | None = None) -> list[Reply]:
     """Show what will be registered and ask to confirm."""
-    event = await _event(ctx, int(ctx.data["event_id"]))
+    data = ctx.flow(Registering)
+    event = await _event(ctx, data.event_id)
     ctx.goto(RegistrationStep.CONFIRM)
     text = ctx.t(
         "registration.summary",
         title=title(ctx, event),
         when=when(ctx, event),
-        name=ctx.data.get("name") or ctx.person.name,
-        phone=ctx.data.get("phone") or known_phone(ctx),
-        home=ctx.data.get("home") or ctx.person.home,
+        name=data.name or ctx.person.name,
+        phone=data.phone or known_phone(ctx),
+        home=data.home or ctx.person.home,
     )
     buttons = [
         [Button(ctx.t("registration.confirm"), ConfirmRegistration(event.id).pack())],
@@ -131,7 +152,7 @@ async def got_name(ctx: Ctx) -> list[Reply]:
     name = _plain_text(ctx, MAX_NAME)
     if name is None:
         return [Reply(ctx.t("registration.bad_name", limit=MAX_NAME))]
-    ctx.goto(RegistrationStep.ASK_NAME, name=name)
+    ctx.goto(RegistrationStep.ASK_NAME, replace(ctx.flow(Registering), name=name))
     return await next_question(ctx)
 
 
@@ -144,7 +165,8 @@ async def got_phone(ctx: Ctx) -> list[Reply]:
     shared = ctx.incoming.contact_phone is not None
     if not shared and await phone_taken(ctx.session, ctx.identity, phone):
         return [Reply(ctx.t("registration.phone_taken"), request_contact=True)]
-    ctx.goto(RegistrationStep.ASK_PHONE, phone=phone, phone_shared=shared)
+    data = replace(ctx.flow(Registering), phone=phone, phone_shared=shared)
+    ctx.goto(RegistrationStep.ASK_PHONE, data)
     return await next_question(ctx)
 
 
@@ -154,7 +176,7 @@ async def got_home(ctx: Ctx) -> list[Reply]:
     home = _plain_text(ctx, MAX_HOME)
     if home is None:
         return [Reply(ctx.t("registration.bad_home", limit=MAX_HOME))]
-    ctx.goto(RegistrationStep.ASK_HOME, home=home)
+    ctx.goto(RegistrationStep.ASK_HOME, replace(ctx.flow(Registering), home=home))
     return await next_question(ctx)
 
 
@@ -168,24 +190,26 @@ async def typed_at_summary(ctx: Ctx) -> list[Reply]:
 async def confirm(ctx: Ctx, choice: ConfirmRegistration) -> list[Reply]:
     """Save the details and register: a seat with the ticket, or a place on the waiting list."""
     event = await _event(ctx, choice.event_id)
-    data = ctx.data if ctx.data.get("event_id") == event.id else {}
+    data = ctx.flow(Registering)
+    if data.event_id != event.id:
+        data = Registering()
     ctx.end()
     state = availability(event, ctx.now)
     if state is not Availability.OPEN:
         return [Reply(closed_text(ctx, event, state)), await card(ctx, event)]
     person = ctx.person
-    if phone := data.get("phone") or (None if person.phone else known_phone(ctx)):
+    if phone := data.phone or (None if person.phone else known_phone(ctx)):
         try:
             person = await attach_phone(
-                ctx.session, ctx.identity, phone, verified=bool(data.get("phone_shared"))
+                ctx.session, ctx.identity, phone, verified=data.phone_shared
             )
         except PhoneTaken:
-            ctx.goto(RegistrationStep.ASK_PHONE, **{**data, "phone": None, "phone_shared": False})
+            ctx.goto(RegistrationStep.ASK_PHONE, replace(data, phone=None, phone_shared=False))
             return [Reply(ctx.t("registration.phone_taken"), request_contact=True)]
-    person.name = data.get("name") or person.name
-    person.home = data.get("home") or person.home
+    person.name = data.name or person.name
+    person.home = data.home or person.home
     if not (person.name and person.home and person.phone):
-        ctx.goto(RegistrationStep.CONFIRM, event_id=event.id)
+        ctx.goto(RegistrationStep.CONFIRM, Registering(event_id=event.id))
         return await next_question(ctx)
     try:
         outcome = await register(ctx.session, event, person.id, ctx.now, ctx.incoming.channel)
