@@ -6,10 +6,14 @@ import asyncio
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tests.bot.running import Run
 from tests.bot.telegram.standin import PATIENCE, StandIn
 from tests.bot.whatsapp.standin import StandIn as TwilioStandIn
 from tests.pg_cluster import Cluster
+
+pytestmark = pytest.mark.slow
 
 UPDATES = 300
 FIRST_CHAT = 70_000

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from models.catalog_import import DEMO_CATALOG
 from tests.support import SCRIPTS, hagshama, hagshama_process
 
 
+@pytest.mark.slow
 def test_foundation_script_shows_menu_language_switch_and_opt_out(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/cli.db"
     script = str(SCRIPTS / "foundation.txt")
