@@ -7,9 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
-
 from handlers.core.context import Ctx
 from handlers.core.types import Attachment, Reply
 from handlers.people.events import title
@@ -30,6 +27,9 @@ def _end(event: Event) -> datetime:
 
 def ics(event: Event, registration: Registration, locale: str, now: datetime) -> Attachment:
     """One VEVENT with the title, place, description and the check-in code."""
+    from icalendar import Calendar  # imported on the first registration, not at every start
+    from icalendar import Event as CalendarEvent
+
     calendar = Calendar()
     calendar.add("prodid", "-//Kibbutz Movement//Hagshama//HE")
     calendar.add("version", "2.0")
