@@ -18,7 +18,8 @@ from models.people import Channel, ChannelIdentity
 from models.registrations import Registration, RegistrationStatus
 from tests.support import NOW, Chat, Clock
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("crowds")]
+"""Crowds hold many PostgreSQL connections: one crowd at a time (`--dist loadgroup`)."""
 
 SEATS = 20
 CROWD = 100
@@ -37,7 +38,7 @@ async def test_a_hundred_confirmations_for_twenty_seats_tell_exact_places_in_lin
                 taken=0,
             )
         )
-    crowd_engine = create_engine(database_url, pool_size=40, max_overflow=0, pool_timeout=600)
+    crowd_engine = create_engine(database_url, pool_size=20, max_overflow=0, pool_timeout=600)
     engine = Engine(sessionmaker(crowd_engine), EngineConfig(), clock=clock)
     people = [Chat(engine, address=f"r{n}") for n in range(CROWD)]
     try:
