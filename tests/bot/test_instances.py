@@ -21,7 +21,8 @@ from tests.bot.telegram.standin_process import Remote
 from tests.bot.telegram.test_run import free_port
 from tests.scheduler.delivery import FIRST_CHAT, broadcast, seed_recipients
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("crowds")]
+"""Two instances' pools, and the CPU to keep their leases: never beside a crowd."""
 
 LIMIT = 40
 """Messages a second for the bot: a little above Telegram's 30, to keep the test short, yet
