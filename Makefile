@@ -3,7 +3,8 @@ VENV ?= .venv
 PYTHON ?= python3
 TEST_WORKERS ?= 3
 # Tests mostly wait (on PostgreSQL, on child processes, on stand-ins): three workers keep two
-# cores busy. Every test has its own database, ports and files, so they run in any order.
+# cores busy. Every test has its own database, ports and files, so they run in any order; the
+# slow ones go first, and tests that hold many PostgreSQL connections share a group (loadgroup).
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 .PHONY: chat test bench
@@ -21,7 +22,7 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
-	$(VENV)/bin/pytest -q -n $(TEST_WORKERS)
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench

@@ -123,6 +123,14 @@ async def questionnaire(session: AsyncSession) -> list[Question]:
     )
 
 
+async def regions(session: AsyncSession) -> list[str]:
+    """The regions of the catalogue (the options of its region question, in their order): the
+    one list every feature offers and checks."""
+    questions = await questionnaire(session)
+    values = (value for q in questions if q.field == "region" for value in option_values(q))
+    return list(dict.fromkeys(values))
+
+
 async def active_tracks(session: AsyncSession) -> list[Track]:
     return list(
         (await session.scalars(select(Track).where(Track.active).order_by(Track.slug))).all()

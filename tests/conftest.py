@@ -21,6 +21,12 @@ from tests.support import Chat, Clock
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first: pytest-xdist hands the first tests out to its workers in turn, so
+    they run side by side from the start instead of one of them holding up the end of the run."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def _kind(request: pytest.FixtureRequest) -> str:
     if request.param == "postgresql" and not PG_URL:
         pytest.skip("TEST_DATABASE_URL is not set")

@@ -21,6 +21,8 @@ from models.db import create_engine, sessionmaker, upgrade
 from tests.support import OFFERS
 
 PREFIX = "hagshama_test_"
+DROPPERS = 4
+"""Connections a test session drops its databases over."""
 
 
 def _pg_url(base: str, name: str) -> str:
@@ -111,14 +113,42 @@ class Databases:
         return self._templates[key]
 
     def _drop_doomed(self) -> None:
-        while (name := self._doomed.get()) is not None:
-            assert self.pg_url is not None
-            asyncio.run(_pg_admin(self.pg_url, _drop(name)))
+        if self.pg_url is None:
+            self._doomed.get()
+            return
+        asyncio.run(self._dropping(self.pg_url))
+
+    async def _dropping(self, pg_url: str) -> None:
+        """Drop the databases of the tests that ended, those waiting together: each DROP waits
+        for a checkpoint, and drops waiting at once share one."""
+        admin = create_engine(
+            pg_url,
+            isolation_level="AUTOCOMMIT",
+            pool_size=DROPPERS,
+            max_overflow=0,
+            pool_timeout=600,
+        )
+
+        async def drop(name: str) -> None:
+            async with admin.connect() as conn:
+                await conn.execute(text(_drop(name)))
+
+        try:
+            while True:
+                batch = [await asyncio.to_thread(self._doomed.get)]
+                with contextlib.suppress(queue.Empty):
+                    while True:
+                        batch.append(self._doomed.get_nowait())
+                await asyncio.gather(*(drop(name) for name in batch if name is not None))
+                if None in batch:
+                    return
+        finally:
+            await admin.dispose()
 
     def close(self) -> None:
-        """Wait for the tests' databases to be dropped, then drop the templates."""
+        """Drop the templates with the last of the tests' databases, and wait for it."""
+        for (kind, _), name in self._templates.items():
+            if kind != "sqlite":
+                self._doomed.put(name)
         self._doomed.put(None)
         self._dropper.join()
-        names = [name for (kind, _), name in self._templates.items() if kind != "sqlite"]
-        if names and self.pg_url is not None:
-            asyncio.run(_pg_admin(self.pg_url, *map(_drop, names)))

@@ -102,6 +102,40 @@ class Chat:
 SCRIPTS = Path(__file__).parent / "scripts"
 
 
+@dataclass(frozen=True)
+class Said:
+    """One turn of a scripted conversation: what is typed, and what its answer must and must
+    not contain."""
+
+    typed: str
+    wanted: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+
+
+def says(typed: str, *wanted: str, absent: tuple[str, ...] = ()) -> Said:
+    return Said(typed, wanted, absent)
+
+
+def conversation(output: str) -> list[tuple[str, str]]:
+    """What `hagshama chat --script` printed, as (what was typed, everything printed until the
+    next thing typed)."""
+    turns = [turn.partition("\n") for turn in output.split("» ")[1:]]
+    return [(typed, answer) for typed, _, answer in turns]
+
+
+def verify_dialog(output: str, dialog: list[Said]) -> None:
+    """Check what `hagshama chat --script` printed, turn by turn (after Zulip's
+    `verify_dialog`): the dialog's messages typed in its order, each answer as it says."""
+    turns = conversation(output)
+    assert [typed for typed, _ in turns] == [said.typed for said in dialog]
+    for said, (_, answer) in zip(dialog, turns, strict=True):
+        missing = [text for text in said.wanted if text not in answer]
+        present = [text for text in said.absent if text in answer]
+        assert not missing and not present, (
+            f"after typing {said.typed!r}: missing {missing}, unwanted {present} in:\n{answer}"
+        )
+
+
 def hagshama(*args: str, database_url: str, **settings: str) -> subprocess.CompletedProcess[str]:
     """Run the real `hagshama` command line against `database_url` and any other `settings`
     (environment variables), in this process: its own thread and event loop, its own

@@ -115,7 +115,7 @@ class TelegramRunner:
         await application.initialize()  # getMe: checks the token, learns the bot's username
         engine = self.app.engine
         engine.config = dataclasses.replace(engine.config, bot_username=application.bot.username)
-        await publish_commands(application.bot, engine.config.default_locale)
+        await publish_commands(application.bot, engine.config.default_locale, engine.routes)
         if self.webhook_url and self.secret:
             await application.bot.set_webhook(
                 self.webhook_url,

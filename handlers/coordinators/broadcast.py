@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from handlers.coordinators import coordinator
 from handlers.coordinators.broadcast_compose import edit, start
 from handlers.coordinators.broadcast_flow import Act, BroadcastAct, BroadcastReview, BroadcastStep
 from handlers.coordinators.broadcast_message import describe, message
 from handlers.coordinators.broadcast_scheduled import scheduled
+from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.core.context import Ctx
 from handlers.core.router import Refused, Stale
 from handlers.core.types import Button, Reply, reply_to_payload
@@ -26,6 +26,8 @@ from models.broadcasts import RUNNING, Broadcast, BroadcastStatus, cancel, move,
 from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import Person
 from models.roles import Authority
+
+coordinator = CoordinatorRouter("broadcast")
 
 
 @coordinator.command("broadcast")

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import re
 
-from handlers.coordinators import coordinator
 from handlers.coordinators.broadcast_flow import MAX_TEXT, BroadcastStep, NoEnglish, NoLink
 from handlers.coordinators.broadcast_pick import kinds
 from handlers.coordinators.broadcast_preview import preview
+from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.core.context import Ctx
 from handlers.core.router import Stale
 from handlers.core.types import Button, Reply
 from models.broadcasts import Broadcast, BroadcastStatus
 from models.roles import Authority
+
+coordinator = CoordinatorRouter("broadcast_compose")
 
 MAX_LINK = 500
 LINK = re.compile(r"^https://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -138,10 +140,10 @@ async def link(ctx: Ctx, authority: Authority) -> list[Reply]:
     return [kinds(ctx)]
 
 
-@coordinator.callback(NoLink)
+@coordinator.callback(NoLink, step=BroadcastStep.LINK)
 async def no_link(ctx: Ctx, authority: Authority, choice: NoLink) -> list[Reply]:
     """Go on to the audience without a link."""
-    if ctx.state.step != BroadcastStep.LINK or "text" not in ctx.data:
+    if "text" not in ctx.data:
         raise Stale("no draft")
     ctx.goto(BroadcastStep.AUDIENCE, link=None)
     return [kinds(ctx)]

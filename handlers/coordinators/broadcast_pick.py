@@ -5,7 +5,6 @@ coordinator's reach is refused and audited."""
 
 from __future__ import annotations
 
-from handlers.coordinators import coordinator
 from handlers.coordinators.broadcast_flow import (
     AudienceChoice,
     AudienceMenu,
@@ -14,6 +13,7 @@ from handlers.coordinators.broadcast_flow import (
     FilterPick,
 )
 from handlers.coordinators.broadcast_preview import preview
+from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.core.context import Ctx
 from handlers.core.pages import Page, navigation, page_of
 from handlers.core.router import Refused, Stale
@@ -26,6 +26,8 @@ from models.audit import audit
 from models.broadcast_audience import count_recipients, reach_of
 from models.broadcasts import AudienceKind, Broadcast, BroadcastStatus
 from models.roles import Authority, RoleScope
+
+coordinator = CoordinatorRouter("broadcast_pick")
 
 MENU = (
     AudienceKind.EVERYONE,

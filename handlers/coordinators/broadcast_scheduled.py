@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from handlers.coordinators import coordinator
 from handlers.coordinators.broadcast_flow import Act, BroadcastAct, BroadcastReview
 from handlers.coordinators.broadcast_message import describe
+from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.core.context import Ctx
 from handlers.core.types import Button, Reply
 from locales.dates import format_date_time
 from models.broadcast_audience import count_recipients
 from models.broadcasts import Broadcast, BroadcastStatus
 from models.roles import Authority
+
+coordinator = CoordinatorRouter("broadcast_scheduled")
 
 WAITING = (BroadcastStatus.AWAITING_APPROVAL, BroadcastStatus.APPROVED)
 LISTED = 10
@@ -65,6 +67,7 @@ async def scheduled(ctx: Ctx, authority: Authority) -> list[Reply]:
     return [Reply("\n\n".join(lines), buttons=buttons)]
 
 
+@coordinator.panel
 async def pending_approvals(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Others' broadcasts awaiting a second national coordinator, with approve and reject."""
     if not authority.national:
@@ -92,6 +95,3 @@ async def pending_approvals(ctx: Ctx, authority: Authority) -> list[Reply]:
         ]
         replies.append(Reply(text, buttons=buttons))
     return replies
-
-
-coordinator.PANELS.append(pending_approvals)

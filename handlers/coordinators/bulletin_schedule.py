@@ -1,18 +1,24 @@
-"""Scheduling a bulletin for a typed date, listing what is about to go out, cancelling in time."""
+"""Scheduling a bulletin for a typed date, listing what is about to go out, cancelling in time.
+
+(preview) BulletinWhen → WHEN
+WHEN  a future date and time → scheduled (flow ends); anything else → asked again
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
-from handlers.coordinators import coordinator
 from handlers.coordinators.bulletins import (
     BulletinCancel,
     BulletinStep,
     BulletinUpcoming,
     BulletinWhen,
+    Composing,
     bulletin_in_reach,
     topic_title,
 )
+from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.core.context import Ctx
 from handlers.core.types import Button, Reply
 from handlers.inputs.date_input import Problem, read_moment
@@ -22,6 +28,8 @@ from models.bulletin_service import cancel, schedule, upcoming
 from models.bulletins import BulletinStatus
 from models.localized import localized
 from models.roles import Authority
+
+coordinator = CoordinatorRouter("bulletin_schedule")
 
 LABEL_TITLE = 32
 """Characters of a bulletin's title shown on its cancel button."""
@@ -39,7 +47,7 @@ async def ask_when(ctx: Ctx, authority: Authority, choice: BulletinWhen) -> list
     found = await bulletin_in_reach(ctx, authority, choice.bulletin_id, "bulletin.schedule")
     if found is None or found[0].status != BulletinStatus.DRAFT:
         return [Reply(ctx.t("bulletins.too_late"))]
-    ctx.goto(BulletinStep.WHEN, bulletin_id=choice.bulletin_id)
+    ctx.goto(BulletinStep.WHEN, replace(ctx.flow(Composing), bulletin_id=choice.bulletin_id))
     return [Reply(ctx.t("bulletins.ask_when", example=example(ctx)))]
 
 
@@ -52,7 +60,7 @@ async def ask_when_again(ctx: Ctx, authority: Authority) -> list[Reply]:
 @coordinator.step(BulletinStep.WHEN)
 async def got_when(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Schedule the draft for the typed date and time, which must be in the future."""
-    bulletin_id = int(ctx.data["bulletin_id"])
+    bulletin_id = ctx.flow(Composing).bulletin_id
     found = await bulletin_in_reach(ctx, authority, bulletin_id, "bulletin.schedule")
     if found is None or found[0].status != BulletinStatus.DRAFT:
         ctx.end()

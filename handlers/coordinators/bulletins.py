@@ -1,15 +1,21 @@
-"""/bulletin: choose a topic, write in Hebrew (and English), preview, send now (or schedule)."""
+"""/bulletin: choose a topic, write in Hebrew (and English), preview, send now (or schedule).
+
+/bulletin → the topics; BulletinTopic → HEBREW
+HEBREW   a text                        → ENGLISH (the draft is saved)
+ENGLISH  a text, or BulletinPreview    → the preview (its buttons; no step)
+(preview) BulletinSend → sent (ends); BulletinWhen → WHEN (bulletin_schedule.py)
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from handlers.coordinators import coordinator
 from handlers.coordinators.bulletin_message import bulletin_message
-from handlers.coordinators.coordinator import require_reach
+from handlers.coordinators.coordinator import CoordinatorRouter, require_reach
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
+from handlers.core.flow import FlowData
 from handlers.core.router import Stale
 from handlers.core.types import Button, Reply
 from locales import SUPPORTED_LOCALES
@@ -27,6 +33,8 @@ from models.catalog import Topic
 from models.localized import localized
 from models.roles import Authority
 
+coordinator = CoordinatorRouter("bulletins")
+
 MAX_TEXT = 3500
 """Leaves room for the topic line and the opt-out line within one Telegram message (4096)."""
 
@@ -38,6 +46,14 @@ class BulletinStep(StrEnum):
     HEBREW = "bulletins.hebrew"
     ENGLISH = "bulletins.english"
     WHEN = "bulletins.when"
+
+
+@dataclass(frozen=True)
+class Composing(FlowData):
+    """The topic written to, then the draft saved from the Hebrew text."""
+
+    topic_id: int = 0
+    bulletin_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -114,7 +130,7 @@ async def topic_chosen(ctx: Ctx, authority: Authority, choice: BulletinTopic) ->
         raise Stale(choice.topic_id)
     await require_topic(ctx, authority, "bulletin.compose", topic)
     ctx.end()
-    ctx.goto(BulletinStep.HEBREW, topic_id=topic.id)
+    ctx.goto(BulletinStep.HEBREW, Composing(topic_id=topic.id))
     return [Reply(ctx.t("bulletins.ask_hebrew", topic=topic_title(ctx, topic), limit=MAX_TEXT))]
 
 
@@ -138,10 +154,11 @@ def skip_english(ctx: Ctx, bulletin_id: int) -> list[list[Button]]:
 @coordinator.reask(BulletinStep.HEBREW, BulletinStep.ENGLISH)
 async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Ask for the Hebrew or the English text again (after a change of language)."""
+    data = ctx.flow(Composing)
     if ctx.state.step == BulletinStep.ENGLISH:
         text = ctx.t("bulletins.ask_english", limit=MAX_TEXT)
-        return [Reply(text, buttons=skip_english(ctx, int(ctx.data["bulletin_id"])))]
-    topic = await ctx.session.get(Topic, int(ctx.data["topic_id"]))
+        return [Reply(text, buttons=skip_english(ctx, data.bulletin_id))]
+    topic = await ctx.session.get(Topic, data.topic_id)
     if topic is None:
         ctx.end()
         return [Reply(ctx.t("bulletins.gone"))]
@@ -151,7 +168,8 @@ async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
 @coordinator.step(BulletinStep.HEBREW)
 async def got_hebrew(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Save the Hebrew text as a draft and ask for an optional English version."""
-    topic = await ctx.session.get(Topic, int(ctx.data["topic_id"]))
+    data = ctx.flow(Composing)
+    topic = await ctx.session.get(Topic, data.topic_id)
     if topic is None:
         ctx.end()
         return [Reply(ctx.t("bulletins.gone"))]
@@ -161,7 +179,7 @@ async def got_hebrew(ctx: Ctx, authority: Authority) -> list[Reply]:
         return bad_text(ctx)
     bulletin = await start_draft(ctx.session, topic, authority.person_id, text, ctx.now)
     await audit(ctx.session, authority.person_id, "bulletin.draft", f"bulletin:{bulletin.id}")
-    ctx.goto(BulletinStep.ENGLISH, bulletin_id=bulletin.id)
+    ctx.goto(BulletinStep.ENGLISH, replace(data, bulletin_id=bulletin.id))
     text = ctx.t("bulletins.ask_english", limit=MAX_TEXT)
     return [Reply(text, buttons=skip_english(ctx, bulletin.id))]
 
@@ -169,7 +187,8 @@ async def got_hebrew(ctx: Ctx, authority: Authority) -> list[Reply]:
 @coordinator.step(BulletinStep.ENGLISH)
 async def got_english(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Add the English version to the draft, then show the preview."""
-    found = await bulletin_in_reach(ctx, authority, int(ctx.data["bulletin_id"]), "bulletin.edit")
+    bulletin_id = ctx.flow(Composing).bulletin_id
+    found = await bulletin_in_reach(ctx, authority, bulletin_id, "bulletin.edit")
     if found is None or found[0].status != BulletinStatus.DRAFT:
         ctx.end()
         return [Reply(ctx.t("bulletins.too_late"))]

@@ -1,17 +1,23 @@
 """/checkin CODE: a coordinator at the door checks people in by the code on their ticket, and
-sees how many of those registered have arrived."""
+sees how many of those registered have arrived.
+
+/checkin [CODE] → ASK_CODE
+ASK_CODE  a code → checked in or told why not; ASK_CODE again for the next code
+ASK_CODE  /cancel → how many this session checked in (flow ends)
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import select, update
 
-from handlers.coordinators import coordinator
+from handlers.coordinators.coordinator import CoordinatorRouter, require_event
 from handlers.coordinators.roster import counts, status_label
 from handlers.coordinators.session_checkin import check_in_session, window
 from handlers.core.context import Ctx
-from handlers.core.router import router
+from handlers.core.flow import FlowData
 from handlers.core.types import Reply
 from handlers.people.events import title
 from locales.dates import format_date_time
@@ -23,6 +29,8 @@ from models.registrations import Registration, RegistrationStatus
 from models.roles import Authority
 from models.sessions import has_sessions
 
+coordinator = CoordinatorRouter("checkin")
+
 
 class CheckinStep(StrEnum):
     """ASK_CODE: waiting for a ticket's code; the flow stays here after each code, so a desk can
@@ -30,6 +38,14 @@ class CheckinStep(StrEnum):
     in ties the session to its event: codes of any other event are refused by name."""
 
     ASK_CODE = "checkin.ask_code"
+
+
+@dataclass(frozen=True)
+class Desk(FlowData):
+    """The event this session checks people in to (set by the first code) and how many so far."""
+
+    event_id: int | None = None
+    checked: int = 0
 
 
 def normalise(text: str) -> str | None:
@@ -80,13 +96,14 @@ async def check_in(ctx: Ctx, authority: Authority, typed: str) -> list[Reply]:
         shown = " ".join(typed.split())[: CODE_LENGTH * 2] or "—"
         return [Reply(ctx.t("checkin.unknown", code=shown))]
     registration, event, person = found
-    await coordinator.require_event(ctx, authority, "checkin", event)
+    await require_event(ctx, authority, "checkin", event)
     target = f"registration:{registration.id}"
     name = (person.name or "—") if person else ctx.t("roster.deleted")
     if event.status == EventStatus.CANCELLED:
         await audit(ctx.session, authority.person_id, "checkin", target, result="event_cancelled")
         return [Reply(ctx.t("checkin.event_cancelled", title=title(ctx, event)))]
-    session_event = ctx.data.get("event_id")
+    desk = ctx.flow(Desk)
+    session_event = desk.event_id
     if session_event is not None and session_event != event.id:
         current = await ctx.session.get(Event, session_event)
         await audit(ctx.session, authority.person_id, "checkin", target, result="other_event")
@@ -96,9 +113,7 @@ async def check_in(ctx: Ctx, authority: Authority, typed: str) -> list[Reply]:
         status = status_label(ctx.t, registration)
         replies, checked = await check_in_session(ctx, authority, registration, event, name, status)
         if checked:
-            ctx.goto(
-                CheckinStep.ASK_CODE, event_id=event.id, checked=int(ctx.data.get("checked", 0)) + 1
-            )
+            ctx.goto(CheckinStep.ASK_CODE, Desk(event.id, desk.checked + 1))
         return replies
     opens, closes = window(event, ctx.config)
     if not opens <= ctx.now <= closes:
@@ -137,11 +152,11 @@ async def check_in(ctx: Ctx, authority: Authority, typed: str) -> list[Reply]:
     await audit(
         ctx.session, authority.person_id, "checkin", target, result="checked_in", event=event.slug
     )
-    ctx.goto(CheckinStep.ASK_CODE, event_id=event.id, checked=int(ctx.data.get("checked", 0)) + 1)
+    ctx.goto(CheckinStep.ASK_CODE, Desk(event.id, desk.checked + 1))
     return [Reply(ctx.t("checkin.done", name=name, status=status, tally=tally))]
 
 
-@router.closing(CheckinStep.ASK_CODE)
+@coordinator.closing(CheckinStep.ASK_CODE)
 def closing(ctx: Ctx) -> Reply:
     """Every check-in was saved as it was made: say how many this session made."""
-    return Reply(ctx.t("checkin.closed", count=int(ctx.data.get("checked", 0))))
+    return Reply(ctx.t("checkin.closed", count=ctx.flow(Desk).checked))

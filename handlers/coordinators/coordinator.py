@@ -1,9 +1,9 @@
 """The one gate to coordinator tools: who may use them, over which audience, and the /admin menu.
 
-Coordinator features register through `command`, `callback` and `step` below instead of the
-plain router, so no admin handler can be reached without the role check, and every refusal is
-audited in one place. Features audit the actions they carry out themselves (what was sent,
-created, exported), since only they know what the action changed.
+Coordinator features register on a `CoordinatorRouter` instead of a plain router, so no admin
+handler can be reached without the role check, and every refusal is audited in one place.
+Features audit the actions they carry out themselves (what was sent, created, exported), since
+only they know what the action changed.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
-from handlers.core.router import Handler, Refused, Stale, router
+from handlers.core.router import Handler, Refused, Router, Stale, expect_step
 from handlers.core.types import Button, Reply
 from models.audit import audit
 from models.catalog import Event, Track
@@ -28,13 +28,6 @@ from models.roles import Authority, authority_of
 CoordinatorHandler = Callable[[Ctx, Authority], Awaitable[list[Reply]]]
 CoordinatorCallback = Callable[[Ctx, Authority, Any], Awaitable[list[Reply]]]
 D = TypeVar("D", bound=CallbackData)
-
-MENU: list[str] = []
-"""Coordinator commands in the order /admin lists them; each feature appends its own."""
-PANELS: list[CoordinatorHandler] = []
-"""What /admin shows under its menu, such as broadcasts awaiting approval; features add theirs."""
-PREFIXES: set[str] = set()
-"""Payload prefixes of coordinator buttons: a forged one is refused even when unreadable."""
 
 
 @dataclass(frozen=True)
@@ -78,55 +71,72 @@ async def _refuse_scope(ctx: Ctx, action: str, target: str | None, **asked: str 
     raise Refused(action)
 
 
-def command(*names: str, menu: bool = True) -> Callable[[CoordinatorHandler], CoordinatorHandler]:
-    """Register a coordinator command; `menu` lists it under /admin."""
+class CoordinatorRouter(Router):
+    """A coordinator feature's router: every command, button and step it registers passes the
+    role check first, and the refusal is audited."""
 
-    def register(handler: CoordinatorHandler) -> CoordinatorHandler:
-        async def guarded(ctx: Ctx) -> list[Reply]:
-            return await handler(ctx, await require_coordinator(ctx, f"/{names[0]}", ctx.args))
+    def command(  # type: ignore[override]
+        self, *names: str, menu: bool = True
+    ) -> Callable[[CoordinatorHandler], CoordinatorHandler]:
+        """Register a coordinator command; `menu` lists it under /admin."""
 
-        guarded.__doc__ = handler.__doc__
-        router.command(*names)(guarded)
-        if menu:
-            MENU.append(names[0])
+        def register(handler: CoordinatorHandler) -> CoordinatorHandler:
+            async def guarded(ctx: Ctx) -> list[Reply]:
+                return await handler(ctx, await require_coordinator(ctx, f"/{names[0]}", ctx.args))
+
+            guarded.__doc__ = handler.__doc__
+            Router.command(self, *names)(guarded)
+            if menu:
+                self.admin_menu.append(names[0])
+            return handler
+
+        return register
+
+    def callback(  # type: ignore[override]
+        self, kind: type[D], step: StrEnum | None = None
+    ) -> Callable[[CoordinatorCallback], CoordinatorCallback]:
+        """Register a coordinator button; pressing it without the role is refused, and with
+        `step`, pressing it while the flow waits elsewhere is stale."""
+
+        def register(handler: CoordinatorCallback) -> CoordinatorCallback:
+            async def guarded(ctx: Ctx, data: D) -> list[Reply]:
+                authority = await require_coordinator(ctx, kind.prefix)
+                expect_step(ctx, step)
+                return await handler(ctx, authority, data)
+
+            Router.callback(self, kind)(guarded)
+            self.gated.add(kind.prefix)
+            return handler
+
+        return register
+
+    def panel(self, handler: CoordinatorHandler) -> CoordinatorHandler:
+        """Show what `handler` returns under /admin's menu (the menu has checked the role)."""
+        self.panels.append(handler)
         return handler
 
-    return register
+    def step(  # type: ignore[override]
+        self, name: StrEnum, whole_labels: bool = False
+    ) -> Callable[[CoordinatorHandler], CoordinatorHandler]:
+        """Register a coordinator free-text step; a revoked role ends the flow at the next step."""
 
+        def register(handler: CoordinatorHandler) -> CoordinatorHandler:
+            Router.step(self, name, whole_labels)(_guarded(name, handler))
+            return handler
 
-def callback(kind: type[D]) -> Callable[[CoordinatorCallback], CoordinatorCallback]:
-    """Register a coordinator button; pressing it without the role is refused."""
+        return register
 
-    def register(handler: CoordinatorCallback) -> CoordinatorCallback:
-        async def guarded(ctx: Ctx, data: D) -> list[Reply]:
-            return await handler(ctx, await require_coordinator(ctx, kind.prefix), data)
+    def reask(  # type: ignore[override]
+        self, *names: StrEnum
+    ) -> Callable[[CoordinatorHandler], CoordinatorHandler]:
+        """Register what asks coordinator steps' question again (after a change of language)."""
 
-        router.callback(kind)(guarded)
-        PREFIXES.add(kind.prefix)
-        return handler
+        def register(handler: CoordinatorHandler) -> CoordinatorHandler:
+            for name in names:
+                Router.reask(self, name)(_guarded(name, handler))
+            return handler
 
-    return register
-
-
-def step(name: StrEnum) -> Callable[[CoordinatorHandler], CoordinatorHandler]:
-    """Register a coordinator free-text step; a revoked role ends the flow at the next step."""
-
-    def register(handler: CoordinatorHandler) -> CoordinatorHandler:
-        router.step(name)(_guarded(name, handler))
-        return handler
-
-    return register
-
-
-def reask(*names: StrEnum) -> Callable[[CoordinatorHandler], CoordinatorHandler]:
-    """Register what asks coordinator steps' question again (after a change of language)."""
-
-    def register(handler: CoordinatorHandler) -> CoordinatorHandler:
-        for name in names:
-            router.reask(name)(_guarded(name, handler))
-        return handler
-
-    return register
+        return register
 
 
 def _guarded(name: StrEnum, handler: CoordinatorHandler) -> Handler:
@@ -141,10 +151,16 @@ def _guarded(name: StrEnum, handler: CoordinatorHandler) -> Handler:
     return guarded
 
 
-@command("admin", menu=False)
+coordinator = CoordinatorRouter("admin")
+
+
+@coordinator.command("admin", menu=False)
 async def admin_menu(ctx: Ctx, authority: Authority) -> list[Reply]:
     """List the coordinator tools, saying whose audience this coordinator reaches."""
-    buttons = [[Button(ctx.t(f"admin.menu.{name}"), AdminChoice(name).pack())] for name in MENU]
+    buttons = [
+        [Button(ctx.t(f"admin.menu.{name}"), AdminChoice(name).pack())]
+        for name in ctx.routes.admin_menu
+    ]
     if authority.national:
         reach = ctx.t("admin.reach.national")
     else:
@@ -163,16 +179,16 @@ async def admin_menu(ctx: Ctx, authority: Authority) -> list[Reply]:
             tracks=", ".join(tracks) or "—",
         )
     replies = [Reply(ctx.t("admin.title", reach=reach), buttons=buttons)]
-    for panel in PANELS:
+    for panel in ctx.routes.panels:
         replies += await panel(ctx, authority)
     return replies
 
 
-@callback(AdminChoice)
+@coordinator.callback(AdminChoice)
 async def open_admin_item(ctx: Ctx, authority: Authority, choice: AdminChoice) -> list[Reply]:
     """Open the coordinator tool behind an /admin button, leaving any flow in progress."""
-    handler = router.commands.get(choice.command)
-    if choice.command not in MENU or handler is None:
+    handler = ctx.routes.commands.get(choice.command)
+    if choice.command not in ctx.routes.admin_menu or handler is None:
         raise Stale(choice.command)
     ctx.end()
     return await handler(ctx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import exists, select
 
-from handlers.coordinators import coordinator
+from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.coordinators.event_manage import Manage, managed_event, overview
 from handlers.coordinators.event_tools import CopyEvent
 from handlers.core.context import Ctx
@@ -16,6 +16,8 @@ from models.catalog import Event, EventStatus
 from models.event_questions import EventQuestion, questions_of
 from models.roles import Authority
 from models.sessions import EventSession, sessions_of
+
+coordinator = CoordinatorRouter("event_copy")
 
 COPIED = (
     "kind",

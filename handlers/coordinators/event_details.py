@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from handlers.coordinators import coordinator
+from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.coordinators.event_manage import Manage, managed_event
 from handlers.coordinators.event_tools import EventDetail
 from handlers.core.context import Ctx
@@ -19,6 +19,8 @@ from locales.dates import format_date_time
 from models.audit import audit
 from models.catalog import Event
 from models.roles import Authority
+
+coordinator = CoordinatorRouter("event_details")
 
 MAX_DESCRIPTION = 1500
 CLEAR = "-"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from handlers.coordinators import coordinator
+from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.coordinators.event_manage import (
     Action,
     Manage,
@@ -34,6 +34,8 @@ from models.event_changes import Schedule
 from models.rest_days import rest_period
 from models.roles import Authority
 from models.seats import set_capacity
+
+coordinator = CoordinatorRouter("event_edit")
 
 
 async def _editing(ctx: Ctx, authority: Authority, action: Action) -> Event:
@@ -158,10 +160,10 @@ async def typed_at_confirm(ctx: Ctx, authority: Authority) -> list[Reply]:
     return [Reply(ctx.t("manage_event.confirm.use_buttons")), again]
 
 
-@coordinator.callback(ConfirmMove)
+@coordinator.callback(ConfirmMove, step=ManageStep.CONFIRM_MOVE)
 async def confirm_move(ctx: Ctx, authority: Authority, choice: ConfirmMove) -> list[Reply]:
     """Apply the confirmed time or place and tell the registrants."""
-    if ctx.state.step != ManageStep.CONFIRM_MOVE or ctx.data.get("event_id") != choice.event_id:
+    if ctx.data.get("event_id") != choice.event_id:
         raise Stale(choice.event_id)
     field, value = str(ctx.data["field"]), str(ctx.data["value"])
     event = await _editing(ctx, authority, Action(field))

@@ -15,8 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from handlers.coordinators import coordinator
-from handlers.coordinators.coordinator import require_reach
+from handlers.coordinators.coordinator import CoordinatorRouter, require_reach
 from handlers.coordinators.event_manage import overview
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
@@ -27,11 +26,12 @@ from handlers.inputs.event_input import Problem
 from handlers.people.events import NATIONAL, card
 from models.audit import audit
 from models.catalog import Event, EventKind, EventStatus, Track
+from models.discovery import regions
 from models.localized import localized
 from models.roles import Authority
 
-REGIONS = ("north", "center", "south", "abroad")
-"""The regions the catalogue uses and `events.region.*` names."""
+coordinator = CoordinatorRouter("event_form")
+
 FIELDS = (
     "title_he",
     "title_en",
@@ -122,8 +122,9 @@ async def _options(ctx: Ctx, authority: Authority, field: str) -> list[tuple[str
         return [(kind.value, ctx.t(f"events.kind.{kind.value}")) for kind in EventKind]
     if field == "region":
         everywhere = authority.national or authority.tracks  # a track may be anywhere
-        regions = [*REGIONS, NATIONAL] if everywhere else [*authority.regions & set(REGIONS)]
-        return [(region, ctx.t(f"events.region.{region}")) for region in regions]
+        known = await regions(ctx.session)
+        offered = [*known, NATIONAL] if everywhere else [r for r in known if r in authority.regions]
+        return [(region, ctx.t(f"events.region.{region}")) for region in offered]
     tracks = await ctx.session.scalars(select(Track).where(Track.active).order_by(Track.id))
     region = _region(ctx.data["region"])
     return [
@@ -207,7 +208,7 @@ async def chose(ctx: Ctx, authority: Authority, choice: FormChoice) -> list[Repl
     if choice.field == "kind" and choice.value not in set(EventKind):
         raise Stale(choice.value)
     if choice.field == "region":
-        if choice.value not in (*REGIONS, NATIONAL):
+        if choice.value not in (*await regions(ctx.session), NATIONAL):
             raise Stale(choice.value)
         if not authority.tracks:
             await require_reach(ctx, authority, "newevent", region=_region(choice.value))

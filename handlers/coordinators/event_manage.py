@@ -10,8 +10,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from handlers.coordinators import coordinator
-from handlers.coordinators.coordinator import require_event
+from handlers.coordinators.coordinator import CoordinatorRouter, require_event
 from handlers.coordinators.event_notices import cancel_event
 from handlers.coordinators.event_tools import (
     CopyEvent,
@@ -30,6 +29,8 @@ from models.audit import audit
 from models.catalog import Event, EventStatus
 from models.roles import Authority
 from models.sessions import has_sessions, is_ahead, still_ahead
+
+coordinator = CoordinatorRouter("event_manage")
 
 PAGE_SIZE = 8
 

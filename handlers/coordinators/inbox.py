@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from handlers.coordinators import coordinator
+from handlers.coordinators.coordinator import CoordinatorRouter, require_reach
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.pages import Page, navigation, window
@@ -33,6 +33,8 @@ from models.questions import (
 from models.registrations import Lead
 from models.roles import Authority
 from models.team_routing import covering, inbox_counts, inbox_page, inbox_total
+
+coordinator = CoordinatorRouter("inbox")
 
 PAGE_SIZE = 8
 SNIPPET = 40
@@ -84,7 +86,7 @@ async def thread_in_reach(ctx: Ctx, authority: Authority, thread_id: int, action
     if thread is None:
         raise Stale(thread_id)
     track = await ctx.session.get(Track, thread.track_id) if thread.track_id else None
-    await coordinator.require_reach(
+    await require_reach(
         ctx,
         authority,
         action,

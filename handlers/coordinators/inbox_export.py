@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from handlers.coordinators import coordinator
+from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.coordinators.inbox import InboxExport
 from handlers.coordinators.roster import rows_csv
 from handlers.coordinators.roster_xlsx import XLSX, sheet_xlsx
@@ -23,6 +23,8 @@ from models.questions import Thread, ThreadKind, first_words
 from models.registrations import Lead
 from models.roles import Authority
 from models.team_routing import reach
+
+coordinator = CoordinatorRouter("inbox_export")
 
 COLUMNS = (
     "id", "kind", "status", "created", "first_answer", "region", "track", "event", "name",

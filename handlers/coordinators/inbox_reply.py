@@ -10,7 +10,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.coordinators import coordinator
+from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.coordinators.inbox import InboxWrite, thread_card, thread_in_reach
 from handlers.core.context import Ctx
 from handlers.core.types import Reply, reply_to_payload
@@ -22,6 +22,8 @@ from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import ChannelIdentity, IdentityStatus, Person
 from models.questions import MAX_TEXT, Author, Thread, ThreadStatus, add_message, first_words
 from models.roles import Authority
+
+coordinator = CoordinatorRouter("inbox_reply")
 
 QUOTE = 120
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from handlers.coordinators import coordinator
+from handlers.coordinators.coordinator import CoordinatorRouter, require_reach
 from handlers.coordinators.posters import EVENT_LINK, TOPIC_LINK, BadPayload, links, payload, poster
 from handlers.coordinators.registrations_admin import events_within_reach, managed_event
 from handlers.core.callback import CallbackData
@@ -22,6 +22,8 @@ from models.bulletin_service import topic_track
 from models.catalog import EventStatus, Topic
 from models.localized import localized
 from models.roles import Authority
+
+coordinator = CoordinatorRouter("qr")
 
 PAGE_SIZE = 8
 
@@ -93,7 +95,7 @@ async def topic_poster(ctx: Ctx, authority: Authority, choice: QrTopic) -> list[
     topic = await ctx.session.get(Topic, choice.topic_id)
     if topic is None or not topic.active:
         raise Stale(choice.topic_id)
-    await coordinator.require_reach(
+    await require_reach(
         ctx,
         authority,
         "qr",

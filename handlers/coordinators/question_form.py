@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from sqlalchemy import func, select
 
-from handlers.coordinators import coordinator
+from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.coordinators.event_manage import Manage, managed_event
 from handlers.coordinators.event_tools import QuestionList
 from handlers.core.callback import CallbackData
@@ -30,6 +30,8 @@ from models.event_questions import (
     questions_of,
 )
 from models.roles import Authority
+
+coordinator = CoordinatorRouter("question_form")
 
 MAX_QUESTION = 200
 MAX_OPTION = 24

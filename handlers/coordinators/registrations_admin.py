@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import Select, func, select
 
-from handlers.coordinators import coordinator
+from handlers.coordinators.coordinator import CoordinatorRouter, require_event
 from handlers.coordinators.roster import Counts, counts, entries, export_filename, status_label
 from handlers.coordinators.roster_extras import with_extras
 from handlers.coordinators.roster_xlsx import XLSX, roster_xlsx
@@ -23,6 +23,8 @@ from models.audit import audit
 from models.catalog import Event, EventStatus
 from models.roles import Authority
 from models.sessions import still_ahead
+
+coordinator = CoordinatorRouter("registrations_admin")
 
 EVENTS_PAGE = 8
 PEOPLE_PAGE = 20
@@ -70,7 +72,7 @@ async def managed_event(ctx: Ctx, authority: Authority, action: str, event_id: i
     event = await ctx.session.get(Event, event_id)
     if event is None or event.status == EventStatus.DRAFT:
         raise Stale(event_id)
-    await coordinator.require_event(ctx, authority, action, event)
+    await require_event(ctx, authority, action, event)
     return event
 
 

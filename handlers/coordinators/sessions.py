@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from handlers.coordinators import coordinator
+from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.coordinators.event_manage import Manage, managed_event
 from handlers.coordinators.event_notices import announce_session, count_registrants
 from handlers.coordinators.event_tools import SessionList
@@ -24,6 +24,8 @@ from models.audit import audit
 from models.catalog import Event, EventStatus
 from models.roles import Authority
 from models.sessions import EventSession, SessionStatus, follow_first, meets_on, sessions_of
+
+coordinator = CoordinatorRouter("sessions")
 
 
 class SessionAction(StrEnum):

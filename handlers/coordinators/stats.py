@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.coordinators import coordinator
 from handlers.coordinators.answer_stats import answer_lines
+from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.coordinators.stats_chart import stats_chart
 from handlers.coordinators.team_stats import team_lines
 from handlers.core.context import Ctx
@@ -15,6 +15,8 @@ from models.localized import localized
 from models.roles import Authority
 from models.stats import gather
 from models.team_stats import team_stats
+
+coordinator = CoordinatorRouter("stats")
 
 
 @coordinator.command("stats")

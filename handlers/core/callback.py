@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from enum import Enum
 from typing import Any, ClassVar, Self, get_type_hints
 
@@ -57,10 +58,11 @@ class CallbackData:
         return data
 
 
-def unpack(payload: str) -> CallbackData:
-    """Turn a payload back into its typed CallbackData, or raise InvalidPayload."""
+def unpack(payload: str, kinds: Mapping[str, type[CallbackData]] | None = None) -> CallbackData:
+    """Turn a payload back into its typed CallbackData, or raise InvalidPayload; with `kinds`,
+    only a payload of one of those classes (by prefix) is readable."""
     prefix, *values = payload.split(SEPARATOR)
-    cls = CallbackData._registry.get(prefix)
+    cls = (CallbackData._registry if kinds is None else kinds).get(prefix)
     if cls is None:
         raise InvalidPayload(payload)
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]

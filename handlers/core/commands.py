@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.menu import main_menu
-from handlers.core.router import Stale, router
+from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from locales import SUPPORTED_LOCALES, supported
+
+router = Router("commands")
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,7 @@ async def start(ctx: Ctx) -> list[Reply]:
     """Greet, or open what a deep link (`/start ev_<slug>`) points at."""
     ctx.end()
     payload = ctx.args
-    for prefix, handler in router.deep_links.items():
+    for prefix, handler in ctx.routes.deep_links.items():
         if payload.startswith(prefix):
             return await handler(ctx, payload.removeprefix(prefix))
     return [main_menu(ctx, "start.welcome")]
@@ -34,18 +36,12 @@ async def menu(ctx: Ctx) -> list[Reply]:
     return [main_menu(ctx)]
 
 
-@router.command("help")
-async def help_(ctx: Ctx) -> list[Reply]:
-    """Explain what the bot does and list the commands."""
-    return [Reply(ctx.t("help.text")), main_menu(ctx)]
-
-
 @router.command("cancel")
 async def cancel(ctx: Ctx) -> list[Reply]:
     """Abandon the flow in progress; nothing half-done is kept, and a flow that saved as it
     went (check-in) says what it saved."""
     had_flow = ctx.state.step is not None
-    closing = router.closings.get(ctx.state.step or "")
+    closing = ctx.routes.closings.get(ctx.state.step or "")
     if closing is not None:
         summary = closing(ctx)
         ctx.end()
@@ -54,7 +50,7 @@ async def cancel(ctx: Ctx) -> list[Reply]:
     return [main_menu(ctx, "cancel.done" if had_flow else "cancel.nothing")]
 
 
-@router.command("language")
+@router.command("language", menu=True)
 async def language(ctx: Ctx) -> list[Reply]:
     """Switch language directly (`/language en`) or offer the choice."""
     chosen = supported(ctx.args)
@@ -74,9 +70,15 @@ async def choose_language(ctx: Ctx, choice: LanguageChoice) -> list[Reply]:
     if choice.locale not in SUPPORTED_LOCALES:
         raise Stale(choice.locale)
     ctx.set_locale(choice.locale)
-    again = router.reasks.get(ctx.state.step or "")
+    again = ctx.routes.reasks.get(ctx.state.step or "")
     if again is not None:
         return [Reply(ctx.t("language.changed_mid_flow")), *await again(ctx)]
     if ctx.state.step is not None:
         return [Reply(ctx.t("language.changed_keep_answering"))]
     return [main_menu(ctx, "language.changed")]
+
+
+@router.command("help", menu=True)
+async def help_(ctx: Ctx) -> list[Reply]:
+    """Explain what the bot does and list the commands."""
+    return [Reply(ctx.t("help.text")), main_menu(ctx)]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from handlers.core.context import Ctx
 from handlers.core.menu import main_menu
-from handlers.core.router import router
+from handlers.core.router import Router
 from handlers.core.types import Reply
 from models.people import attach_phone
 from models.phones import to_e164
+
+router = Router("contact")
 
 
 @router.shared_contact

@@ -5,15 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.core.flow import FlowData
 from handlers.core.types import Incoming
 from locales import DEFAULT_LOCALE, Translator
 from locales.dates import DEFAULT_TIMEZONE
 from models.conversation import ConversationState
 from models.people import Channel, ChannelIdentity, Person
+
+if TYPE_CHECKING:
+    from handlers.core.router import Router
+
+F = TypeVar("F", bound=FlowData)
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class Ctx:
     config: EngineConfig
     now: datetime
     t: Translator
+    routes: Router
+    """Every feature the engine was built with (menus list theirs, /start finds deep links)."""
     args: str = ""
     """What followed a /command, e.g. the deep-link payload of /start."""
 
@@ -72,10 +80,15 @@ class Ctx:
         """Scratch values of the flow in progress; saved with the state."""
         return self.state.data
 
-    def goto(self, step: StrEnum, **data: Any) -> None:
-        """Wait for free text at `step`, keeping `data` for later steps."""
+    def flow(self, kind: type[F]) -> F:
+        """The scratch values of the flow in progress, as `kind` reads them."""
+        return kind.load(self.state.data)
+
+    def goto(self, step: StrEnum, flow: FlowData | None = None, /, **data: Any) -> None:
+        """Wait for free text at `step`, keeping `flow` (all of the flow's values) or else
+        `data` (added to those kept) for later steps."""
         self.state.step = step.value
-        self.state.data = {**self.state.data, **data}
+        self.state.data = flow.dump() if flow is not None else {**self.state.data, **data}
 
     def end(self) -> None:
         """Leave any flow in progress."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,13 +11,13 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import handlers.core.features  # noqa: F401  (registers every command, button and step)
-from handlers.coordinators.coordinator import PREFIXES, require_coordinator
+from handlers.coordinators.coordinator import require_coordinator
 from handlers.core.callback import InvalidPayload, unpack
 from handlers.core.context import Ctx, EngineConfig, clean_text
+from handlers.core.features import FEATURES, routes
 from handlers.core.menu import fallback, media_answer, stale
 from handlers.core.optout import is_opt_out, opt_out
-from handlers.core.router import Handler, Refused, Stale, router
+from handlers.core.router import Handler, Refused, Router, Stale
 from handlers.core.types import Incoming, Reply
 from handlers.inputs.typed_choice import choose
 from locales import Translator, supported
@@ -46,10 +46,12 @@ class Engine:
         sessions: async_sessionmaker[AsyncSession],
         config: EngineConfig | None = None,
         clock: Callable[[], datetime] = utcnow,
+        features: Iterable[Router] = FEATURES,
     ) -> None:
         self.sessions = sessions
         self.config = config or EngineConfig()
         self.clock = clock
+        self.routes = routes(features)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """The replies to one inbound message (see `answer`)."""
@@ -108,7 +110,9 @@ class Engine:
         locale = (
             identity.person.locale or supported(incoming.locale_hint) or self.config.default_locale
         )
-        ctx = Ctx(incoming, session, identity, state, self.config, now, Translator(locale))
+        ctx = Ctx(
+            incoming, session, identity, state, self.config, now, Translator(locale), self.routes
+        )
         try:
             replies = await self._dispatch(ctx)
         except Refused:
@@ -132,36 +136,35 @@ class Engine:
             return await self._button(ctx, payload)
         if ctx.incoming.media and not text:
             return [media_answer(ctx, ctx.incoming.media)]
-        step = router.steps.get(ctx.state.step or "")
+        step = self.routes.steps.get(ctx.state.step or "")
         if step is not None and (text or ctx.incoming.contact_phone):
             return await step(ctx)
-        if ctx.incoming.contact_phone and router.contact is not None:
-            return await router.contact(ctx)
+        if ctx.incoming.contact_phone and self.routes.contact is not None:
+            return await self.routes.contact(ctx)
         return await fallback(ctx)
 
     async def _command(self, ctx: Ctx, text: str) -> list[Reply]:
         name, _, args = text[1:].partition(" ")
-        handler: Handler | None = router.commands.get(name.split("@")[0].lower())
+        handler: Handler | None = self.routes.commands.get(name.split("@")[0].lower())
         if handler is None:
             return [Reply(ctx.t("error.unknown_command", command=text.split()[0][:32]))]
         ctx.args = clean_text(args)
         return await handler(ctx)
 
-    @staticmethod
-    def _chosen(ctx: Ctx, text: str) -> str | None:
+    def _chosen(self, ctx: Ctx, text: str) -> str | None:
         """Map a typed option number or label to the payload of the buttons last offered."""
-        starts = (ctx.state.step or "") not in router.whole_labels
+        starts = (ctx.state.step or "") not in self.routes.whole_labels
         return choose(text, ctx.state.menu or [], starts=starts)
 
     async def _button(self, ctx: Ctx, payload: str) -> list[Reply]:
         try:
-            data = unpack(payload)
+            data = unpack(payload, self.routes.kinds)
         except InvalidPayload:
             prefix = payload.partition(":")[0]
-            if prefix in PREFIXES:  # someone without the role is refused (and audited) first
+            if prefix in self.routes.gated:  # someone without the role is refused (and audited)
                 await require_coordinator(ctx, prefix, payload)
             return await stale(ctx)
-        handler = router.callbacks.get(type(data))
+        handler = self.routes.callbacks.get(type(data))
         if handler is None:
             return await stale(ctx)
         try:

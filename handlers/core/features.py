@@ -1,37 +1,105 @@
-"""Importing a feature module registers its commands, buttons and steps on the router."""
+"""The features the bot is built from, in the order its menus list them.
 
-import handlers.coordinators.broadcast
-import handlers.coordinators.bulletin_schedule
-import handlers.coordinators.bulletins
-import handlers.coordinators.checkin
-import handlers.coordinators.coordinator
-import handlers.coordinators.event_copy
-import handlers.coordinators.event_details
-import handlers.coordinators.event_edit
-import handlers.coordinators.event_form
-import handlers.coordinators.inbox
-import handlers.coordinators.inbox_export
-import handlers.coordinators.inbox_reply
-import handlers.coordinators.qr
-import handlers.coordinators.question_form
-import handlers.coordinators.registrations_admin
-import handlers.coordinators.sessions
-import handlers.coordinators.stats
-import handlers.core.commands
-import handlers.core.contact
-import handlers.people.ask
-import handlers.people.ask_reply
-import handlers.people.discovery
-import handlers.people.events
-import handlers.people.lead
-import handlers.people.my
-import handlers.people.newsletter
-import handlers.people.privacy
-import handlers.people.profile
-import handlers.people.registration
-import handlers.people.registration_more
-import handlers.people.ticket
-import handlers.people.topic_link
-import handlers.people.track_link
-import handlers.people.tracks
-import handlers.people.waitlist  # noqa: F401
+A feature is a module with its own `Router` (`CoordinatorRouter` for coordinator tools); it takes
+part once listed here. The main menu and /admin list their items in this order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from handlers.coordinators import (
+    broadcast,
+    broadcast_compose,
+    broadcast_pick,
+    broadcast_scheduled,
+    bulletin_schedule,
+    bulletins,
+    checkin,
+    coordinator,
+    event_copy,
+    event_details,
+    event_edit,
+    event_form,
+    event_manage,
+    inbox,
+    inbox_export,
+    inbox_reply,
+    qr,
+    question_form,
+    registrations_admin,
+    sessions,
+    stats,
+)
+from handlers.core import commands, contact, menu
+from handlers.core.router import Router
+from handlers.people import (
+    ask,
+    ask_reply,
+    discovery,
+    events,
+    lead,
+    my,
+    newsletter,
+    privacy,
+    profile,
+    registration,
+    registration_more,
+    ticket,
+    topic_link,
+    track_link,
+    tracks,
+    waitlist,
+)
+
+CORE: tuple[Router, ...] = (commands.router, menu.router)
+"""What every engine has: /start, /help, /menu, /cancel, /language and the main menu's buttons."""
+
+FEATURES: tuple[Router, ...] = (
+    discovery.router,
+    tracks.router,
+    track_link.router,
+    lead.router,
+    events.router,
+    registration.router,
+    registration_more.router,
+    waitlist.router,
+    ticket.router,
+    newsletter.router,
+    topic_link.router,
+    my.router,
+    ask.router,
+    ask_reply.router,
+    profile.router,
+    privacy.router,
+    contact.router,
+    coordinator.coordinator,
+    broadcast.coordinator,
+    broadcast_compose.coordinator,
+    broadcast_pick.coordinator,
+    broadcast_scheduled.coordinator,
+    bulletins.coordinator,
+    bulletin_schedule.coordinator,
+    inbox.coordinator,
+    inbox_reply.coordinator,
+    inbox_export.coordinator,
+    checkin.coordinator,
+    event_manage.coordinator,
+    event_edit.coordinator,
+    event_details.coordinator,
+    event_copy.coordinator,
+    sessions.coordinator,
+    question_form.coordinator,
+    event_form.coordinator,
+    registrations_admin.coordinator,
+    qr.coordinator,
+    stats.coordinator,
+)
+
+
+def routes(features: Iterable[Router] = FEATURES) -> Router:
+    """One router with the core and the given features, their menu items in this order."""
+    built = Router("bot")
+    for feature in (*features, *CORE):
+        built.include_router(feature)
+    return built

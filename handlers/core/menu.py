@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
-from handlers.core.router import router
+from handlers.core.router import Router
 from handlers.core.types import Button, Reply
 from locales import SUPPORTED_LOCALES
 
-MENU_ITEMS = ("tracks", "events", "subscribe", "my", "ask", "language", "help")
-"""Each item opens the command of the same name, so the menu knows no feature's internals."""
+router = Router("menu")
+
 GREETINGS = frozenset(
     {
         "שלום", "היי", "הי", "הלו", "אהלן", "הללו", "בוקר טוב", "ערב טוב", "צהריים טובים",
@@ -34,19 +34,18 @@ def language_button(ctx: Ctx, payload: Callable[[str], CallbackData]) -> Button:
 
 
 def main_menu(ctx: Ctx, intro_key: str = "menu.title") -> Reply:
-    """The menu of everything a person can do, in their language."""
-    buttons = [[Button(ctx.t(f"menu.{item}"), MenuChoice(item).pack())] for item in MENU_ITEMS]
+    """The menu of everything a person can do, in their language: each item opens the command
+    of the same name, in the order of the features that offer them."""
+    buttons = [[Button(ctx.t(f"menu.{item}"), MenuChoice(item).pack())] for item in ctx.routes.menu]
     return Reply(ctx.t(intro_key), buttons=buttons)
 
 
 @router.callback(MenuChoice)
 async def open_menu_item(ctx: Ctx, choice: MenuChoice) -> list[Reply]:
     """Open the feature behind a menu button, leaving any flow in progress."""
-    if choice.command not in MENU_ITEMS:
+    handler = ctx.routes.commands.get(choice.command)
+    if choice.command not in ctx.routes.menu or handler is None:
         return await stale(ctx)
-    handler = router.commands.get(choice.command)
-    if handler is None:
-        return [Reply(ctx.t("menu.unavailable")), main_menu(ctx)]
     ctx.end()
     return await handler(ctx)
 
@@ -73,8 +72,8 @@ async def fallback(ctx: Ctx) -> list[Reply]:
     anything else goes to the unplaced-text handler, or is told we did not understand."""
     if ctx.state.version == 0 or is_greeting(ctx.text):
         return [main_menu(ctx, "start.welcome")]
-    if router.unplaced is not None:
-        return await router.unplaced(ctx)
+    if ctx.routes.unplaced is not None:
+        return await ctx.routes.unplaced(ctx)
     return not_understood(ctx)
 
 

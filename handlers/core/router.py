@@ -1,4 +1,9 @@
-"""Where each command, button type, deep link and free-text step is handled."""
+"""Where each command, button type, deep link and free-text step is handled.
+
+Each feature module has its own `Router`; `handlers/core/features.py` lists the features the bot
+is built from, in order, and the engine includes their routers into one (after aiogram's
+`include_router`). Menus list their items in that order.
+"""
 
 from __future__ import annotations
 
@@ -24,8 +29,18 @@ class Refused(Exception):
     """Someone tried a coordinator action they may not take; the refusal is already audited."""
 
 
+def expect_step(ctx: Ctx, step: StrEnum | None) -> None:
+    """Stale unless the conversation waits at `step`: a button of a flow already left or
+    never begun changes nothing."""
+    if step is not None and ctx.state.step != step.value:
+        raise Stale(step.value)
+
+
 class Router:
-    def __init__(self) -> None:
+    """One feature's handlers, or (after `include_router`) those of several features."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
         self.commands: dict[str, Handler] = {}
         self.callbacks: dict[type[CallbackData], CallbackHandler] = {}
         self.steps: dict[str, Handler] = {}
@@ -42,18 +57,79 @@ class Router:
         self.unplaced: Handler | None = None
         """Answers free text outside any flow that is neither a first message nor a greeting
         (the response team offers to pass it on)."""
+        self.menu: list[str] = []
+        """Commands the main menu offers, in order."""
+        self.admin_menu: list[str] = []
+        """Coordinator commands /admin lists, in order."""
+        self.panels: list[Callable[[Ctx, Any], Awaitable[list[Reply]]]] = []
+        """What /admin shows under its menu (e.g. broadcasts awaiting approval), in order; each
+        is called with the coordinator's authority."""
+        self.gated: set[str] = set()
+        """Payload prefixes of coordinator buttons: a forged one is refused even when unreadable."""
 
-    def command(self, *names: str) -> Callable[[Handler], Handler]:
+    @property
+    def kinds(self) -> dict[str, type[CallbackData]]:
+        """The payload classes this router answers, by prefix."""
+        return {kind.prefix: kind for kind in self.callbacks}
+
+    def include_router(self, other: Router) -> Router:
+        """Take in another router's handlers after ours; two features may not claim one name."""
+        for mine, theirs in (
+            (self.commands, other.commands),
+            (self.callbacks, other.callbacks),
+            (self.steps, other.steps),
+            (self.deep_links, other.deep_links),
+            (self.reasks, other.reasks),
+            (self.closings, other.closings),
+        ):
+            clash = mine.keys() & theirs.keys()
+            if clash:
+                raise ValueError(
+                    f"{other.name} and {self.name} both handle {sorted(map(str, clash))}"
+                )
+            mine.update(theirs)  # type: ignore[arg-type]
+        if other.contact is not None:
+            if self.contact is not None:
+                raise ValueError(f"{other.name} and {self.name} both answer shared contacts")
+            self.contact = other.contact
+        if other.unplaced is not None:
+            if self.unplaced is not None:
+                raise ValueError(f"{other.name} and {self.name} both answer unplaced text")
+            self.unplaced = other.unplaced
+        self.whole_labels |= other.whole_labels
+        self.menu += other.menu
+        self.admin_menu += other.admin_menu
+        self.panels += other.panels
+        self.gated |= other.gated
+        return self
+
+    def command(self, *names: str, menu: bool = False) -> Callable[[Handler], Handler]:
+        """Handle /name; `menu` offers the first name in the main menu."""
+
         def register(handler: Handler) -> Handler:
             for name in names:
                 self.commands[name] = handler
+            if menu:
+                self.menu.append(names[0])
             return handler
 
         return register
 
-    def callback(self, kind: type[CallbackData]) -> Callable[[H], H]:
+    def callback(self, kind: type[CallbackData], step: StrEnum | None = None) -> Callable[[H], H]:
+        """Handle a button of type `kind`; with `step`, only while the flow waits there (else
+        the button is stale)."""
+
         def register(handler: H) -> H:
-            self.callbacks[kind] = handler  # type: ignore[assignment]
+            answer: Any = handler
+            if step is not None:
+
+                async def in_step(ctx: Ctx, data: CallbackData) -> list[Reply]:
+                    expect_step(ctx, step)
+                    return await answer(ctx, data)  # type: ignore[no-any-return]
+
+                self.callbacks[kind] = in_step
+            else:
+                self.callbacks[kind] = answer
             return handler
 
         return register
@@ -96,6 +172,3 @@ class Router:
             return handler
 
         return register
-
-
-router = Router()

@@ -11,13 +11,15 @@ from enum import StrEnum
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.menu import main_menu
-from handlers.core.router import Stale, router
+from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from models.catalog import Event, Track
 from models.discovery import option_label, questionnaire
 from models.faq import FaqEntry, answer_of, find_answers, question_of
 from models.localized import localized
 from models.questions import Thread, ThreadKind, open_thread
+
+router = Router("ask")
 
 MAX_QUESTION = 2000
 URGENT_BEFORE = timedelta(days=3)
@@ -60,7 +62,7 @@ def ask_button(ctx: Ctx, about: str = "m", ref: int | None = None) -> Button:
     return Button(ctx.t("ask.button"), AskStart(about, ref).pack())
 
 
-@router.command("ask")
+@router.command("ask", menu=True)
 async def ask_command(ctx: Ctx) -> list[Reply]:
     """Ask the team; text after the command is the question itself."""
     ctx.end()

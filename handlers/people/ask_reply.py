@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.menu import main_menu, not_understood
-from handlers.core.router import Stale, router
+from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from handlers.people.ask import MAX_QUESTION, AskSend, AskStep, faq_reply
 from locales import Translator
@@ -22,6 +22,8 @@ from models.questions import (
     open_threads_of,
     person_replied,
 )
+
+router = Router("ask_reply")
 
 
 @dataclass(frozen=True)

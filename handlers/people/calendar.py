@@ -8,9 +8,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
-
 from handlers.core.context import Ctx
 from handlers.core.types import Attachment, Reply
 from handlers.people.events import title
@@ -39,6 +36,9 @@ def ics(
 ) -> Attachment:
     """A VEVENT with the title, place, description and the check-in code (none on the public
     page's entry, which is nobody's registration) — one for each scheduled session of a series."""
+    from icalendar import Calendar  # imported on the first registration, not at every start
+    from icalendar import Event as CalendarEvent
+
     calendar = Calendar()
     calendar.add("prodid", "-//Kibbutz Movement//Hagshama//HE")
     calendar.add("version", "2.0")

@@ -1,13 +1,22 @@
-"""Track discovery: the catalogue's questionnaire, one question at a time, then the best tracks."""
+"""Track discovery: the catalogue's questionnaire, one question at a time, then the best tracks.
+
+/tracks, DiscoveryRestart → ANSWER at the first question
+ANSWER  DiscoveryAnswer, DiscoveryKeep, DiscoverySkip, DiscoveryDone → ANSWER at the next
+        question; after the last, the best tracks (flow ends)
+ANSWER  DiscoveryToggle → ANSWER (ticks an option of a multiple-choice question)
+ANSWER  DiscoveryBack   → ANSWER at the previous question
+ANSWER  typed text      → the same question again
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
-from handlers.core.router import Stale, router
+from handlers.core.flow import FlowData
+from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from handlers.people.tracks import TrackOpen
 from models.catalog import Question
@@ -24,11 +33,24 @@ from models.discovery import (
 )
 from models.localized import localized
 
+router = Router("discovery")
+
 
 class DiscoveryStep(StrEnum):
-    """ANSWER: a question is on screen (its id in ctx.data); typed text there is re-asked."""
+    """ANSWER: a question is on screen (its id in `Discovering`); typed text there is re-asked."""
 
     ANSWER = "discovery.answer"
+
+
+@dataclass(frozen=True)
+class Discovering(FlowData):
+    """The question on screen, the options ticked on it, and the answers given so far."""
+
+    question: int | None = None
+    picked: tuple[str, ...] = ()
+    answers: dict[str, Answer] = field(default_factory=dict)
+    history: tuple[int, ...] = ()
+    """The questions answered or skipped, in order: where Back returns to."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +90,7 @@ class DiscoveryRestart(CallbackData, prefix="dr"):
     pass
 
 
-@router.command("tracks")
+@router.command("tracks", menu=True)
 async def tracks(ctx: Ctx) -> list[Reply]:
     """Start the questionnaire from its first question."""
     return await _begin(ctx)
@@ -80,7 +102,7 @@ async def restart(ctx: Ctx, _: DiscoveryRestart) -> list[Reply]:
     return await _begin(ctx)
 
 
-@router.callback(DiscoveryAnswer)
+@router.callback(DiscoveryAnswer, step=DiscoveryStep.ANSWER)
 async def answer(ctx: Ctx, choice: DiscoveryAnswer) -> list[Reply]:
     """Take a single-choice answer, save it to the profile and move on."""
     questions, question = await _current(ctx, choice.question_id)
@@ -90,29 +112,31 @@ async def answer(ctx: Ctx, choice: DiscoveryAnswer) -> list[Reply]:
     return await _advance(ctx, questions, question, choice.value)
 
 
-@router.callback(DiscoveryToggle)
+@router.callback(DiscoveryToggle, step=DiscoveryStep.ANSWER)
 async def toggle(ctx: Ctx, choice: DiscoveryToggle) -> list[Reply]:
     """Tick or untick one option of a multiple-choice question."""
     questions, question = await _current(ctx, choice.question_id)
     allowed = option_values(question)
     if choice.value not in allowed:
         raise Stale(choice.value)
-    picked = set(ctx.data.get("picked", [])) ^ {choice.value}
-    ctx.goto(DiscoveryStep.ANSWER, picked=[value for value in allowed if value in picked])
+    data = ctx.flow(Discovering)
+    picked = set(data.picked) ^ {choice.value}
+    ticked = tuple(value for value in allowed if value in picked)
+    ctx.goto(DiscoveryStep.ANSWER, replace(data, picked=ticked))
     return [_question(ctx, questions, question, edit=True)]
 
 
-@router.callback(DiscoveryDone)
+@router.callback(DiscoveryDone, step=DiscoveryStep.ANSWER)
 async def done(ctx: Ctx, choice: DiscoveryDone) -> list[Reply]:
     """Save the ticked options of a multiple-choice question; none ticked counts as a skip."""
     questions, question = await _current(ctx, choice.question_id)
-    picked: list[str] = ctx.data.get("picked", [])
+    picked = list(ctx.flow(Discovering).picked)
     if picked:
         remember(ctx.person, question, picked)
     return await _advance(ctx, questions, question, picked or None)
 
 
-@router.callback(DiscoveryKeep)
+@router.callback(DiscoveryKeep, step=DiscoveryStep.ANSWER)
 async def keep(ctx: Ctx, choice: DiscoveryKeep) -> list[Reply]:
     """Use the answer the profile already has and move on."""
     questions, question = await _current(ctx, choice.question_id)
@@ -122,31 +146,32 @@ async def keep(ctx: Ctx, choice: DiscoveryKeep) -> list[Reply]:
     return await _advance(ctx, questions, question, known)
 
 
-@router.callback(DiscoverySkip)
+@router.callback(DiscoverySkip, step=DiscoveryStep.ANSWER)
 async def skip(ctx: Ctx, choice: DiscoverySkip) -> list[Reply]:
     """Leave this question out of the match and move on; the profile keeps what it had."""
     questions, question = await _current(ctx, choice.question_id)
     return await _advance(ctx, questions, question, None)
 
 
-@router.callback(DiscoveryBack)
+@router.callback(DiscoveryBack, step=DiscoveryStep.ANSWER)
 async def back(ctx: Ctx, choice: DiscoveryBack) -> list[Reply]:
     """Show the previous question again."""
     questions, _ = await _current(ctx, choice.question_id)
-    history: list[int] = ctx.data.get("history", [])
+    data = ctx.flow(Discovering)
+    history = data.history
     by_id = {q.id: q for q in questions}
     while history and history[-1] not in by_id:
         history = history[:-1]
     if not history:
         raise Stale(choice.question_id)
-    ctx.goto(DiscoveryStep.ANSWER, history=history[:-1])
+    ctx.goto(DiscoveryStep.ANSWER, replace(data, history=history[:-1]))
     return [_ask(ctx, questions, by_id[history[-1]])]
 
 
 @router.step(DiscoveryStep.ANSWER)
 async def typed(ctx: Ctx) -> list[Reply]:
     """Typed text where an option was expected: explain and show the question again."""
-    if ctx.data.get("question") is None:
+    if ctx.flow(Discovering).question is None:
         return await _begin(ctx)
     return [Reply(ctx.t("discovery.use_buttons")), *await ask_again(ctx)]
 
@@ -155,7 +180,8 @@ async def typed(ctx: Ctx) -> list[Reply]:
 async def ask_again(ctx: Ctx) -> list[Reply]:
     """The question on screen again, as it is now (after a change of language)."""
     questions = await questionnaire(ctx.session)
-    question = next((q for q in questions if q.id == ctx.data.get("question")), None)
+    shown = ctx.flow(Discovering).question
+    question = next((q for q in questions if q.id == shown), None)
     if question is None:
         return await _begin(ctx)
     return [_question(ctx, questions, question)]
@@ -171,7 +197,7 @@ async def _begin(ctx: Ctx) -> list[Reply]:
 
 async def _current(ctx: Ctx, question_id: int) -> tuple[list[Question], Question]:
     """The questionnaire and the question on screen, or Stale for any other question's button."""
-    if ctx.state.step != DiscoveryStep.ANSWER or ctx.data.get("question") != question_id:
+    if ctx.flow(Discovering).question != question_id:
         raise Stale(question_id)
     questions = await questionnaire(ctx.session)
     question = next((q for q in questions if q.id == question_id), None)
@@ -183,12 +209,13 @@ async def _current(ctx: Ctx, question_id: int) -> tuple[list[Question], Question
 async def _advance(
     ctx: Ctx, questions: list[Question], question: Question, given: Answer | None
 ) -> list[Reply]:
-    answers: dict[str, Answer] = dict(ctx.data.get("answers", {}))
-    answers.pop(question.field, None)
+    data = ctx.flow(Discovering)
+    answers = {name: value for name, value in data.answers.items() if name != question.field}
     if given is not None:
         answers[question.field] = given
-    history = [*ctx.data.get("history", []), question.id]
-    ctx.goto(DiscoveryStep.ANSWER, answers=answers, history=history)
+    ctx.goto(
+        DiscoveryStep.ANSWER, replace(data, answers=answers, history=(*data.history, question.id))
+    )
     later = questions[questions.index(question) + 1 :]
     if later:
         return [_ask(ctx, questions, later[0])]
@@ -196,7 +223,7 @@ async def _advance(
 
 
 def _ask(ctx: Ctx, questions: list[Question], question: Question) -> Reply:
-    ctx.goto(DiscoveryStep.ANSWER, question=question.id, picked=[])
+    ctx.goto(DiscoveryStep.ANSWER, replace(ctx.flow(Discovering), question=question.id, picked=()))
     return _question(ctx, questions, question)
 
 
@@ -207,12 +234,12 @@ def _question(ctx: Ctx, questions: list[Question], question: Question, edit: boo
         ctx.t("discovery.progress", n=questions.index(question) + 1, total=len(questions)),
         localized(question.content, "prompt", ctx.locale),
     ]
-    picked: list[str] = ctx.data.get("picked", [])
+    data = ctx.flow(Discovering)
     rows: list[list[Button]] = []
     for value in option_values(question):
         label = option_label([question], question.field, value, ctx.locale)
         if question.multiple:
-            mark = "✅ " if value in picked else "▫️ "
+            mark = "✅ " if value in data.picked else "▫️ "
             rows.append([Button(mark + label, DiscoveryToggle(question.id, value).pack())])
         else:
             rows.append([Button(label, DiscoveryAnswer(question.id, value).pack())])
@@ -220,7 +247,7 @@ def _question(ctx: Ctx, questions: list[Question], question: Question, edit: boo
         lines.append(ctx.t("discovery.multiple_hint"))
         rows.append([Button(ctx.t("discovery.done"), DiscoveryDone(question.id).pack())])
     nav = [Button(ctx.t("discovery.skip"), DiscoverySkip(question.id).pack())]
-    if ctx.data.get("history"):
+    if data.history:
         nav.append(Button(ctx.t("discovery.back"), DiscoveryBack(question.id).pack()))
         nav.append(Button(ctx.t("discovery.restart"), DiscoveryRestart().pack()))
     rows.append(nav)

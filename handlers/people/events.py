@@ -10,7 +10,7 @@ from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.menu import language_button
 from handlers.core.pages import navigation, page_of
-from handlers.core.router import Stale, router
+from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from handlers.people.ask import ask_button
 from handlers.people.series import session_lines
@@ -21,6 +21,8 @@ from models.localized import localized
 from models.registration_service import Availability, availability, waitlist_position
 from models.registrations import ACTIVE, Registration, RegistrationStatus
 from models.seats import seats_left
+
+router = Router("events")
 
 PAGE_SIZE = 6
 NATIONAL = "national"
@@ -100,7 +102,7 @@ async def upcoming(ctx: Ctx, choice: EventList) -> list[Event]:
     return list((await ctx.session.scalars(query.order_by(Event.starts_at, Event.id))).all())
 
 
-@router.command("events")
+@router.command("events", menu=True)
 async def events_command(ctx: Ctx) -> list[Reply]:
     """List upcoming events, unfiltered."""
     return await show_list(ctx, EventList())

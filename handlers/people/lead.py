@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
-from handlers.core.router import Stale, router
+from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from handlers.people.registration import MAX_NAME, _plain_text, known_phone
 from handlers.people.tracks import TrackInterest, TrackOpen, track_actions
@@ -20,6 +20,8 @@ from models.people import PhoneTaken, attach_phone, phone_taken
 from models.phones import to_e164
 from models.questions import Thread, ThreadKind, open_thread
 from models.registrations import Lead
+
+router = Router("lead")
 
 MAX_NOTE = 500
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
-from handlers.core.router import Stale, router
+from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from handlers.people.ask_reply import with_open_questions
 from handlers.people.calendar import calendar_reply
@@ -17,6 +17,8 @@ from handlers.people.waitlist import OfferAnswer, OfferNotices
 from models.catalog import Event
 from models.registration_service import CancelResult, active_registrations, cancel
 from models.registrations import ACTIVE, Registration, RegistrationStatus
+
+router = Router("my")
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ async def _mine(ctx: Ctx, registration_id: int) -> tuple[Registration, Event]:
     return registration, event
 
 
-@router.command("my")
+@router.command("my", menu=True)
 async def my_command(ctx: Ctx) -> list[Reply]:
     """List my current registrations."""
     return await show_list(ctx, MyList())

@@ -1,4 +1,10 @@
-"""Newsletter topics: subscribe with explicit, recorded consent; stop per topic or all at once."""
+"""Newsletter topics: subscribe with explicit, recorded consent; stop per topic or all at once.
+
+/subscribe, TopicPick, a poster's link → CONSENT for that topic (unless already subscribed)
+CONSENT  ConsentAgree   → subscribed (flow ends)
+CONSENT  ConsentDecline → the menu (flow ends)
+CONSENT  typed text     → the consent question again
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,9 @@ from enum import StrEnum
 
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
+from handlers.core.flow import FlowData
 from handlers.core.menu import MenuChoice, main_menu
-from handlers.core.router import Stale, router
+from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from models.catalog import Topic, TopicKind
 from models.localized import localized
@@ -21,11 +28,20 @@ from models.subscriptions import (
     unsubscribe_all,
 )
 
+router = Router("newsletter")
+
 
 class NewsletterStep(StrEnum):
     """CONSENT: the consent question for one topic is on screen; typed text there re-asks it."""
 
     CONSENT = "newsletter.consent"
+
+
+@dataclass(frozen=True)
+class Consenting(FlowData):
+    """The topic whose consent question is on screen."""
+
+    topic: int = 0
 
 
 @dataclass(frozen=True)
@@ -55,7 +71,7 @@ class StopAll(CallbackData, prefix="nx"):
     pass
 
 
-@router.command("subscribe")
+@router.command("subscribe", menu=True)
 async def topics(ctx: Ctx) -> list[Reply]:
     """List the bulletins and regional news with a button to join or stop each."""
     ctx.end()
@@ -97,7 +113,7 @@ async def offer(ctx: Ctx, topic: Topic) -> list[Reply]:
         ctx.end()
         stop = Button(ctx.t("newsletter.stop", topic=title), TopicStop(topic.id).pack())
         return [Reply(ctx.t("newsletter.already", topic=title), buttons=[[stop]])]
-    ctx.goto(NewsletterStep.CONSENT, topic=topic.id)
+    ctx.goto(NewsletterStep.CONSENT, Consenting(topic.id))
     return [_consent(ctx, topic)]
 
 
@@ -134,7 +150,7 @@ async def typed(ctx: Ctx) -> list[Reply]:
 @router.reask(NewsletterStep.CONSENT)
 async def ask_again(ctx: Ctx) -> list[Reply]:
     """The consent question again; a topic closed meanwhile ends the flow."""
-    topic = await ctx.session.get(Topic, ctx.data.get("topic", 0))
+    topic = await ctx.session.get(Topic, ctx.flow(Consenting).topic)
     if topic is None or not topic.active:
         ctx.end()
         return [Reply(ctx.t("error.stale_button")), main_menu(ctx)]

@@ -8,8 +8,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from fpdf import FPDF
-
 PAGE = (148.0, 210.0)
 """A5 in millimetres: reads well on a phone's screen, prints on half a sheet."""
 MARGIN = 12.0
@@ -26,6 +24,8 @@ class Page:
     """A page written from the top down, each line aligned to the language's start."""
 
     def __init__(self, rtl: bool) -> None:
+        from fpdf import FPDF  # most of a second at every start otherwise, for a rarer PDF
+
         self.pdf = FPDF(format=PAGE)
         self.pdf.set_margins(MARGIN, MARGIN, MARGIN)
         self.pdf.set_auto_page_break(True, MARGIN)

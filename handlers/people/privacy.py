@@ -1,5 +1,10 @@
 """/privacy: see everything we hold about me (text, a PDF anyone can open, and on channels that
-deliver any file the JSON too), or delete me."""
+deliver any file the JSON too), or delete me.
+
+/privacy → the choices; PrivacyExport → the data (no step); PrivacyDelete → CONFIRM_DELETE
+CONFIRM_DELETE  PrivacyForget → deleted, state and all (flow ends)
+CONFIRM_DELETE  PrivacyKeep   → the menu (flow ends); typed text → the question again
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from typing import Any
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.menu import main_menu
-from handlers.core.router import Stale, router
+from handlers.core.router import Router
 from handlers.core.types import Attachment, Button, Reply
 from handlers.people.pdf import Page
 from handlers.people.waitlist import OfferNotices
@@ -22,6 +27,8 @@ from models.discovery import option_label, questionnaire
 from models.movement import place_names
 from models.privacy import as_json, export, forget
 from models.registration_service import leave_upcoming
+
+router = Router("privacy")
 
 MAX_TEXT = 3800
 """Telegram allows 4096 characters; the attached file always has everything."""
@@ -116,11 +123,9 @@ async def typed(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("privacy.use_buttons")), _confirmation(ctx)]
 
 
-@router.callback(PrivacyForget)
+@router.callback(PrivacyForget, step=PrivacyStep.CONFIRM_DELETE)
 async def delete(ctx: Ctx, _: PrivacyForget) -> list[Reply]:
     """Delete the person for good; nothing about this conversation is kept either."""
-    if ctx.state.step != PrivacyStep.CONFIRM_DELETE:
-        raise Stale("privacy.forget")
     await leave_upcoming(ctx.session, ctx.person.id, ctx.now, OfferNotices(ctx.config))
     await forget(ctx.session, ctx.person)
     return [Reply(ctx.t("privacy.deleted"))]

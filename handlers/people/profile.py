@@ -15,13 +15,15 @@ from sqlalchemy import select
 
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
-from handlers.core.router import Stale, router
+from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from handlers.inputs.name_search import closest
 from models.catalog import Event
 from models.kibbutzim import Kibbutz
 from models.localized import localized
 from models.movement import movement_roles
+
+router = Router("profile")
 
 NONE = "-"
 """The kibbutz choice of someone who lives in no kibbutz."""

@@ -1,13 +1,24 @@
-"""Registering for an event: ask only for missing details, confirm, then the ticket and .ics."""
+"""Registering for an event: ask only for missing details, confirm, then the ticket and .ics.
+
+RegisterStart             → the first missing of ASK_NAME, ASK_PHONE, ASK_HOME; else CONFIRM
+ASK_NAME   a name         → the next missing detail; else CONFIRM
+ASK_PHONE  a phone        → the next missing detail; else CONFIRM
+ASK_HOME   a home         → the event's first unanswered question; else CONFIRM
+ANSWER     an answer      → the next unanswered question; else CONFIRM  (registration_more)
+CONFIRM    ConfirmRegistration → the ticket, or a place on the waiting list (flow ends)
+CONFIRM    GroupStart     → SIZE → NAMES → CONFIRM: a group asks its seats (registration_more)
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
-from handlers.core.router import Stale, router
+from handlers.core.flow import FlowData
+from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from handlers.people.event_questions import QuestionStep, answers, ask, pending, summary_lines
 from handlers.people.events import (
@@ -37,6 +48,8 @@ from models.registration_service import (
 )
 from models.registrations import RegistrationStatus
 
+router = Router("registration")
+
 MAX_NAME = 100
 MAX_HOME = 100
 
@@ -48,6 +61,29 @@ class RegistrationStep(StrEnum):
     ASK_PHONE = "registration.ask_phone"
     ASK_HOME = "registration.ask_home"
     CONFIRM = "registration.confirm"
+
+
+@dataclass(frozen=True)
+class Registering(FlowData):
+    """The event being registered for and the details typed so far (saved on confirming)."""
+
+    event_id: int = 0
+    name: str | None = None
+    phone: str | None = None
+    phone_shared: bool = False
+    """The phone came from the platform's share-my-phone button, so it is verified."""
+    home: str | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
+    """The event's questions answered so far, by question id (handlers.people.event_questions)."""
+    question_id: int | None = None
+    ticked: tuple[str, ...] = ()
+    """The question being answered and, for a multiple choice, the options ticked so far."""
+    guests: tuple[str, ...] = ()
+    split: bool = False
+    """A group's other members, and whether it may take fewer seats than it asked for."""
+    size: int = 0
+    names: tuple[str, ...] = ()
+    """A group being named: how many in all, and the names typed so far (handlers.people.groups)."""
 
 
 @dataclass(frozen=True)
@@ -88,24 +124,24 @@ async def start(ctx: Ctx, choice: RegisterStart) -> list[Reply]:
         return [Reply(ctx.t("registration.already", status=status)), await card(ctx, event)]
     if availability(event, ctx.now) is not Availability.OPEN:
         return [await card(ctx, event)]
-    ctx.goto(RegistrationStep.CONFIRM, event_id=event.id)
+    ctx.goto(RegistrationStep.CONFIRM, Registering(event_id=event.id))
     return await next_question(ctx)
 
 
 @router.reask(*RegistrationStep)
 async def next_question(ctx: Ctx) -> list[Reply]:
     """Ask for the first missing detail, or show the summary when nothing is missing."""
-    data = ctx.data
-    if not (data.get("name") or ctx.person.name):
+    data = ctx.flow(Registering)
+    if not (data.name or ctx.person.name):
         ctx.goto(RegistrationStep.ASK_NAME)
         return [Reply(ctx.t("registration.ask_name"))]
-    if not (data.get("phone") or known_phone(ctx)):
+    if not (data.phone or known_phone(ctx)):
         ctx.goto(RegistrationStep.ASK_PHONE)
         return [Reply(ctx.t("registration.ask_phone"), request_contact=True)]
-    if not (data.get("home") or ctx.person.home):
+    if not (data.home or ctx.person.home):
         ctx.goto(RegistrationStep.ASK_HOME)
         return [Reply(ctx.t("registration.ask_home"))]
-    if question := await pending(ctx.session, int(data["event_id"]), answers(ctx)):
+    if question := await pending(ctx.session, data.event_id, answers(ctx)):
         ctx.goto(QuestionStep.ANSWER, question_id=question.id, ticked=[])
         return [ask(ctx, question)]
     return await summary(ctx)
@@ -113,15 +149,16 @@ async def next_question(ctx: Ctx) -> list[Reply]:
 
 async def summary(ctx: Ctx, error: str | None = None) -> list[Reply]:
     """Show what will be registered and ask to confirm."""
-    event = await _event(ctx, int(ctx.data["event_id"]))
+    data = ctx.flow(Registering)
+    event = await _event(ctx, data.event_id)
     ctx.goto(RegistrationStep.CONFIRM)
     text = ctx.t(
         "registration.summary",
         title=title(ctx, event),
         when=when(ctx, event),
-        name=ctx.data.get("name") or ctx.person.name,
-        phone=ctx.data.get("phone") or known_phone(ctx),
-        home=ctx.data.get("home") or ctx.person.home,
+        name=data.name or ctx.person.name,
+        phone=data.phone or known_phone(ctx),
+        home=data.home or ctx.person.home,
     )
     extra = await summary_lines(ctx, event.id)
     if group := group_line(ctx):
@@ -149,7 +186,7 @@ async def got_name(ctx: Ctx) -> list[Reply]:
     name = _plain_text(ctx, MAX_NAME)
     if name is None:
         return [Reply(ctx.t("registration.bad_name", limit=MAX_NAME))]
-    ctx.goto(RegistrationStep.ASK_NAME, name=name)
+    ctx.goto(RegistrationStep.ASK_NAME, replace(ctx.flow(Registering), name=name))
     return await next_question(ctx)
 
 
@@ -162,7 +199,8 @@ async def got_phone(ctx: Ctx) -> list[Reply]:
     shared = ctx.incoming.contact_phone is not None
     if not shared and await phone_taken(ctx.session, ctx.identity, phone):
         return [Reply(ctx.t("registration.phone_taken"), request_contact=True)]
-    ctx.goto(RegistrationStep.ASK_PHONE, phone=phone, phone_shared=shared)
+    data = replace(ctx.flow(Registering), phone=phone, phone_shared=shared)
+    ctx.goto(RegistrationStep.ASK_PHONE, data)
     return await next_question(ctx)
 
 
@@ -172,7 +210,7 @@ async def got_home(ctx: Ctx) -> list[Reply]:
     home = _plain_text(ctx, MAX_HOME)
     if home is None:
         return [Reply(ctx.t("registration.bad_home", limit=MAX_HOME))]
-    ctx.goto(RegistrationStep.ASK_HOME, home=home)
+    ctx.goto(RegistrationStep.ASK_HOME, replace(ctx.flow(Registering), home=home))
     return await next_question(ctx)
 
 
@@ -186,26 +224,28 @@ async def typed_at_summary(ctx: Ctx) -> list[Reply]:
 async def confirm(ctx: Ctx, choice: ConfirmRegistration) -> list[Reply]:
     """Save the details and register: a seat with the ticket, or a place on the waiting list."""
     event = await _event(ctx, choice.event_id)
-    data = ctx.data if ctx.data.get("event_id") == event.id else {}
+    data = ctx.flow(Registering)
+    if data.event_id != event.id:
+        data = Registering()
     ctx.end()
     state = availability(event, ctx.now)
     if state is not Availability.OPEN:
         return [Reply(closed_text(ctx, event, state)), await card(ctx, event)]
     person = ctx.person
-    if phone := data.get("phone") or (None if person.phone else known_phone(ctx)):
+    if phone := data.phone or (None if person.phone else known_phone(ctx)):
         try:
             person = await attach_phone(
-                ctx.session, ctx.identity, phone, verified=bool(data.get("phone_shared"))
+                ctx.session, ctx.identity, phone, verified=data.phone_shared
             )
         except PhoneTaken:
-            ctx.goto(RegistrationStep.ASK_PHONE, **{**data, "phone": None, "phone_shared": False})
+            ctx.goto(RegistrationStep.ASK_PHONE, replace(data, phone=None, phone_shared=False))
             return [Reply(ctx.t("registration.phone_taken"), request_contact=True)]
-    person.name = data.get("name") or person.name
-    person.home = data.get("home") or person.home
-    given = dict(data.get("answers") or {})
+    person.name = data.name or person.name
+    person.home = data.home or person.home
+    given = dict(data.answers)
     missing = await pending(ctx.session, event.id, given)
     if not (person.name and person.home and person.phone) or missing:
-        ctx.goto(RegistrationStep.CONFIRM, **{**data, "event_id": event.id})
+        ctx.goto(RegistrationStep.CONFIRM, replace(data, event_id=event.id))
         return await next_question(ctx)
     try:
         outcome = await register(
@@ -214,8 +254,8 @@ async def confirm(ctx: Ctx, choice: ConfirmRegistration) -> list[Reply]:
             person.id,
             ctx.now,
             ctx.incoming.channel,
-            guests=[str(name) for name in data.get("guests") or []],
-            split=bool(data.get("split")),
+            guests=list(data.guests),
+            split=data.split,
         )
     except RegistrationClosed as closed:
         return [Reply(closed_text(ctx, event, closed.availability))]
@@ -232,6 +272,6 @@ async def confirm(ctx: Ctx, choice: ConfirmRegistration) -> list[Reply]:
             text += "\n" + ctx.t("groups.waits_whole", count=registration.seats)
         return [Reply(text, buttons=back), *await ask_place(ctx, event)]
     confirmed = [*await ticket(ctx, event, registration, back), *await ask_place(ctx, event)]
-    if len(data.get("guests") or []) + 1 > registration.seats:
+    if len(data.guests) + 1 > registration.seats:
         return [Reply(ctx.t("groups.split_done", seats=registration.seats)), *confirmed]
     return confirmed

@@ -5,7 +5,7 @@ registration's next question, so the summary comes when nothing is missing."""
 from __future__ import annotations
 
 from handlers.core.context import Ctx
-from handlers.core.router import Stale, router
+from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from handlers.people.event_questions import (
     QuestionDone,
@@ -18,6 +18,8 @@ from handlers.people.groups import MAX_GROUP, GroupSplit, GroupStart, GroupStep,
 from handlers.people.registration import RegistrationStep, next_question, registering
 from models.event_questions import MAX_ANSWER, EventQuestion, QuestionKind
 from models.seats import seats_left
+
+router = Router("registration_more")
 
 
 async def _question(ctx: Ctx, question_id: int) -> EventQuestion:

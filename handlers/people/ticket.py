@@ -16,7 +16,7 @@ from handlers.coordinators.checkin import checkin_command
 from handlers.coordinators.posters import links
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
-from handlers.core.router import Stale, router
+from handlers.core.router import Router, Stale
 from handlers.core.types import Attachment, Button, Reply
 from handlers.people.calendar import by_link, calendar_links, calendar_reply
 from handlers.people.events import title, when
@@ -25,6 +25,8 @@ from models.catalog import Event
 from models.localized import localized
 from models.registrations import Registration, RegistrationStatus
 from models.roles import authority_of
+
+router = Router("ticket")
 
 CHECKIN_LINK = "ci_"
 QR_WIDTH = 62.0

@@ -8,10 +8,12 @@ from handlers.coordinators.posters import TOPIC_LINK
 from handlers.core.commands import LanguageChoice
 from handlers.core.context import Ctx
 from handlers.core.menu import language_button
-from handlers.core.router import router
+from handlers.core.router import Router
 from handlers.core.types import Reply
 from handlers.people.newsletter import offer, topics
 from models.catalog import Topic
+
+router = Router("topic_link")
 
 
 @router.deep_link(TOPIC_LINK)

@@ -7,10 +7,12 @@ from sqlalchemy import select
 
 from handlers.core.context import Ctx
 from handlers.core.menu import MenuChoice
-from handlers.core.router import router
+from handlers.core.router import Router
 from handlers.core.types import Button, Reply
 from handlers.people.tracks import TrackOpen, card
 from models.catalog import Track
+
+router = Router("track_link")
 
 TRACK_LINK = "tr_"
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.menu import MenuChoice
-from handlers.core.router import Stale, router
+from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from handlers.people.ask import ask_button
 from handlers.people.newsletter import offer
@@ -18,6 +18,8 @@ from locales.dates import format_date_time
 from models.catalog import Topic, TopicKind, Track
 from models.discovery import upcoming_events
 from models.localized import localized
+
+router = Router("tracks")
 
 
 @dataclass(frozen=True)

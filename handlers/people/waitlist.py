@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx, EngineConfig
-from handlers.core.router import Stale, router
+from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply, TemplateKind, TemplateUse, reply_to_payload
 from handlers.people.events import EventList, card, title
 from handlers.people.ticket import ticket
@@ -24,6 +24,8 @@ from models.people import Person
 from models.registration_service import AcceptResult, accept, decline, expire_due_offers
 from models.registrations import Registration
 from models.seats import offer_key, release_stranded
+
+router = Router("waitlist")
 
 
 @dataclass(frozen=True)

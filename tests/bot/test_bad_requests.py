@@ -8,6 +8,7 @@ import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
 import pytest_asyncio
 
 from bot.telegram.webhook import SECRET_HEADER
@@ -16,6 +17,8 @@ from tests.bot.telegram.standin import StandIn
 from tests.bot.whatsapp.conftest import signed
 from tests.bot.whatsapp.standin import ACCOUNT_SID, OUR_NUMBER
 from tests.bot.whatsapp.standin import StandIn as TwilioStandIn
+
+pytestmark = pytest.mark.slow
 
 MAYA, ODED = 51_001, 51_002
 NOA = "whatsapp:+972501234567"

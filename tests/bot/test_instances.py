@@ -21,12 +21,16 @@ from tests.bot.telegram.standin_process import Remote
 from tests.bot.telegram.test_run import free_port
 from tests.scheduler.delivery import FIRST_CHAT, broadcast, seed_recipients
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("crowds")]
+"""Two instances' pools, and the CPU to keep their leases: never beside a crowd."""
+
 LIMIT = 40
 """Messages a second for the bot: a little above Telegram's 30, to keep the test short, yet
 below what two instances push on a small shared machine, so that the budget is what binds."""
 SLACK = 1.05
-COPIES = 3_000
-UPDATES = 500
+COPIES = 1_000
+UPDATES = 250
+"""Enough for half a minute at the limit: long enough to measure the shared rate by."""
 WRITERS = 5_000_000
 """Chat ids of the people who write in start here, far from the broadcast's recipients."""
 SECRET = "two-instances-secret"

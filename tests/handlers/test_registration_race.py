@@ -6,6 +6,7 @@ import asyncio
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -17,11 +18,14 @@ from models.people import Channel, ChannelIdentity
 from models.registrations import Registration, RegistrationStatus
 from tests.support import NOW, Chat, Clock
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("crowds")]
+"""Crowds hold many PostgreSQL connections: one crowd at a time (`--dist loadgroup`)."""
+
 SEATS = 20
-CROWD = 200
+CROWD = 100
 
 
-async def test_two_hundred_confirmations_for_twenty_seats_tell_exact_places_in_line(
+async def test_a_hundred_confirmations_for_twenty_seats_tell_exact_places_in_line(
     database_url: str, db: AsyncEngine, sessions: async_sessionmaker[AsyncSession], clock: Clock
 ) -> None:
     async with sessions() as session, session.begin():
@@ -34,7 +38,7 @@ async def test_two_hundred_confirmations_for_twenty_seats_tell_exact_places_in_l
                 taken=0,
             )
         )
-    crowd_engine = create_engine(database_url, pool_size=40, max_overflow=0, pool_timeout=600)
+    crowd_engine = create_engine(database_url, pool_size=20, max_overflow=0, pool_timeout=600)
     engine = Engine(sessionmaker(crowd_engine), EngineConfig(), clock=clock)
     people = [Chat(engine, address=f"r{n}") for n in range(CROWD)]
     try:

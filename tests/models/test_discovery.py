@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from models.catalog import Question, Track
 from models.discovery import (
     Match,
@@ -9,6 +12,7 @@ from models.discovery import (
     profile_answer,
     rank,
     reason_labels,
+    regions,
     remember,
 )
 from models.people import Person
@@ -112,3 +116,14 @@ def test_a_question_about_an_unknown_field_scores_but_never_touches_the_profile(
     remember(person, hobby, "x")
     assert person.name is None
     assert profile_answer(person, hobby) is None
+
+
+async def test_the_regions_are_the_options_of_the_catalogues_region_question(
+    catalog: None, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessions() as session:
+        assert await regions(session) == ["north", "center", "south", "abroad"]
+        question = await session.scalar(select(Question).where(Question.field == "region"))
+        assert question is not None
+        question.options = [*question.options, {"value": "golan", "label": {"he": "גולן"}}]
+        assert await regions(session) == ["north", "center", "south", "abroad", "golan"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -13,6 +14,8 @@ from models.base import utcnow
 from models.outbox import OutboxMessage, OutboxStatus
 from tests.bot.telegram.standin import PATIENCE, StandIn
 from tests.scheduler.delivery import FIRST_CHAT, broadcast, seed_recipients, standin, statuses
+
+pytestmark = pytest.mark.slow
 
 __all__ = ["standin"]
 

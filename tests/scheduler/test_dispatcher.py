@@ -43,15 +43,15 @@ async def test_a_reply_goes_out_in_the_first_batch_even_behind_a_big_broadcast(
     sessions: async_sessionmaker[AsyncSession], standin: StandIn, clock: Clock
 ) -> None:
     async with sessions() as session, session.begin():
-        await seed_recipients(session, 500, NOW)
-        assert await broadcast(session, "The cooperative circle's bulletin is out", NOW) == 500
-        await reply_to(session, FIRST_CHAT + 500, "You are registered", NOW)
+        await seed_recipients(session, 200, NOW)
+        assert await broadcast(session, "The cooperative circle's bulletin is out", NOW) == 200
+        await reply_to(session, FIRST_CHAT + 200, "You are registered", NOW)
     policy = DispatchPolicy(batch_size=50, window=50)
     await dispatcher(sessions, standin.base_url, policy, clock=clock).run(until_idle=True)
     sent = chats(standin)
-    assert len(sent) == 501
-    assert FIRST_CHAT + 500 in sent[:50]
-    first, second = standin.sent(FIRST_CHAT + 500)
+    assert len(sent) == 201
+    assert FIRST_CHAT + 200 in sent[:50]
+    first, second = standin.sent(FIRST_CHAT + 200)
     assert (first.params["text"], second.params["text"]) == (
         "You are registered",
         "The cooperative circle's bulletin is out",
@@ -168,7 +168,7 @@ async def test_two_dispatchers_with_their_own_pools_send_each_message_once(
     database_url: str, sessions: async_sessionmaker[AsyncSession], standin: StandIn
 ) -> None:
     async with sessions() as session, session.begin():
-        await seed_recipients(session, 400, NOW)
+        await seed_recipients(session, 200, NOW)
         await broadcast(session, "Bulletin", NOW)
     other = create_engine(database_url)
     policy = DispatchPolicy(batch_size=25, window=50)
@@ -179,8 +179,8 @@ async def test_two_dispatchers_with_their_own_pools_send_each_message_once(
     await asyncio.gather(*(one.run(until_idle=True) for one in pair))
     await other.dispose()
     sent = chats(standin)
-    assert len(sent) == 400 and len(set(sent)) == 400
-    assert await statuses(sessions) == {OutboxStatus.SENT: 400}
+    assert len(sent) == 200 and len(set(sent)) == 200
+    assert await statuses(sessions) == {OutboxStatus.SENT: 200}
     async with sessions() as session:
         workers = set(await session.scalars(select(OutboxMessage.claimed_by)))
     assert workers == {one.worker for one in pair}

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from handlers.core.types import Reply, reply_to_payload
@@ -18,6 +19,8 @@ from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import ChannelIdentity
 from tests.bot.telegram.standin import TOKEN, StandIn
 from tests.support import hagshama
+
+pytestmark = pytest.mark.slow
 
 CHAT = 9001
 REMINDED = 9002

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import text
 
 from handlers.core.context import Ctx
-from handlers.core.router import router
 from handlers.core.types import Reply
 from tests.bot.whatsapp.conftest import WhatsApp
 
@@ -33,7 +32,7 @@ async def test_a_registration_and_a_failing_message_leave_no_personal_data_in_th
         await ctx.session.execute(text("INSERT INTO nowhere VALUES (:phone, :name)"), values)
         return []
 
-    monkeypatch.setitem(router.commands, "broken", broken)
+    monkeypatch.setitem(whatsapp.channel.inbound.engine.routes.commands, "broken", broken)
     [sorry] = await whatsapp.say("/broken")
     assert "משהו השתבש" in sorry.body
     assert "whatsapp message" in caplog.text and "failed" in caplog.text  # it was logged…

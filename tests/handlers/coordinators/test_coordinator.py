@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.coordinators.coordinator import MENU, AdminChoice
+from handlers.coordinators.coordinator import AdminChoice
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
 from models.audit import AuditEntry
@@ -28,7 +28,7 @@ async def test_the_configured_coordinator_sees_the_tools_and_reaches_everyone(
     await national.send("/language en")
     await national.send("/admin")
     assert "Coordinator tools" in national.text and "reach everyone" in national.text
-    assert len(national.labels) == len(MENU)
+    assert len(national.labels) == len(national.engine.routes.admin_menu)
 
 
 async def test_a_regional_coordinator_is_told_their_reach_by_name(
@@ -45,7 +45,7 @@ async def test_a_regional_coordinator_is_told_their_reach_by_name(
 async def test_someone_without_a_role_is_refused_every_coordinator_tool_and_it_is_logged(
     member: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    commands = ["admin", *MENU]
+    commands = ["admin", *member.engine.routes.admin_menu]
     for name in commands:
         await member.send(f"/{name}")
         assert "לרכזים בלבד" in member.text, name

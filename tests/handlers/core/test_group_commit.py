@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from handlers.core.context import Ctx
 from handlers.core.engine import Answer, Engine
 from handlers.core.group_commit import GroupCommit
-from handlers.core.router import router
 from handlers.core.types import Incoming, Reply
 from models.people import Channel, ChannelIdentity, Person
 
@@ -50,7 +49,7 @@ async def test_a_failing_message_costs_nobody_else_their_answer(
         ctx.person.name = "never saved"
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(router.commands, "boom", boom)
+    monkeypatch.setitem(engine.routes.commands, "boom", boom)
     await engine.handle(said("b", "/start"))
     group = GroupCommit(engine)
     _alone, *rest = await asyncio.gather(

@@ -37,7 +37,8 @@ async def test_national_events_and_track_filter(catalog: None, chat: Chat) -> No
     await chat.press("ניקוי")
     await chat.press("🧭 מסלול")
     await chat.press(chat.labels[0])
-    assert "(1)" in chat.text or "(2)" in chat.text
+    assert "אירועים קרובים (1)" in chat.text  # the first track, Nahal: its open evening
+    assert chat.labels[0].startswith('ערב פתוח: מסלול הנח"ל הקיבוצי')
 
 
 async def test_card_shows_hebrew_date_place_and_seats(catalog: None, chat: Chat) -> None:
