@@ -1,7 +1,7 @@
 """PDFs people open on any phone (WhatsApp delivers PDF, not .ics or .json): Hebrew right to
 left through fpdf2's text shaping (HarfBuzz), in DejaVu Sans cut down to Latin and Hebrew
-(handlers/people/fonts/README.md): they are made inside a conversation's transaction, so they must
-be quick."""
+(handlers/people/fonts/README.md). They are made after the conversation's transaction commits
+(Attachment.later), so a slow one holds no database lock."""
 
 from __future__ import annotations
 
