@@ -33,7 +33,7 @@ async def run(args: argparse.Namespace) -> int:
         if await ensure_demo_catalog(app):
             logging.getLogger("hagshama").info("loaded the demo catalogue")
         print(f"hagshama: serving on http://{settings.http_host}:{settings.http_port}", flush=True)
-        await serve(app)
+        await serve(app, apart=settings.answering_process)
     return 0
 
 

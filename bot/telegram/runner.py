@@ -110,12 +110,18 @@ class TelegramRunner:
         secret = self.secret.get_secret_value()
         return [webhook_route(self.intake, secret, self.bot_id, self.limits)]
 
-    async def start(self) -> None:
+    async def initialize(self) -> None:
+        """Ready to answer: getMe checks the token and tells the bot's username (for links)."""
         application = self.application
-        await application.initialize()  # getMe: checks the token, learns the bot's username
+        await application.initialize()
         engine = self.app.engine
         engine.config = dataclasses.replace(engine.config, bot_username=application.bot.username)
-        await publish_commands(application.bot, engine.config.default_locale)
+
+    async def start(self) -> None:
+        """Initialize, publish the commands menu, and start taking updates in."""
+        await self.initialize()
+        application = self.application
+        await publish_commands(application.bot, self.app.engine.config.default_locale)
         if self.webhook_url and self.secret:
             await application.bot.set_webhook(
                 self.webhook_url,
