@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8080, ge=1, le=65535)
     max_body_bytes: int = Field(default=1 << 20, ge=1024)
     """Largest webhook body read; a larger one is refused 413 before it is all received."""
+    redis_url: SecretStr | None = None
+    """Redis for the send budgets every instance shares (instead of PostgreSQL), e.g.
+    `redis://127.0.0.1:6379/0`."""
     answering_process: bool = True
     """`hagshama run` answers in a process of its own, so acknowledging webhooks never waits
     behind answering; false answers in the serving process (one process, less memory)."""

@@ -87,8 +87,8 @@ class TelegramRunner:
             rate = settings.telegram_messages_per_second
         sqlite = app.db.dialect.name == "sqlite"
         # Shared with the outbox dispatcher, so replies and proactive messages share one budget,
-        # and through PostgreSQL with every other instance.
-        shared = None if sqlite or not rate else SharedSlots(app.db, "telegram", rate)
+        # and through PostgreSQL or Redis with every other instance.
+        shared = SharedSlots(app.budgets, "telegram", rate) if app.budgets and rate else None
         self.limiter = telegram_limiter(rate, shared=shared) if rate else None
         token = settings.telegram_bot_token.get_secret_value()
         self.bot_id = bot_id(token)

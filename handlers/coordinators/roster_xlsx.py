@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from handlers.coordinators.roster import COLUMNS, Entry, cells, headings
 from locales import Translator
 
@@ -20,6 +16,11 @@ TIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 def roster_xlsx(t: Translator, timezone: str, rows: list[Entry]) -> bytes:
     """One sheet: a bold heading row, frozen, with a filter; a row per registration."""
+    # Loaded when a coordinator exports, not by every chat that starts.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

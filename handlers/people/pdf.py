@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 PAGE = (148.0, 210.0)
 """A5 in millimetres: reads well on a phone's screen, prints on half a sheet."""
@@ -26,7 +28,9 @@ class Page:
     """A page written from the top down, each line aligned to the language's start."""
 
     def __init__(self, rtl: bool) -> None:
-        self.pdf = FPDF(format=PAGE)
+        from fpdf import FPDF  # a fifth of the start-up of a chat that makes no PDF
+
+        self.pdf: FPDF = FPDF(format=PAGE)
         self.pdf.set_margins(MARGIN, MARGIN, MARGIN)
         self.pdf.set_auto_page_break(True, MARGIN)
         self.pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))

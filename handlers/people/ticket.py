@@ -10,8 +10,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-import qrcode
-
 from handlers.coordinators.checkin import checkin_command
 from handlers.coordinators.posters import links
 from handlers.core.callback import CallbackData
@@ -44,6 +42,8 @@ def ticket_link(ctx: Ctx, code: str) -> str:
 
 
 def _qr(data: str) -> bytes:
+    import qrcode  # with the PDF: not loaded by a chat that makes none
+
     # A fixed mask: choosing the best of eight takes most of the time and any mask scans.
     code = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, mask_pattern=0
