@@ -15,33 +15,43 @@ TIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 def roster_xlsx(t: Translator, timezone: str, rows: list[Entry]) -> bytes:
-    """One sheet: a bold heading row, frozen, with a filter; a row per registration."""
+    """One sheet: a bold heading row, frozen, with a filter; a row per registration. Written
+    as a stream (openpyxl's write-only mode): 5,000 rows in a fraction of the time and memory."""
     # Loaded when a coordinator exports, not by every chat that starts.
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = t("roster.sheet")[:31]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(t("roster.sheet")[:31])
     sheet.sheet_view.rightToLeft = t.rtl
-    sheet.append(headings(t))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for entry in rows:
-        sheet.append(list(cells(t, timezone, entry)))
     for column, name in enumerate(COLUMNS, 1):
         sheet.column_dimensions[get_column_letter(column)].width = WIDTHS.get(name, 12)
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-            if isinstance(cell.value, str):
-                # Text stays text: a name starting with "=" is not a formula, a phone no number.
-                cell.data_type = "s"
-                cell.number_format = "@"
-            elif cell.value is not None:
-                cell.number_format = TIME_FORMAT
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
+    bold = Font(bold=True)
+
+    def heading(text: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, text)
+        cell.font = bold
+        return cell
+
+    def cell(value: object) -> object:
+        if value is None:
+            return None
+        written = WriteOnlyCell(sheet, value)
+        if isinstance(value, str):
+            # Text stays text: a name starting with "=" is not a formula, a phone no number.
+            written.data_type = "s"
+            written.number_format = "@"
+        else:
+            written.number_format = TIME_FORMAT
+        return written
+
+    sheet.append([heading(text) for text in headings(t)])
+    for entry in rows:
+        sheet.append([cell(value) for value in cells(t, timezone, entry)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
