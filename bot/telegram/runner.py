@@ -85,7 +85,6 @@ class TelegramRunner:
         rate = self.tuning.overall_rate
         if rate is None:
             rate = settings.telegram_messages_per_second
-        sqlite = app.db.dialect.name == "sqlite"
         # Shared with the outbox dispatcher, so replies and proactive messages share one budget,
         # and through PostgreSQL or Redis with every other instance.
         shared = SharedSlots(app.budgets, "telegram", rate) if app.budgets and rate else None
@@ -95,9 +94,7 @@ class TelegramRunner:
         self.application = build_application(
             token, settings.telegram_api_base_url, tuning=self.tuning, limiter=self.limiter
         )
-        self.channel = TelegramChannel(
-            app.engine, metrics, self.application.bot, serial_writes=sqlite
-        )
+        self.channel = TelegramChannel(app.engine, metrics, self.application.bot)
         self.polling: Polling | None = None
 
     @property
