@@ -56,9 +56,10 @@ class Settings(BaseSettings):
     redis_url: SecretStr | None = None
     """Redis for the send budgets every instance shares (instead of PostgreSQL), e.g.
     `redis://127.0.0.1:6379/0`."""
-    answering_process: bool = True
-    """`hagshama run` answers in a process of its own, so acknowledging webhooks never waits
-    behind answering; false answers in the serving process (one process, less memory)."""
+    answering_process: bool | None = None
+    """Whether `hagshama run` answers in a process of its own, so acknowledging webhooks never
+    waits behind answering. Unset: on PostgreSQL yes; on SQLite no, where both processes would
+    take turns at its one writer and acknowledging would wait all the same."""
     default_locale: Literal["he", "en"] = "he"
     timezone: str = "Asia/Jerusalem"
     admin_telegram_ids: Annotated[list[int], NoDecode] = []

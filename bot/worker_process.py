@@ -127,8 +127,10 @@ class PipedMetrics(Metrics):
 
 
 def _report(what: str, channel: str) -> None:
-    sys.stdout.write(f"{what} {channel}\n")
-    sys.stdout.flush()
+    # The acknowledging process may be gone (killed): a count lost is no reason to fail an answer.
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.write(f"{what} {channel}\n")
+        sys.stdout.flush()
 
 
 async def work() -> None:
