@@ -67,7 +67,7 @@ async def serve(
 ) -> None:
     """Serve until `stop` is set or, without one, until SIGINT/SIGTERM. With `apart`, the
     answering runs in a process of its own (bot/worker_process.py, reading the same
-    environment); without, beside the HTTP server (tests, with their clock and stand-ins)."""
+    environment); without, beside the HTTP server (SQLite; tests, with their clock)."""
     require_channels(app.settings)
     metrics = Metrics()
     settings = app.settings
