@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 
 NICENESS = 10
 """Answering yields the CPU to acknowledging when both want it: the inbox holds the backlog.
-Not on SQLite, whose one writer's turn the answering process often holds: acknowledging would
-wait for it all the longer (models/sqlite.py)."""
+Not on SQLite (where it runs only if ANSWERING_PROCESS asks): it often holds the one writer's
+turn, and acknowledging would wait for it all the longer."""
 RESTART_PAUSE = 1.0
 STOP_PATIENCE = 60.0
 """Seconds the answering process has to finish the chats and messages in hand."""

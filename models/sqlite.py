@@ -9,17 +9,12 @@ single call on the thread; what the cursor reports afterwards is read from that 
 Transactions of one process queue for SQLite's single writer in a FIFO gate on the event loop,
 in the order they asked: SQLite's own busy handler polls with growing sleeps, and a transaction
 that keeps losing the race to others (a webhook's INSERT against a stream of answer batches)
-could wait seconds while others went first. Between processes (`hagshama run` acknowledges in
-one and answers in another) the turn is a lock on a file beside the database, `<file>-turns`,
-which the kernel hands to a waiting process the moment it is let go: no polling either.
+could wait seconds while others went first. Other processes still meet the busy handler.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import fcntl
-import os
 import sqlite3
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -36,53 +31,18 @@ Outcome = tuple[list[Row], Description, int, int | None]
 class Connection(aiosqlite.Connection):
     gate: asyncio.Lock | None = None
     """Shared by the connections of one engine (see `connect`)."""
-    turns: str | None = None
-    """The file whose lock is the turn between processes; None for a database in memory."""
     _holding = False
-    _turn: int | None = None
-    """This connection's descriptor of `turns`, open while it holds the lock."""
 
     async def enter_gate(self) -> None:
-        """Wait for this process's turn to write (BEGIN IMMEDIATE), then for its turn among
-        processes."""
-        if self.gate is None or self._holding:
-            return
-        await self.gate.acquire()
-        self._holding = True
-        if self.turns is None:
-            return
-        taking = asyncio.ensure_future(self._execute(self._take_turn))  # type: ignore[no-untyped-call]
-        try:
-            await asyncio.shield(taking)
-        except BaseException:
-            # The lock may come after we stopped waiting for it: let it go as it comes.
-            taking.add_done_callback(lambda _: self._give_turn())
-            self.leave_gate()
-            raise
+        """Wait for this process's turn to write (BEGIN IMMEDIATE)."""
+        if self.gate is not None and not self._holding:
+            await self.gate.acquire()
+            self._holding = True
 
     def leave_gate(self) -> None:
         if self._holding and self.gate is not None:
             self._holding = False
-            self._give_turn()
             self.gate.release()
-
-    def _take_turn(self) -> None:
-        """On the connection's thread: blocks until no other process holds the turn."""
-        assert self.turns is not None
-        descriptor = os.open(self.turns, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-        except BaseException:
-            os.close(descriptor)
-            raise
-        self._turn = descriptor
-
-    def _give_turn(self) -> None:
-        descriptor, self._turn = self._turn, None
-        if descriptor is not None:
-            with contextlib.suppress(OSError):
-                fcntl.flock(descriptor, fcntl.LOCK_UN)
-            os.close(descriptor)
 
     async def commit(self) -> None:
         try:
@@ -193,6 +153,4 @@ def connect(database: str, *, gate: asyncio.Lock | None = None, **kwargs: Any) -
     connection = Connection(lambda: sqlite3.connect(database, **kwargs), iter_chunk_size=64)
     connection._thread.daemon = True
     connection.gate = gate
-    in_memory = database in ("", ":memory:") or kwargs.get("uri", False)
-    connection.turns = None if in_memory else f"{database}-turns"
     return connection
