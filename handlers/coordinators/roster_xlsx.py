@@ -40,11 +40,12 @@ def roster_xlsx(t: Translator, timezone: str, rows: list[Entry]) -> bytes:
     def cell(value: object) -> object:
         if value is None:
             return None
+        if isinstance(value, str) and not value.startswith("="):
+            return value  # written as text as it is: a phone keeps its "+" and leading zero
         written = WriteOnlyCell(sheet, value)
         if isinstance(value, str):
-            # Text stays text: a name starting with "=" is not a formula, a phone no number.
+            # Text stays text: a name starting with "=" is not a formula.
             written.data_type = "s"
-            written.number_format = "@"
         else:
             written.number_format = TIME_FORMAT
         return written
