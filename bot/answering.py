@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.intake import Intake
 from models.base import utcnow
-from models.inbox import Claimed, claim, finish, renew
+from models.inbox import Claimed, claim, finish, keep, renew
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +83,11 @@ class Answering:
         self._done: list[int] = []
         self._chats: set[asyncio.Task[None]] = set()
         self._task: asyncio.Task[None] | None = None
+        self._keeping: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run())
+        self._keeping = asyncio.create_task(self._keep_leases())
 
     async def stop(self) -> None:
         """Finish the chats in hand, record them, and stop claiming."""
@@ -93,6 +95,10 @@ class Answering:
         self.arrived.set()
         if self._task is not None:
             await self._task
+        if self._keeping is not None:
+            self._keeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._keeping
 
     async def run(self) -> None:
         while not self._stop.is_set():
@@ -119,6 +125,20 @@ class Answering:
             await asyncio.gather(*self._chats, return_exceptions=True)
         with contextlib.suppress(Exception):
             await self._record_done()
+
+    async def _keep_leases(self) -> None:
+        """While chats are in hand, renew their leases a few times per lease: a killed process
+        stops renewing, and its rows pass to another worker when the lease runs out."""
+        every = self.policy.lease.total_seconds() / 3
+        while True:
+            await asyncio.sleep(every)
+            if not self._chats:
+                continue
+            try:
+                async with self.sessions() as session, session.begin():
+                    await keep(session, self.worker, self.clock())
+            except Exception as exc:
+                log.warning("inbox: cannot renew leases (%s)", type(exc).__name__)
 
     def _full(self) -> bool:
         return len(self._chats) >= self._concurrency()

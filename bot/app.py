@@ -19,6 +19,7 @@ from models.catalog import Track
 from models.catalog_entries import ImportReport
 from models.catalog_import import DEMO_CATALOG, import_catalog
 from models.db import create_engine, sessionmaker, upgrade
+from scheduler.shared_budget import BudgetStore, DatabaseBudgets
 
 
 @dataclass
@@ -27,6 +28,9 @@ class App:
     db: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     engine: Engine
+    budgets: BudgetStore | None = None
+    """Where the send budgets every instance shares are kept: Redis (REDIS_URL), else
+    PostgreSQL; None on SQLite, which serves one instance (each process paces itself)."""
 
 
 def engine_config(settings: Settings) -> EngineConfig:
@@ -48,12 +52,23 @@ def engine_config(settings: Settings) -> EngineConfig:
 async def open_app(settings: Settings) -> AsyncIterator[App]:
     """Connect, bring the schema up to date, and close the pool on the way out."""
     db = create_engine(settings.database_url)
+    budgets = shared_budgets(settings, db)
     try:
         await upgrade(db)
         sessions = sessionmaker(db)
-        yield App(settings, db, sessions, Engine(sessions, engine_config(settings)))
+        yield App(settings, db, sessions, Engine(sessions, engine_config(settings)), budgets)
     finally:
+        if budgets is not None:
+            await budgets.close()
         await db.dispose()
+
+
+def shared_budgets(settings: Settings, db: AsyncEngine) -> BudgetStore | None:
+    if settings.redis_url:
+        from scheduler.redis_budget import RedisBudgets  # only where configured
+
+        return RedisBudgets(settings.redis_url.get_secret_value())
+    return DatabaseBudgets(db) if db.dialect.name != "sqlite" else None
 
 
 async def ensure_demo_catalog(app: App) -> ImportReport | None:

@@ -37,9 +37,7 @@ class Background:
         limiters: dict[Channel, RateLimiter] = {}
         if any(sender.channel == Channel.WHATSAPP for sender in senders):
             rate = app.settings.whatsapp_messages_per_second
-            shared = (
-                SharedSlots(app.db, "whatsapp", rate) if app.db.dialect.name != "sqlite" else None
-            )
+            shared = SharedSlots(app.budgets, "whatsapp", rate) if app.budgets else None
             limiters[Channel.WHATSAPP] = whatsapp_limiter(rate, shared=shared)
         token = app.settings.telegram_bot_token
         if token is not None:

@@ -33,7 +33,10 @@ async def run(args: argparse.Namespace) -> int:
         if await ensure_demo_catalog(app):
             logging.getLogger("hagshama").info("loaded the demo catalogue")
         print(f"hagshama: serving on http://{settings.http_host}:{settings.http_port}", flush=True)
-        await serve(app)
+        apart = settings.answering_process
+        if apart is None:
+            apart = app.db.dialect.name != "sqlite"
+        await serve(app, apart=apart)
     return 0
 
 

@@ -11,9 +11,7 @@ import uvicorn
 from starlette.types import ASGIApp
 from telegram.error import InvalidToken
 
-from bot.answering import Answerer, Answering
 from bot.app import App
-from bot.background import Background
 from bot.http import BoundedH11, Limits, create_app
 from bot.intake import Intake
 from bot.metrics import Metrics
@@ -22,7 +20,8 @@ from bot.settings import Settings, SettingsError
 from bot.telegram.runner import TelegramRunner, Tuning
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.client import TwilioConfig
-from models.people import Channel
+from bot.worker_process import WorkerProcess
+from bot.workers import Workers
 
 NOTHING_TO_SERVE = (
     "no channel configured: set TELEGRAM_BOT_TOKEN (and, for a webhook instead of polling, "
@@ -41,19 +40,15 @@ def require_channels(settings: Settings) -> None:
         raise SettingsError(NOTHING_TO_SERVE)
 
 
-async def serve(
+def channels(
     app: App,
-    *,
-    sockets: Sequence[socket.socket] | None = None,
-    stop: asyncio.Event | None = None,
+    metrics: Metrics,
+    intake: Intake,
     tuning: Tuning | None = None,
-) -> None:
-    """Serve until `stop` is set or, without one, until SIGINT/SIGTERM."""
-    require_channels(app.settings)
-    metrics = Metrics()
+    limits: Limits | None = None,
+) -> tuple[TelegramRunner | None, WhatsAppChannel | None]:
+    """The configured channels, as both the acknowledging and the answering process see them."""
     settings = app.settings
-    limits = Limits(max_body=settings.max_body_bytes)
-    intake = Intake(app.sessions)
     telegram = (
         TelegramRunner(app, metrics, intake, tuning, limits)
         if settings.telegram_bot_token
@@ -61,12 +56,26 @@ async def serve(
     )
     twilio = TwilioConfig.from_settings(settings)
     whatsapp = WhatsAppChannel(app.engine, twilio, intake, limits=limits) if twilio else None
-    answerers: dict[str, Answerer] = {}
-    if telegram is not None:
-        answerers[Channel.TELEGRAM] = telegram.channel
-    if whatsapp is not None:
-        answerers[Channel.WHATSAPP] = whatsapp
-    answering = Answering(app.sessions, answerers, intake)
+    return telegram, whatsapp
+
+
+async def serve(
+    app: App,
+    *,
+    sockets: Sequence[socket.socket] | None = None,
+    stop: asyncio.Event | None = None,
+    tuning: Tuning | None = None,
+    apart: bool = False,
+) -> None:
+    """Serve until `stop` is set or, without one, until SIGINT/SIGTERM. With `apart`, the
+    answering runs in a process of its own (bot/worker_process.py, reading the same
+    environment); without, beside the HTTP server (SQLite; tests, with their clock)."""
+    require_channels(app.settings)
+    metrics = Metrics()
+    settings = app.settings
+    limits = Limits(max_body=settings.max_body_bytes)
+    intake = Intake(app.sessions)
+    telegram, whatsapp = channels(app, metrics, intake, tuning, limits)
     routes = [
         *(telegram.routes() if telegram else []),
         *(whatsapp.routes() if whatsapp else []),
@@ -100,14 +109,8 @@ async def serve(
                 f"TELEGRAM_BOT_TOKEN: Telegram refused it ({exc.message})"
             ) from None
         raise
-    background = Background(
-        app,
-        [whatsapp.sender] if whatsapp else [],
-        telegram.limiter if telegram else None,
-        {Channel.WHATSAPP: whatsapp.status.catch_up} if whatsapp else None,
-    )
-    await background.start()
-    answering.start()
+    workers = WorkerProcess(intake, metrics) if apart else Workers(app, intake, telegram, whatsapp)
+    await workers.start()
     watcher = asyncio.create_task(_stop_when(stop, http)) if stop else None
     signals = _on_signals(http) if stop is None else []
     try:
@@ -120,8 +123,7 @@ async def serve(
             watcher.cancel()
         if telegram is not None:
             await telegram.stop_polling()
-        await answering.stop()
-        await background.stop()
+        await workers.stop()
         if whatsapp is not None:
             await whatsapp.close()
         if telegram is not None:

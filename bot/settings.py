@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     """Seconds a rendered public page is served again as it is (0: render every request)."""
     max_body_bytes: int = Field(default=1 << 20, ge=1024)
     """Largest webhook body read; a larger one is refused 413 before it is all received."""
+    redis_url: SecretStr | None = None
+    """Redis for the send budgets every instance shares (instead of PostgreSQL), e.g.
+    `redis://127.0.0.1:6379/0`."""
+    answering_process: bool | None = None
+    """Whether `hagshama run` answers in a process of its own, so acknowledging webhooks never
+    waits behind answering. Unset: on PostgreSQL yes; on SQLite no, where both processes would
+    take turns at its one writer and acknowledging would wait all the same."""
     default_locale: Literal["he", "en"] = "he"
     timezone: str = "Asia/Jerusalem"
     admin_telegram_ids: Annotated[list[int], NoDecode] = []

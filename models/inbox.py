@@ -198,6 +198,17 @@ async def renew(session: AsyncSession, worker: str, row_id: int, now: datetime) 
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def keep(session: AsyncSession, worker: str, now: datetime) -> None:
+    """Extend the lease on every row `worker` is answering: it is alive, if slow (a reply
+    waiting for the send budget), and no other worker should answer them again."""
+    await session.execute(
+        update(InboxEntry)
+        .where(InboxEntry.status == InboxStatus.ANSWERING, InboxEntry.claimed_by == worker)
+        .values(claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def finish(session: AsyncSession, worker: str, row_ids: Collection[int]) -> None:
     """Mark rows answered and drop what they carried (names, texts, phones)."""
     if not row_ids:

@@ -1,9 +1,10 @@
-"""A platform's send budget shared by every instance on one PostgreSQL (models/send_budget.py).
+"""A platform's send budget shared by every instance: in PostgreSQL (models/send_budget.py), or
+in Redis where REDIS_URL is set (scheduler/redis_budget.py); both keep the same two numbers.
 
-Each instance takes slots a tenth of a second's worth at a time, so the database sees ten small
-statements a second per busy instance, not one per message; slots are spaced at the rate across
+Each instance takes slots a tenth of a second's worth at a time, so the store sees ten small
+requests a second per busy instance, not one per message; slots are spaced at the rate across
 all instances together. Slots an instance took and did not use in time are dropped, never used
-late, so the combined rate stays at or under the limit. If the database cannot be reached the
+late, so the combined rate stays at or under the limit. If the store cannot be reached the
 instance falls back to pacing itself alone at the full rate, and says so in the log.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -28,13 +30,58 @@ AGEING = 0.0001
 slower one may measure the clocks again."""
 
 
+class Unreachable(Exception):
+    """The store of the shared budgets did not answer."""
+
+
+class BudgetStore(Protocol):
+    """Where the budgets are kept: each is the moment its next slot is free (`due`) and the
+    moment a 429 lets sending start again (`held`), on the store's own clock."""
+
+    async def take(self, name: str, count: int, interval: float) -> tuple[float, float, float]:
+        """Reserve `count` slots `interval` seconds apart, the first as early as the budget
+        allows; returns (the first slot, no sending before, the store's now), epoch seconds.
+        Raises Unreachable."""
+        ...
+
+    async def hold(self, name: str, seconds: float) -> None:
+        """No slot before `seconds` from now. Raises Unreachable."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class DatabaseBudgets:
+    """The budgets in PostgreSQL, beside everything else the instances share."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def take(self, name: str, count: int, interval: float) -> tuple[float, float, float]:
+        try:
+            async with self.engine.begin() as conn:
+                return await take(conn, name, count, interval)
+        except (OSError, SQLAlchemyError) as exc:
+            raise Unreachable(type(exc).__name__) from exc
+
+    async def hold(self, name: str, seconds: float) -> None:
+        try:
+            async with self.engine.begin() as conn:
+                await hold(conn, name, seconds)
+        except (OSError, SQLAlchemyError) as exc:
+            raise Unreachable(type(exc).__name__) from exc
+
+    async def close(self) -> None:
+        """The engine is the application's, closed with it."""
+
+
 class SharedSlots:
-    """Slots of the named budget, drawn from PostgreSQL in blocks."""
+    """Slots of the named budget, drawn from the store in blocks."""
 
     def __init__(
-        self, engine: AsyncEngine, name: str, rate: float, clock: Monotonic = time.monotonic
+        self, store: BudgetStore, name: str, rate: float, clock: Monotonic = time.monotonic
     ) -> None:
-        self.engine = engine
+        self.store = store
         self.name = name
         self.interval = 1.0 / rate
         self.block = max(1, round(rate * BLOCK))
@@ -47,7 +94,7 @@ class SharedSlots:
         self.held_until = 0.0
         """No sending before this (this process's clock): a 429 met by any instance."""
         self._offset = 0.0
-        """This process's clock minus the database's, from the quickest exchange seen."""
+        """This process's clock minus the store's, from the quickest exchange seen."""
         self._best = float("inf")
         """That exchange's round trip; it ages, so a drifting clock is measured again."""
 
@@ -62,8 +109,8 @@ class SharedSlots:
             if not self._left:
                 try:
                     await self._refill()
-                except (OSError, SQLAlchemyError):
-                    log.warning("send budget %s: database unreachable, pacing alone", self.name)
+                except Unreachable:
+                    log.warning("send budget %s: store unreachable, pacing alone", self.name)
                     return self._alone.reserve()
             slot = self._next
             self._next += self.interval
@@ -77,23 +124,21 @@ class SharedSlots:
             self._alone.hold(seconds)
             self.held_until = max(self.held_until, self._clock() + seconds)
             try:
-                async with self.engine.begin() as conn:
-                    await hold(conn, self.name, seconds)
-            except (OSError, SQLAlchemyError):
-                log.warning("send budget %s: database unreachable, pausing alone", self.name)
+                await self.store.hold(self.name, seconds)
+            except Unreachable:
+                log.warning("send budget %s: store unreachable, pausing alone", self.name)
 
     async def _refill(self) -> None:
-        async with self.engine.begin() as conn:
-            asked = self._clock()
-            first, held, database_now = await take(conn, self.name, self.block, self.interval)
-            answered = self._clock()
+        asked = self._clock()
+        first, held, store_now = await self.store.take(self.name, self.block, self.interval)
+        answered = self._clock()
         # Every instance must place the slots on one timeline. A slow exchange (a lock wait, a
-        # busy event loop) says little about when the database read its clock, so the offset
+        # busy event loop) says little about when the store read its clock, so the offset
         # comes from the quickest one: off by at most half its round trip.
         self._best += AGEING
         if answered - asked < self._best:
             self._best = answered - asked
-            self._offset = (asked + answered) / 2 - database_now
+            self._offset = (asked + answered) / 2 - store_now
         self._next = first + self._offset
         self._left = self.block
         self.held_until = max(self.held_until, held + self._offset)

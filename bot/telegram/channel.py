@@ -25,15 +25,15 @@ CHANNEL = Channel.TELEGRAM.value
 
 
 class TelegramChannel:
-    def __init__(
-        self, engine: Engine, metrics: Metrics, bot: Bot, serial_writes: bool = False
-    ) -> None:
+    def __init__(self, engine: Engine, metrics: Metrics, bot: Bot) -> None:
         self.engine = engine
         self.metrics = metrics
         self.bot = bot
-        # SQLite takes one writer at a time: updates queue for it in a GroupCommit and share
-        # transactions; replies still go out concurrently.
-        self._answer = GroupCommit(engine).answer if serial_writes else engine.answer
+        # Updates queue in a GroupCommit and share transactions: SQLite takes one writer at a
+        # time, and on PostgreSQL a batch saves each update its BEGIN and COMMIT round trips
+        # (chats answered together never share rows: one chat's updates go in order). Replies
+        # still go out concurrently.
+        self._answer = GroupCommit(engine).answer
 
     async def answer(self, entry: Claimed) -> None:
         """Answer one update: the engine decides, then the replies go out (or edit in place)."""

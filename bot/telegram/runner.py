@@ -85,19 +85,16 @@ class TelegramRunner:
         rate = self.tuning.overall_rate
         if rate is None:
             rate = settings.telegram_messages_per_second
-        sqlite = app.db.dialect.name == "sqlite"
         # Shared with the outbox dispatcher, so replies and proactive messages share one budget,
-        # and through PostgreSQL with every other instance.
-        shared = None if sqlite or not rate else SharedSlots(app.db, "telegram", rate)
+        # and through PostgreSQL or Redis with every other instance.
+        shared = SharedSlots(app.budgets, "telegram", rate) if app.budgets and rate else None
         self.limiter = telegram_limiter(rate, shared=shared) if rate else None
         token = settings.telegram_bot_token.get_secret_value()
         self.bot_id = bot_id(token)
         self.application = build_application(
             token, settings.telegram_api_base_url, tuning=self.tuning, limiter=self.limiter
         )
-        self.channel = TelegramChannel(
-            app.engine, metrics, self.application.bot, serial_writes=sqlite
-        )
+        self.channel = TelegramChannel(app.engine, metrics, self.application.bot)
         self.polling: Polling | None = None
 
     @property
@@ -110,12 +107,20 @@ class TelegramRunner:
         secret = self.secret.get_secret_value()
         return [webhook_route(self.intake, secret, self.bot_id, self.limits)]
 
-    async def start(self) -> None:
+    async def initialize(self) -> None:
+        """Ready to answer: getMe checks the token and tells the bot's username (for links)."""
         application = self.application
-        await application.initialize()  # getMe: checks the token, learns the bot's username
+        await application.initialize()
         engine = self.app.engine
         engine.config = dataclasses.replace(engine.config, bot_username=application.bot.username)
-        await publish_commands(application.bot, engine.config.default_locale, engine.routes)
+
+    async def start(self) -> None:
+        """Initialize, publish the commands menu, and start taking updates in."""
+        await self.initialize()
+        application = self.application
+        await publish_commands(
+            application.bot, self.app.engine.config.default_locale, self.app.engine.routes
+        )
         if self.webhook_url and self.secret:
             await application.bot.set_webhook(
                 self.webhook_url,

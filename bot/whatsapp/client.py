@@ -137,7 +137,12 @@ class Outbound:
                 )
             except PermanentFailure as error:
                 # A template deleted or changed in Twilio's console: numbered text still works.
-                log.warning("content %s refused, sending numbered text: %s", content.sid, error)
+                # Not Twilio's text: it can quote the number the message was for.
+                log.warning(
+                    "content %s refused (%s), sending numbered text",
+                    content.sid,
+                    type(error).__name__,
+                )
                 if sid:
                     reply = Reply("", buttons=reply.buttons)
         texts = bodies(reply)

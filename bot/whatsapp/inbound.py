@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from starlette.routing import Route
 
 from bot.http import Limits
@@ -25,7 +24,7 @@ from locales import gettext
 from models.base import utcnow
 from models.held_messages import release_held
 from models.inbox import Arrival, Claimed
-from models.people import Channel, ChannelIdentity, mark_blocked
+from models.people import Channel, mark_blocked
 from models.reply_records import record_reply
 from scheduler.sender import RecipientBlocked, RetryLater
 
@@ -98,7 +97,8 @@ class WhatsAppInbound:
         incoming = parse(entry.payload)
         answer = await self.engine.answer(incoming)
         await self.send_all(entry, incoming.address, answer.replies, answer.locale)
-        await self._release(entry, incoming.address)
+        if answer.identity_id is not None:
+            await self._release(entry, answer.identity_id)
 
     async def failed(self, entry: Claimed, error: BaseException) -> None:
         """Log (by the inbox id: the address is a phone number) and tell the person."""
@@ -166,7 +166,8 @@ class WhatsAppInbound:
                     await mark_blocked(session, Channel.WHATSAPP, to, error.status)
                 return Sent(error=str(error), go_on=False)
             except Exception as error:
-                log.exception("reply to message %d not sent", entry.id)
+                # The class only: Twilio's error text can quote the number.
+                log.error("reply to message %d not sent: %s", entry.id, type(error).__name__)
                 return Sent(error=str(error) or type(error).__name__)
         raise AssertionError("unreachable")
 
@@ -186,18 +187,11 @@ class WhatsAppInbound:
         except Exception:
             log.exception("could not record a reply to message %d", entry.id)
 
-    async def _release(self, entry: Claimed, to: str) -> None:
+    async def _release(self, entry: Claimed, identity_id: int) -> None:
         """The person's message opened the window: what was held for them goes now."""
         try:
             async with self.engine.sessions() as session, session.begin():
-                identity_id = await session.scalar(
-                    select(ChannelIdentity.id).where(
-                        ChannelIdentity.channel == Channel.WHATSAPP,
-                        ChannelIdentity.address == to,
-                    )
-                )
-                if identity_id is not None:
-                    await release_held(session, identity_id, self.clock())
+                await release_held(session, identity_id, self.clock())
         except Exception:
             # Held messages stay held until the next message: nothing is lost.
             log.exception("releasing held messages after message %d failed", entry.id)

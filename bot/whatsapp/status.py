@@ -150,20 +150,21 @@ class StatusReports:
                 row.identity_id, row.person_id, row.address, reply, locale
             )
         except Held as held:
-            reason = f"{OUTSIDE_WINDOW}: {held}"
+            reason, outcome = f"{OUTSIDE_WINDOW}: {held}", "held"
             values = {"status": OutboxStatus.HELD, "provider_id": held.provider_id}
             values["last_error"] = reason
         except Deferred as deferred:
-            reason = f"{OUTSIDE_WINDOW}: {deferred}"
+            reason, outcome = f"{OUTSIDE_WINDOW}: {deferred}", "deferred"
             later = self.sender.clock() + deferred.delay
             values = {"status": OutboxStatus.PENDING, "not_before": later, "last_error": reason}
         except Exception as error:
-            reason = f"{OUTSIDE_WINDOW}: {error}"
+            reason, outcome = f"{OUTSIDE_WINDOW}: {error}", type(error).__name__
             values = {"last_error": reason}
         else:
-            reason = f"{OUTSIDE_WINDOW}: re-sent as template"
+            reason = outcome = f"{OUTSIDE_WINDOW}: re-sent as template"
             values = {"status": OutboxStatus.SENT, "provider_id": sid, "last_error": reason}
-        log.info("outbox row %s: %s", row_id, reason)
+        # The outcome only: Twilio's error text can quote the number it refused.
+        log.info("outbox row %s outside the window: %s", row_id, outcome)
         async with self.sessions() as session, session.begin():
             await session.execute(
                 update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values)

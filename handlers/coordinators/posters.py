@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from handlers.core.context import EngineConfig
@@ -58,6 +57,8 @@ def links(config: EngineConfig, start: str) -> list[Link]:
 
 def matrix(url: str) -> list[list[bool]]:
     """The QR modules for `url` (quiet zone included); medium error correction survives print."""
+    import qrcode  # loaded for a poster, not by every chat that starts
+
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
     code.add_data(url)
     code.make(fit=True)

@@ -165,7 +165,7 @@ async def export(ctx: Ctx, authority: Authority, choice: RosterExport) -> list[R
     event = await managed_event(ctx, authority, "registrations.export", choice.event_id)
     rows = await entries(ctx.session, event)
     extra, rows = await with_extras(ctx.session, ctx.t, event, rows, ctx.now)
-    data = roster_xlsx(ctx.t, ctx.config.timezone, rows, extra)
+    t, timezone = ctx.t, ctx.config.timezone
     await audit(
         ctx.session,
         authority.person_id,
@@ -174,7 +174,10 @@ async def export(ctx: Ctx, authority: Authority, choice: RosterExport) -> list[R
         rows=len(rows),
         source="chat",
     )
-    attachment = Attachment(export_filename(event, "xlsx"), XLSX, data)
+    # Written after the transaction commits (the rows are loaded): a big roster holds no lock.
+    attachment = Attachment(
+        export_filename(event, "xlsx"), XLSX, later=lambda: roster_xlsx(t, timezone, rows, extra)
+    )
     back = [[Button(ctx.t("roster.back_to_event"), RosterShow(event.id).pack())]]
     text = ctx.t.n("roster.exported", len(rows), title=title(ctx, event))
     return [Reply(text, buttons=back, attachments=[attachment])]

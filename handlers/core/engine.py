@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from handlers.core.features import FEATURES, routes
 from handlers.core.menu import fallback, media_answer, stale
 from handlers.core.optout import is_opt_out, opt_out
 from handlers.core.router import Handler, Refused, Router, Stale
-from handlers.core.types import Incoming, Reply
+from handlers.core.types import Attachment, Incoming, Reply
 from handlers.inputs.typed_choice import choose
 from locales import Translator, supported
 from models.base import utcnow
@@ -38,6 +40,8 @@ class Answer:
 
     replies: list[Reply]
     locale: str
+    identity_id: int | None = None
+    """Whom they are for; None when the person just asked to be forgotten."""
 
 
 class Engine:
@@ -62,7 +66,8 @@ class Engine:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 async with self.sessions() as session, session.begin():
-                    return await self._handle(session, incoming)
+                    answer = await self._handle(session, incoming)
+                return await made_files(answer)
             except (ConcurrentUpdate, IntegrityError) as exc:
                 if attempt == ATTEMPTS:
                     raise
@@ -76,7 +81,8 @@ class Engine:
         if len(batch) > 1:
             try:
                 async with self.sessions() as session, session.begin():
-                    return [await self._handle(session, incoming) for incoming in batch]
+                    answers = [await self._handle(session, incoming) for incoming in batch]
+                return [await made_files(answer) for answer in answers]
             except Exception as exc:
                 failure = type(exc).__name__
                 log.info("answering %d messages one by one after %s", len(batch), failure)
@@ -117,9 +123,10 @@ class Engine:
             replies = await self._dispatch(ctx)
         except Refused:
             replies = [Reply(ctx.t("admin.refused"))]
-        answer = Answer(replies, ctx.t.locale)
         if inspect(identity).deleted or inspect(identity).was_deleted:
-            return answer  # the person asked to be forgotten: keep no state either
+            # The person asked to be forgotten: keep no state either.
+            return Answer(replies, ctx.t.locale)
+        answer = Answer(replies, ctx.t.locale, identity.id)
         offered = [button for reply in replies for button in reply.options()]
         state.menu = [[button.label, button.payload] for button in offered]
         await save_state(session, state, now)
@@ -171,3 +178,19 @@ class Engine:
             return await handler(ctx, data)
         except Stale:
             return await stale(ctx)
+
+
+async def made_files(answer: Answer) -> Answer:
+    """Make the files the conversation left for after its commit (Attachment.later)."""
+    for reply in answer.replies:
+        if any(file.later is not None for file in reply.attachments):
+            reply.attachments = [await _made(file) for file in reply.attachments]
+    return answer
+
+
+async def _made(file: Attachment) -> Attachment:
+    if file.later is None:
+        return file
+    # In a thread: the event loop goes on acknowledging and answering meanwhile.
+    data = await asyncio.to_thread(file.later)
+    return dataclasses.replace(file, data=data, later=None)

@@ -1,4 +1,5 @@
-"""SQLite's single writer, used well: messages that wait for it share the next transaction."""
+"""One writer's turn used well: messages waiting for it share the next transaction (SQLite's
+single writer; on PostgreSQL, fewer round trips)."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -34,7 +35,10 @@ class Button:
 class Attachment:
     filename: str
     mime: str
-    data: bytes
+    data: bytes = b""
+    later: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
+    """Makes `data` once the conversation's transaction has committed (Engine.answer): a slow
+    file (a PDF) then holds no database lock. It must use only values taken beforehand."""
 
 
 class TemplateKind(StrEnum):

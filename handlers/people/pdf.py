@@ -1,12 +1,16 @@
 """PDFs people open on any phone (WhatsApp delivers PDF, not .ics or .json): Hebrew right to
 left through fpdf2's text shaping (HarfBuzz), in DejaVu Sans cut down to Latin and Hebrew
-(handlers/people/fonts/README.md): they are made inside a conversation's transaction, so they must
-be quick."""
+(handlers/people/fonts/README.md). They are made after the conversation's transaction commits
+(Attachment.later), so a slow one holds no database lock."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 PAGE = (148.0, 210.0)
 """A5 in millimetres: reads well on a phone's screen, prints on half a sheet."""
@@ -24,9 +28,9 @@ class Page:
     """A page written from the top down, each line aligned to the language's start."""
 
     def __init__(self, rtl: bool) -> None:
-        from fpdf import FPDF  # most of a second at every start otherwise, for a rarer PDF
+        from fpdf import FPDF  # a fifth of the start-up of a chat that makes no PDF
 
-        self.pdf = FPDF(format=PAGE)
+        self.pdf: FPDF = FPDF(format=PAGE)
         self.pdf.set_margins(MARGIN, MARGIN, MARGIN)
         self.pdf.set_auto_page_break(True, MARGIN)
         self.pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))

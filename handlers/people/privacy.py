@@ -91,17 +91,23 @@ async def show(ctx: Ctx, _: PrivacyExport) -> list[Reply]:
 
 
 def _pdf(ctx: Ctx, readable: str) -> Attachment:
-    """Everything we hold, as the readable text shows it, uncut, on as many pages as it takes."""
-    page = Page(ctx.t.rtl)
-    title, _, rest = readable.partition("\n\n")
-    page.line(title, 15, bold=True, gap=3)
-    for block in rest.split("\n\n"):
-        heading, *lines = block.split("\n")
-        page.line(heading, 12, bold=True)
-        for line in lines:
-            page.line(line, 10, gap=0.8)
-        page.line("", 4)
-    return Attachment("hagshama-my-data.pdf", "application/pdf", page.output())
+    """Everything we hold, as the readable text shows it, uncut, on as many pages as it takes
+    (made after the transaction commits)."""
+    rtl = ctx.t.rtl
+
+    def make() -> bytes:
+        page = Page(rtl)
+        title, _, rest = readable.partition("\n\n")
+        page.line(title, 15, bold=True, gap=3)
+        for block in rest.split("\n\n"):
+            heading, *lines = block.split("\n")
+            page.line(heading, 12, bold=True)
+            for line in lines:
+                page.line(line, 10, gap=0.8)
+            page.line("", 4)
+        return page.output()
+
+    return Attachment("hagshama-my-data.pdf", "application/pdf", later=make)
 
 
 @router.callback(PrivacyDelete)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-import qrcode
-
 from handlers.coordinators.checkin import checkin_command
 from handlers.coordinators.posters import links
 from handlers.core.callback import CallbackData
@@ -46,6 +44,8 @@ def ticket_link(ctx: Ctx, code: str) -> str:
 
 
 def _qr(data: str) -> bytes:
+    import qrcode  # with the PDF: not loaded by a chat that makes none
+
     # A fixed mask: choosing the best of eight takes most of the time and any mask scans.
     code = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, mask_pattern=0
@@ -58,26 +58,33 @@ def _qr(data: str) -> bytes:
 
 
 def ticket_pdf(ctx: Ctx, event: Event, registration: Registration) -> Attachment:
-    """The one-page ticket in the person's language."""
-    page = Page(ctx.t.rtl)
-    page.centred(ctx.t("ticket.heading"), 12)
-    page.rule()
-    page.line(title(ctx, event), 17, bold=True, gap=3)
-    page.line(when(ctx, event), 12)
+    """The one-page ticket in the person's language, made after the transaction commits."""
+    t, code = ctx.t, registration.checkin_code
+    heading, name = t("ticket.heading"), t("ticket.name", name=ctx.person.name or "—")
+    lines = [(title(ctx, event), 17.0, True, 3.0), (when(ctx, event), 12.0, False, 1.5)]
     if place := localized(event.content, "place", ctx.locale):
-        page.line(ctx.t("ticket.place", place=place), 12)
-    page.line(ctx.t("ticket.name", name=ctx.person.name or "—"), 12)
+        lines.append((t("ticket.place", place=place), 12.0, False, 1.5))
+    lines.append((name, 12.0, False, 1.5))
     if registration.guests:  # one ticket for the whole group, one code at the door
-        page.line(ctx.t("groups.ticket", count=registration.seats), 12)
-        for guest in registration.guests:
-            page.line(f"• {guest}", 11, gap=1)
-    page.rule()
-    page.image(_qr(ticket_link(ctx, registration.checkin_code)), QR_WIDTH)
-    page.centred(ctx.t("ticket.code"), 10)
-    page.centred(registration.checkin_code, 24, bold=True)
-    page.line("", 6)
-    page.centred(ctx.t("ticket.show"), 9)
-    return Attachment(f"ticket-{event.slug}.pdf", "application/pdf", page.output())
+        lines.append((t("groups.ticket", count=registration.seats), 12.0, False, 1.5))
+        lines += [(f"• {guest}", 11.0, False, 1.0) for guest in registration.guests]
+    link, label, show = ticket_link(ctx, code), t("ticket.code"), t("ticket.show")
+
+    def make() -> bytes:
+        page = Page(t.rtl)
+        page.centred(heading, 12)
+        page.rule()
+        for text, size, bold, gap in lines:
+            page.line(text, size, bold=bold, gap=gap)
+        page.rule()
+        page.image(_qr(link), QR_WIDTH)
+        page.centred(label, 10)
+        page.centred(code, 24, bold=True)
+        page.line("", 6)
+        page.centred(show, 9)
+        return page.output()
+
+    return Attachment(f"ticket-{event.slug}.pdf", "application/pdf", later=make)
 
 
 async def ticket(

@@ -1,5 +1,5 @@
 """The inbox hands each chat's updates out in arrival order, one worker at a time, and takes
-back what a dead worker held once its lease runs out."""
+back what a dead worker held once its lease runs out; a live one keeps what it holds."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models.inbox import Arrival, Claimed, claim, finish, store
+from models.inbox import Arrival, Claimed, claim, finish, keep, store
 from tests.support import NOW
 
 LEASE = timedelta(seconds=30)
@@ -59,3 +59,15 @@ async def test_what_a_dead_worker_held_is_taken_back_after_the_lease(sessions: S
     await done(sessions, "dead", held)  # too late: the rows are b's now
     await done(sessions, "b", again)
     assert await claimed_by(sessions, "c", LEASE * 3) == []
+
+
+async def test_a_slow_worker_that_keeps_its_lease_is_not_answered_over(sessions: Sessions) -> None:
+    async with sessions() as session, session.begin():
+        await store(session, [said("maya", 1)], NOW)
+    held = await claimed_by(sessions, "slow")
+    async with sessions() as session, session.begin():
+        await keep(session, "slow", NOW + LEASE - timedelta(seconds=1))
+    # Past the first lease, but renewed within it: still the slow worker's.
+    assert await claimed_by(sessions, "b", LEASE + timedelta(seconds=10)) == []
+    await done(sessions, "slow", held)
+    assert await claimed_by(sessions, "b", LEASE * 3) == []

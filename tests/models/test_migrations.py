@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models.base import Base
-from models.db import create_engine, upgrade
+from models.db import alembic_config, create_engine, head_revision, upgrade
 
 
 async def test_upgraded_schema_matches_the_models(db: AsyncEngine) -> None:
@@ -91,3 +92,20 @@ async def test_seats_held_for_offers_count_as_taken_after_the_upgrade(
         assert taken == 3  # two confirmed and the seat held for the offer: none left to show
     finally:
         await engine.dispose()
+
+
+def test_the_head_read_from_the_files_is_alembics() -> None:
+    # `upgrade` skips loading alembic when the database is at this head: it must be alembic's.
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def test_a_database_behind_the_head_is_still_upgraded(blank_database_url: str) -> None:
+    engine = create_engine(blank_database_url)
+    try:
+        await upgrade(engine, "0006")
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            version = await conn.scalar(text("SELECT version_num FROM alembic_version"))
+    finally:
+        await engine.dispose()
+    assert version == head_revision()

@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from bench.population import NOW, Population, populate
 from handlers.coordinators.roster import counts, entries
 from handlers.core.context import EngineConfig
-from models.broadcasts import tally
+from models.broadcast_audience import count_recipients
+from models.broadcasts import AudienceKind, Broadcast, tally
 from models.catalog import Event
 from models.db import sessionmaker
 from models.outbox import OutboxKind, Priority, each, enqueue
@@ -58,8 +59,13 @@ async def populated(db: AsyncEngine) -> AsyncIterator[Population]:
     yield population
 
 
-async def scans(db: AsyncEngine, work: Callable[[AsyncSession], Awaitable[Any]]) -> list[str]:
-    """Run `work`, then EXPLAIN every statement it ran; returns the tables read in full."""
+async def scans(
+    db: AsyncEngine,
+    work: Callable[[AsyncSession], Awaitable[Any]],
+    watched: tuple[str, ...] = WATCHED,
+) -> list[str]:
+    """Run `work`, then EXPLAIN every statement it ran; returns the `watched` tables it read
+    in full."""
     statements: list[tuple[str, Any]] = []
 
     def record(conn: Any, cursor: Any, statement: str, parameters: Any, *rest: Any) -> None:
@@ -79,7 +85,7 @@ async def scans(db: AsyncEngine, work: Callable[[AsyncSession], Awaitable[Any]])
             plan = await conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
             found = plan.scalar_one()  # asyncpg decodes the JSON; other drivers may not
             full += _sequential((json.loads(found) if isinstance(found, str) else found)[0]["Plan"])
-    return [table for table in full if table in WATCHED]
+    return [table for table in full if table in watched]
 
 
 def _sequential(node: dict[str, Any]) -> list[str]:
@@ -98,7 +104,18 @@ async def test_a_page_of_a_big_events_roster_reads_only_that_event(
         await counts(session, big)
         assert len(await entries(session, big, offset=200, limit=20)) == 20
 
-    assert await scans(db, page) == []
+    # Nor every person: only the page's twenty are joined to theirs.
+    assert await scans(db, page, (*WATCHED, "people")) == []
+
+
+async def test_the_preview_count_of_an_events_registrants_reads_only_that_event(
+    db: AsyncEngine, populated: Population
+) -> None:
+    async def preview(session: AsyncSession) -> None:
+        audience = {"kind": AudienceKind.REGISTRANTS.value, "value": str(populated.big_event)}
+        assert await count_recipients(session, Broadcast(text="", audience=audience)) > 0
+
+    assert await scans(db, preview) == []
 
 
 async def test_a_broadcasts_progress_reads_only_its_copies(

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models.db import create_engine
 from scheduler.ratelimit import RateLimiter
-from scheduler.shared_budget import SharedSlots
+from scheduler.shared_budget import DatabaseBudgets, SharedSlots
 
 RATE = 50.0
 
@@ -35,7 +35,10 @@ async def test_two_instances_together_get_the_rate_of_one(db: AsyncEngine) -> No
     postgres_only(db)
     other = create_engine(db.url.render_as_string(hide_password=False))
     try:
-        first, second = SharedSlots(db, "telegram", RATE), SharedSlots(other, "telegram", RATE)
+        first, second = (
+            SharedSlots(DatabaseBudgets(db), "telegram", RATE),
+            SharedSlots(DatabaseBudgets(other), "telegram", RATE),
+        )
         booked = await asyncio.gather(slot_times(first, 100), slot_times(second, 100))
     finally:
         await other.dispose()
@@ -49,8 +52,8 @@ async def test_a_429_seen_by_one_instance_holds_back_the_other(db: AsyncEngine) 
     other = create_engine(db.url.render_as_string(hide_password=False))
     try:
         throttled, bystander = (
-            SharedSlots(db, "whatsapp", RATE),
-            SharedSlots(other, "whatsapp", RATE),
+            SharedSlots(DatabaseBudgets(db), "whatsapp", RATE),
+            SharedSlots(DatabaseBudgets(other), "whatsapp", RATE),
         )
         await throttled.hold(2.0)
         assert await bystander.reserve() > 1.5  # the rest of the two seconds, less a round trip

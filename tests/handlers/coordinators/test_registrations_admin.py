@@ -42,8 +42,11 @@ def read_xlsx(data: bytes, rtl: bool = True) -> list[list[object]]:
     """Open the workbook as Excel does; its one sheet reads right to left in Hebrew."""
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet is not None and sheet.sheet_view.rightToLeft is rtl
+    assert all(cell.font.bold for cell in sheet[1])  # the headings, frozen above a filter
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
     for row in sheet.iter_rows(min_row=2):
         assert row[1].data_type == "s" and row[6].data_type == "s"  # phone, code: text
+        assert row[4].is_date  # registered: a real date Excel sorts and filters
     return [[cell if cell is not None else "" for cell in row] for row in sheet.values]
 
 
