@@ -116,6 +116,7 @@ async def test_a_contact_gets_forward_ready_copies_of_what_concerns_their_kibbut
                    if BASE in line)  # fmt: skip
     assert links == [
         "forum-north-january",
+        "peers-community-managers-2027",
         "study-day-participatory-management",
         "treasurers-peers-meeting",
         "workshop-mini-demo",
