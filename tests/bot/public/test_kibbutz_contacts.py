@@ -128,13 +128,13 @@ async def test_a_contact_gets_forward_ready_copies_of_what_concerns_their_kibbut
     started = utcnow()
     send = dispatcher(sessions, standin.base_url, clock=lambda: SUNDAY + (utcnow() - started))
     async with asyncio.timeout(PATIENCE):
-        while len(standin.sent(SASA_CONTACT)) < 5:
+        while len(standin.sent(SASA_CONTACT)) < 6:
             await send.run(until_idle=True)
             await asyncio.sleep(0.2)
     received = [call.params["text"] for call in standin.sent(SASA_CONTACT)]
-    assert len(received) == 5 and "כנס גזברים ארצי" in received[0]
+    assert len(received) == 6 and "כנס גזברים ארצי" in received[0]
     assert not any(call.params.get("reply_markup") for call in standin.sent(SASA_CONTACT))
 
     await national.send("/stats")
     assert "קיבוצים עם איש או אשת קשר: 1 מתוך 28" in national.text
-    assert "נשלחו 5 עותקים להעברה" in national.text
+    assert "נשלחו 6 עותקים להעברה" in national.text
