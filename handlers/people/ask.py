@@ -1,4 +1,4 @@
-"""Asking the response team: /ask, "❓ Ask the team" on the menu and on track and event cards,
+"""Asking the response team: /ask, "💬 Ask the team" on the menu and on track and event cards,
 and the offer to pass on free text the bot did not understand. The catalogue's answers come
 first; what they do not answer becomes a thread in the coordinators' inbox."""
 
@@ -58,7 +58,7 @@ class AskRegion(CallbackData, prefix="qg"):
 
 
 def ask_button(ctx: Ctx, about: str = "m", ref: int | None = None) -> Button:
-    """The "❓ Ask the team" button, for a card to carry its context with it."""
+    """The "💬 Ask the team" button, for a card to carry its context with it."""
     return Button(ctx.t("ask.button"), AskStart(about, ref).pack())
 
 

@@ -47,7 +47,7 @@ async def test_an_event_card_has_buttons_and_a_tap_registers(
         assert (shown["3"], shown["5"], shown["7"], shown["9"]) == (
             "✅ להרשמה",
             "📅 חזרה לאירועים",
-            "❓ שאלה לצוות",
+            "💬 שאלה לצוות",
             "🌐 English",
         )
 
@@ -113,7 +113,7 @@ async def test_a_template_twilio_refuses_gives_way_to_numbered_text(
         text, options = await whatsapp.say("/start ev_forum-north-january", count=2)
         assert "פורום צפון לחשיבה שיתופית" in text.body
         assert options.get("ContentSid") is None
-        assert options.body == "1. ✅ להרשמה\n2. 📅 חזרה לאירועים\n3. ❓ שאלה לצוות\n4. 🌐 English"
+        assert options.body == "1. ✅ להרשמה\n2. 📅 חזרה לאירועים\n3. 💬 שאלה לצוות\n4. 🌐 English"
 
 
 def test_the_list_button_fits_whatsapps_limit_in_every_language() -> None:

@@ -40,7 +40,7 @@ async def test_results_open_a_card_with_details_and_contact(chat: Chat) -> None:
     assert "ליצירת קשר: hagshama@example.org.il" in chat.text
     assert chat.labels == [
         "🙋 מעניין אותי — שייצרו איתי קשר",
-        "❓ שאלה לצוות",
+        "💬 שאלה לצוות",
         "📅 אירועים קרובים של המסלול",
         "🔔 לקבל עדכונים מהמסלול",
         "🧭 מסלולים אחרים",
