@@ -12,12 +12,11 @@ from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
-from handlers.people.registration import MAX_NAME, _plain_text, known_phone
+from handlers.inputs.details import MAX_NAME, given_phone, known_phone, plain_text
 from handlers.people.tracks import TrackInterest, TrackOpen, track_actions
 from models.catalog import Track
 from models.localized import localized
-from models.people import PhoneTaken, attach_phone, phone_taken
-from models.phones import to_e164
+from models.people import PhoneTaken, attach_phone
 from models.questions import Thread, ThreadKind, open_thread
 from models.registrations import Lead
 
@@ -112,7 +111,7 @@ async def consent_question(ctx: Ctx) -> list[Reply]:
 @router.step(LeadStep.NAME)
 async def got_name(ctx: Ctx) -> list[Reply]:
     """Take the name, re-asking when it is not one."""
-    name = _plain_text(ctx, MAX_NAME)
+    name = plain_text(ctx, MAX_NAME)
     if name is None:
         return [Reply(ctx.t("registration.bad_name", limit=MAX_NAME))]
     ctx.goto(LeadStep.NAME, name=name)
@@ -122,12 +121,10 @@ async def got_name(ctx: Ctx) -> list[Reply]:
 @router.step(LeadStep.PHONE)
 async def got_phone(ctx: Ctx) -> list[Reply]:
     """Take a typed or shared phone, re-asking when invalid or someone else's."""
-    phone = to_e164(ctx.incoming.contact_phone or ctx.text[:40])
-    if phone is None:
-        return [Reply(ctx.t("registration.bad_phone"), request_contact=True)]
-    shared = ctx.incoming.contact_phone is not None
-    if not shared and await phone_taken(ctx.session, ctx.identity, phone):
-        return [Reply(ctx.t("registration.phone_taken"), request_contact=True)]
+    given = await given_phone(ctx)
+    if isinstance(given, Reply):
+        return [given]
+    phone, shared = given
     ctx.goto(LeadStep.PHONE, phone=phone, phone_shared=shared)
     return await next_question(ctx)
 

@@ -20,6 +20,7 @@ from handlers.core.context import Ctx
 from handlers.core.flow import FlowData
 from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
+from handlers.inputs.details import MAX_HOME, MAX_NAME, given_phone, known_phone, plain_text
 from handlers.people.event_questions import QuestionStep, answers, ask, pending, summary_lines
 from handlers.people.events import (
     EventList,
@@ -37,8 +38,7 @@ from handlers.people.profile import ask_place
 from handlers.people.ticket import ticket
 from models.catalog import Event, EventStatus
 from models.event_questions import save_answers
-from models.people import Channel, PhoneTaken, attach_phone, phone_taken
-from models.phones import to_e164
+from models.people import PhoneTaken, attach_phone
 from models.registration_service import (
     Availability,
     RegistrationClosed,
@@ -49,9 +49,6 @@ from models.registration_service import (
 from models.registrations import RegistrationStatus
 
 router = Router("registration")
-
-MAX_NAME = 100
-MAX_HOME = 100
 
 
 class RegistrationStep(StrEnum):
@@ -103,15 +100,6 @@ async def _event(ctx: Ctx, event_id: int) -> Event:
     if event is None or event.status == EventStatus.DRAFT:
         raise Stale(event_id)
     return event
-
-
-def known_phone(ctx: Ctx) -> str | None:
-    """The person's phone, or the one their WhatsApp number already tells us."""
-    if ctx.person.phone:
-        return ctx.person.phone
-    if ctx.identity.channel == Channel.WHATSAPP:
-        return to_e164(ctx.identity.address.removeprefix("whatsapp:"))
-    return None
 
 
 @router.callback(RegisterStart)
@@ -172,18 +160,10 @@ async def summary(ctx: Ctx, error: str | None = None) -> list[Reply]:
     return [Reply(f"{error}\n{text}" if error else text, buttons=buttons)]
 
 
-def _plain_text(ctx: Ctx, limit: int) -> str | None:
-    """Typed text with at least one letter and at most `limit` characters, else None."""
-    text = " ".join(ctx.text.split())
-    if not text or len(text) > limit or not any(ch.isalpha() for ch in text):
-        return None
-    return text
-
-
 @router.step(RegistrationStep.ASK_NAME)
 async def got_name(ctx: Ctx) -> list[Reply]:
     """Take the full name, re-asking when it is empty, only symbols or too long."""
-    name = _plain_text(ctx, MAX_NAME)
+    name = plain_text(ctx, MAX_NAME)
     if name is None:
         return [Reply(ctx.t("registration.bad_name", limit=MAX_NAME))]
     ctx.goto(RegistrationStep.ASK_NAME, replace(ctx.flow(Registering), name=name))
@@ -193,12 +173,10 @@ async def got_name(ctx: Ctx) -> list[Reply]:
 @router.step(RegistrationStep.ASK_PHONE)
 async def got_phone(ctx: Ctx) -> list[Reply]:
     """Take a typed or shared phone number in any Israeli format, re-asking when invalid."""
-    phone = to_e164(ctx.incoming.contact_phone or ctx.text[:40])
-    if phone is None:
-        return [Reply(ctx.t("registration.bad_phone"), request_contact=True)]
-    shared = ctx.incoming.contact_phone is not None
-    if not shared and await phone_taken(ctx.session, ctx.identity, phone):
-        return [Reply(ctx.t("registration.phone_taken"), request_contact=True)]
+    given = await given_phone(ctx)
+    if isinstance(given, Reply):
+        return [given]
+    phone, shared = given
     data = replace(ctx.flow(Registering), phone=phone, phone_shared=shared)
     ctx.goto(RegistrationStep.ASK_PHONE, data)
     return await next_question(ctx)
@@ -207,7 +185,7 @@ async def got_phone(ctx: Ctx) -> list[Reply]:
 @router.step(RegistrationStep.ASK_HOME)
 async def got_home(ctx: Ctx) -> list[Reply]:
     """Take the home kibbutz or city, re-asking when empty or too long."""
-    home = _plain_text(ctx, MAX_HOME)
+    home = plain_text(ctx, MAX_HOME)
     if home is None:
         return [Reply(ctx.t("registration.bad_home", limit=MAX_HOME))]
     ctx.goto(RegistrationStep.ASK_HOME, replace(ctx.flow(Registering), home=home))
