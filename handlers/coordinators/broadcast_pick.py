@@ -16,6 +16,7 @@ from handlers.coordinators.broadcast_preview import preview
 from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.core.context import Ctx
 from handlers.core.pages import Page, navigation, page_of
+from handlers.core.public_links import event_path, public_url
 from handlers.core.router import Refused, Stale
 from handlers.core.types import Button, Reply
 from handlers.inputs.name_search import closest
@@ -25,6 +26,7 @@ from models.audience_places import FILTERS, pack_filters
 from models.audit import audit
 from models.broadcast_audience import count_recipients, reach_of
 from models.broadcasts import AudienceKind, Broadcast, BroadcastStatus
+from models.catalog import Event
 from models.roles import Authority, RoleScope
 
 coordinator = CoordinatorRouter("broadcast_pick")
@@ -158,7 +160,7 @@ async def _draft(
         author_identity_id=ctx.identity.id,
         text=str(ctx.data["text"]),
         text_en=ctx.data.get("text_en"),
-        link=ctx.data.get("link"),
+        link=ctx.data.get("link") or await _event_page(ctx, kind, value),
         audience={"kind": kind.value, "value": value},
         reach=reach_of(authority),
         status=BroadcastStatus.DRAFT,
@@ -167,6 +169,15 @@ async def _draft(
     ctx.session.add(draft)
     await ctx.session.flush()
     return await preview(ctx, draft)
+
+
+async def _event_page(ctx: Ctx, kind: AudienceKind, value: str | None) -> str | None:
+    """A message to an event's people links to its public page, unless the coordinator gave a
+    link of their own (nothing when the site has no address)."""
+    if not kind.transactional or value is None or not value.isdigit():
+        return None
+    event = await ctx.session.get(Event, int(value))
+    return public_url(ctx.config, event_path(event.slug)) if event else None
 
 
 async def _builder(ctx: Ctx, authority: Authority) -> Reply:

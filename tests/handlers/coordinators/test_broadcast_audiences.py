@@ -10,11 +10,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.coordinators.broadcast_flow import AudienceChoice, FilterPick
+from handlers.core.context import EngineConfig
+from handlers.core.engine import Engine
 from models.audit import AuditEntry
 from models.catalog import Event, EventStatus, Topic
 from models.people import Channel, identify
 from models.subscriptions import subscribe
-from tests.support import NOW, Chat
+from tests.conftest import NATIONAL_ID
+from tests.support import NOW, Chat, Clock
 
 Sessions = async_sessionmaker[AsyncSession]
 REFUSED = "לרכזים בלבד"
@@ -170,3 +173,34 @@ async def test_the_event_picker_pages_to_the_seventeenth_event_and_finds_it_by_n
     assert next(label for label in national.labels if "·" in label).startswith("סדנת גזברים")
     await national.press("סדנת גזברים בקטורה")
     assert "הנרשמים ל״סדנת גזברים בקטורה" in national.text and "נמענים: 0" in national.text
+
+
+async def test_a_message_to_an_events_people_links_to_its_public_page(
+    catalog: None, sessions: Sessions, clock: Clock
+) -> None:
+    config = EngineConfig(
+        admin_addresses=frozenset({NATIONAL_ID}), public_base_url="https://kibbutz.example"
+    )
+    national = Chat(Engine(sessions, config, clock=clock), NATIONAL_ID, channel=Channel.TELEGRAM)
+    await national.send("/broadcast")
+    await national.send("עדכון לנרשמים")
+    await national.press("בלי נוסח באנגלית")
+    await national.press("בלי קישור")
+    await national.press("לנרשמים לאירוע")
+    await national.press("ערב פתוח: מסלול הנח")
+    assert "🔗 https://kibbutz.example/e/nahal-open-evening" in national.text
+
+    # A link of the coordinator's own is kept, and a marketing audience gets no page.
+    await national.send("/broadcast")
+    await national.send("עדכון לנרשמים")
+    await national.press("בלי נוסח באנגלית")
+    await national.send("https://example.org/program")
+    await national.press("לנרשמים לאירוע")
+    await national.press("ערב פתוח: מסלול הנח")
+    assert "https://example.org/program" in national.text and "/e/" not in national.text
+    await national.send("/broadcast")
+    await national.send("עדכון לכולם")
+    await national.press("בלי נוסח באנגלית")
+    await national.press("בלי קישור")
+    await national.press("כל המנויים")
+    assert "🔗" not in national.text
