@@ -109,16 +109,28 @@ async def got_question(ctx: Ctx, text: str) -> list[Reply]:
     found = await find_answers(ctx.session, text, track_id, event_id)
     if not found:
         return await send(ctx, AskSend())
-    return [faq_reply(ctx, found)]
+    return [faq_reply(ctx, found, text)]
 
 
-def faq_reply(ctx: Ctx, found: list[FaqEntry]) -> Reply:
-    """The matching answers, and the choice between them and the team."""
+def written_in(text: str, fallback: str) -> str:
+    """The language a question is written in, by its letters: Hebrew or English, else (mixed, or
+    neither) the person's own."""
+    hebrew = any("\u05d0" <= ch <= "\u05ea" for ch in text)
+    latin = any("a" <= ch <= "z" for ch in text.casefold())
+    if hebrew == latin:
+        return fallback
+    return "he" if hebrew else "en"
+
+
+def faq_reply(ctx: Ctx, found: list[FaqEntry], asked: str) -> Reply:
+    """The matching answers, in the language the question was asked in, and the choice between
+    them and the team."""
+    locale = written_in(asked, ctx.locale)
     blocks = [
         ctx.t(
             "ask.faq_entry",
-            question=question_of(entry, ctx.locale),
-            answer=answer_of(entry, ctx.locale),
+            question=question_of(entry, locale),
+            answer=answer_of(entry, locale),
         )
         for entry in found
     ]

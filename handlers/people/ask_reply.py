@@ -118,7 +118,7 @@ async def offer_to_send(ctx: Ctx) -> list[Reply]:
         return not_understood(ctx)
     ctx.goto(AskStep.CHOOSE, text=text, about="x", ref=None)
     if found := await find_answers(ctx.session, text):
-        return [faq_reply(ctx, found)]
+        return [faq_reply(ctx, found, text)]
     thread = await awaiting_reply(ctx.session, ctx.person.id)
     if thread is not None and thread.status == ThreadStatus.ANSWERED:
         return [await reply_offer(ctx, thread)]

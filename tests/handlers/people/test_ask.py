@@ -34,6 +34,21 @@ async def test_an_faq_answer_ends_it_without_bothering_anyone(
     assert await threads(sessions) == []
 
 
+async def test_the_catalogues_answer_comes_in_the_language_the_question_was_asked_in(
+    chat: Chat,
+) -> None:
+    await chat.send("/ask")
+    await chat.says(
+        "can I join Garin Tzabar at 24?",
+        "Garin Tzabar is for young people from abroad",  # the answer, in English
+        "זה ענה לי",  # the buttons, in the person's Hebrew
+        absent=("גרעין צבר מיועד",),
+    )
+    await chat.send("/language en")
+    await chat.send("/ask")
+    await chat.says("עד איזה גיל אפשר להצטרף לגרעין צבר?", "גרעין צבר", "This answered me")
+
+
 async def test_still_sending_stores_the_question_with_its_card_region_and_language(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -97,7 +112,7 @@ async def test_unplaced_text_is_offered_to_the_team(
 
 async def test_unplaced_text_matching_the_catalogue_gets_the_answer(chat: Chat) -> None:
     await chat.send("/menu")
-    await chat.says("can I join Garin Tzabar at 24?", "בגילאי 18 עד 25", absent=("לא הבנו",))
+    await chat.says("can I join Garin Tzabar at 24?", "aged 18 to 25", absent=("לא הבנו",))
 
 
 async def test_bad_input_is_answered_and_stores_nothing(
