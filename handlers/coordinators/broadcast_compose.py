@@ -95,10 +95,10 @@ async def english(ctx: Ctx, authority: Authority) -> list[Reply]:
     return await _english_given(ctx, authority, text)
 
 
-@coordinator.callback(NoEnglish)
+@coordinator.callback(NoEnglish, step=BroadcastStep.ENGLISH)
 async def no_english(ctx: Ctx, authority: Authority, choice: NoEnglish) -> list[Reply]:
     """Hebrew only: English readers get the Hebrew text."""
-    if ctx.state.step != BroadcastStep.ENGLISH or "text" not in ctx.data:
+    if "text" not in ctx.data:
         raise Stale("no draft")
     return await _english_given(ctx, authority, None)
 

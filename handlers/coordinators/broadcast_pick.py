@@ -63,7 +63,7 @@ async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
 
 
 def _drafting(ctx: Ctx) -> None:
-    if ctx.state.step != BroadcastStep.AUDIENCE or "text" not in ctx.data:
+    if "text" not in ctx.data:
         raise Stale("no draft")
 
 
@@ -74,7 +74,7 @@ def _kind(name: str | None) -> AudienceKind:
         raise Stale(name) from exc
 
 
-@coordinator.callback(AudienceMenu)
+@coordinator.callback(AudienceMenu, step=BroadcastStep.AUDIENCE)
 async def audience_menu(ctx: Ctx, authority: Authority, choice: AudienceMenu) -> list[Reply]:
     """List the kinds of audience, or a page of one kind's values within reach."""
     _drafting(ctx)
@@ -120,7 +120,7 @@ async def typed_at_audience(ctx: Ctx, authority: Authority) -> list[Reply]:
     return [_values(ctx, kind, Page(closest(ctx.text, found)[:PAGE], 0, 1))]
 
 
-@coordinator.callback(AudienceChoice)
+@coordinator.callback(AudienceChoice, step=BroadcastStep.AUDIENCE)
 async def chosen(ctx: Ctx, authority: Authority, choice: AudienceChoice) -> list[Reply]:
     """Check the audience is within reach, save the draft and preview it."""
     _drafting(ctx)
@@ -201,7 +201,7 @@ async def _builder(ctx: Ctx, authority: Authority) -> Reply:
     return Reply(ctx.t(f"broadcast.builder.{kind}", count=count), buttons=buttons)
 
 
-@coordinator.callback(FilterPick)
+@coordinator.callback(FilterPick, step=BroadcastStep.AUDIENCE)
 async def filter_pick(ctx: Ctx, authority: Authority, choice: FilterPick) -> list[Reply]:
     """List one filter's values, or set (or drop) it and show the audience again."""
     _drafting(ctx)
@@ -232,7 +232,7 @@ def _filter_values(ctx: Ctx, name: str, page: Page[Choice]) -> Reply:
     return Reply(text, buttons=buttons)
 
 
-@coordinator.callback(FilterDone)
+@coordinator.callback(FilterDone, step=BroadcastStep.AUDIENCE)
 async def filters_done(ctx: Ctx, authority: Authority, choice: FilterDone) -> list[Reply]:
     """Check every filter again (the state may be old) and preview the combined audience."""
     _drafting(ctx)

@@ -173,10 +173,10 @@ async def typed_at_confirm(ctx: Ctx, authority: Authority) -> list[Reply]:
     return [Reply(ctx.t("manage_event.confirm.use_buttons"))] + await ask_again(ctx, authority)
 
 
-@coordinator.callback(ConfirmSessionMove)
+@coordinator.callback(ConfirmSessionMove, step=SessionStep.CONFIRM)
 async def confirm_move(ctx: Ctx, authority: Authority, choice: ConfirmSessionMove) -> list[Reply]:
     """Move the session as confirmed, keeping its length, and tell its registrants."""
-    if ctx.state.step != SessionStep.CONFIRM or ctx.data.get("session_id") != choice.session_id:
+    if ctx.data.get("session_id") != choice.session_id:
         raise Stale(choice.session_id)
     meeting, event = await _session(ctx, authority, choice.session_id)
     was, new = meeting.starts_at, datetime.fromisoformat(ctx.data["to"])

@@ -141,11 +141,9 @@ def faq_reply(ctx: Ctx, found: list[FaqEntry], asked: str) -> Reply:
     return Reply("\n\n".join([ctx.t("ask.faq_found"), *blocks]), buttons=buttons)
 
 
-@router.callback(AskAnswered)
+@router.callback(AskAnswered, step=AskStep.CHOOSE)
 async def answered(ctx: Ctx, _: AskAnswered) -> list[Reply]:
     """The catalogue answered it: nothing goes to the team."""
-    if ctx.state.step != AskStep.CHOOSE:
-        raise Stale("ask")
     ctx.end()
     return [main_menu(ctx, "ask.glad")]
 
@@ -204,11 +202,9 @@ async def _ask_region(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("ask.region"), buttons=buttons)]
 
 
-@router.callback(AskRegion)
+@router.callback(AskRegion, step=AskStep.CHOOSE)
 async def chose_region(ctx: Ctx, choice: AskRegion) -> list[Reply]:
     """Route the question to a region's coordinators (or, skipped, to the national team)."""
-    if ctx.state.step != AskStep.CHOOSE:
-        raise Stale("ask")
     ctx.goto(AskStep.CHOOSE, region="" if choice.region == "-" else choice.region[:32])
     return await send(ctx, AskSend())
 

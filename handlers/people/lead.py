@@ -139,10 +139,10 @@ async def got_note(ctx: Ctx) -> list[Reply]:
     return await next_question(ctx)
 
 
-@router.callback(LeadNoteSkip)
+@router.callback(LeadNoteSkip, step=LeadStep.NOTE)
 async def skip_note(ctx: Ctx, choice: LeadNoteSkip) -> list[Reply]:
     """No note."""
-    if ctx.state.step != LeadStep.NOTE or ctx.data.get("track_id") != choice.track_id:
+    if ctx.data.get("track_id") != choice.track_id:
         raise Stale(choice.track_id)
     ctx.goto(LeadStep.NOTE, note=None)
     return await next_question(ctx)
@@ -154,13 +154,13 @@ async def typed_at_consent(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("registration.use_buttons")), *await consent_question(ctx)]
 
 
-@router.callback(LeadConsent)
+@router.callback(LeadConsent, step=LeadStep.CONSENT)
 async def consent(ctx: Ctx, choice: LeadConsent) -> list[Reply]:
     """With consent, keep the details and put the lead in the team's inbox; without, nothing."""
     track = await _track(ctx, choice.track_id)
     data = ctx.data if ctx.data.get("track_id") == track.id else {}
     title = localized(track.content, "title", ctx.locale)
-    if not data or ctx.state.step != LeadStep.CONSENT:
+    if not data:
         raise Stale(track.id)
     ctx.end()
     if not choice.agree:
