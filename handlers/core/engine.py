@@ -133,6 +133,8 @@ class Engine:
         return answer
 
     async def _dispatch(self, ctx: Ctx) -> list[Reply]:
+        if resumed := self.routes.renamed.get(ctx.state.step or ""):
+            ctx.state.step = resumed(ctx).value
         text = ctx.text
         if is_opt_out(text):
             return await opt_out(ctx)

@@ -16,6 +16,7 @@ from handlers.core.context import Ctx
 from handlers.core.types import Reply
 
 Handler = Callable[[Ctx], Awaitable[list[Reply]]]
+Resumer = Callable[[Ctx], StrEnum]
 CallbackHandler = Callable[[Ctx, Any], Awaitable[list[Reply]]]
 DeepLinkHandler = Callable[[Ctx, str], Awaitable[list[Reply]]]
 H = TypeVar("H")
@@ -54,6 +55,9 @@ class Router:
         """Shows a step's question again, as after a change of language mid-flow."""
         self.closings: dict[str, Callable[[Ctx], Reply]] = {}
         """What /cancel says on leaving a step whose work was saved as it went."""
+        self.renamed: dict[str, Resumer] = {}
+        """Steps an older version saved under a name no longer used, each with the step such a
+        state waits at now: someone mid-flow across a deploy carries on."""
         self.unplaced: Handler | None = None
         """Answers free text outside any flow that is neither a first message nor a greeting
         (the response team offers to pass it on)."""
@@ -81,6 +85,7 @@ class Router:
             (self.deep_links, other.deep_links),
             (self.reasks, other.reasks),
             (self.closings, other.closings),
+            (self.renamed, other.renamed),
         ):
             clash = mine.keys() & theirs.keys()
             if clash:
@@ -155,6 +160,15 @@ class Router:
         def register(summary: Callable[[Ctx], Reply]) -> Callable[[Ctx], Reply]:
             self.closings[step.value] = summary
             return summary
+
+        return register
+
+    def renamed_step(self, old: str) -> Callable[[Resumer], Resumer]:
+        """Read a state saved at `old` as waiting at the step `resumer` names."""
+
+        def register(resumer: Resumer) -> Resumer:
+            self.renamed[old] = resumer
+            return resumer
 
         return register
 
