@@ -2,18 +2,19 @@
 then sees the card people will see and publishes it or keeps it as a draft.
 
 /newevent → TITLE_HE
-TITLE_HE   a title                   → TITLE_EN
-TITLE_EN   a title, or FormChoice skip → KIND
-KIND       FormChoice                → REGION
-REGION     FormChoice                → TRACK (a regional coordinator: their regions only)
-TRACK      FormChoice, or skip       → STARTS_AT
-STARTS_AT  a date and time           → ENDS_AT
-ENDS_AT    an end time or a length   → PLACE
-PLACE      a place, or skip          → CAPACITY
-CAPACITY   a number (0: no limit)    → PREVIEW, the card as people will see it
-PREVIEW    FormSave → the event, published or a draft (flow ends); a start now past →
-           STARTS_AT → ENDS_AT → PREVIEW
-(any step) anything else → what was wrong, or the buttons again; the same step
+TITLE_HE   a title                  → TITLE_EN
+TITLE_EN   a title, or skip         → KIND
+KIND       FormChoice               → REGION
+REGION     FormChoice               → TRACK (a regional coordinator: their regions only)
+TRACK      FormChoice, or skip      → STARTS_AT
+STARTS_AT  a date and time          → ENDS_AT
+ENDS_AT    an end time or a length  → PLACE
+PLACE      a place, or skip         → CAPACITY
+CAPACITY   a number (0: no limit)   → PREVIEW, the card as people will see it
+PREVIEW    FormSave                 → the event, published or a draft (flow ends); with a
+                                      start now past → STARTS_AT → ENDS_AT → PREVIEW
+(any step) anything else            → what was wrong, or the buttons again; the same step
+(skip: FormChoice without a value; the answers are taken in event_form_answers)
 
 The step says which answer the form waits for, so a button for another one (old, doubled or
 forged) is stale.
