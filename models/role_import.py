@@ -1,17 +1,22 @@
-"""Role holders imported from a coordinator's list (CSV): name, phone, kibbutz, role.
+"""Role holders imported from a coordinator's list: name, phone, kibbutz, role.
 
 An imported person has not agreed to anything: their consent trail says IMPORTED, so they can be
 invited to events by the WhatsApp opt-in template (they write to the number they are reached at)
 and get no marketing until they subscribe. What a person already told us is kept; the list fills
-only the gaps (and adds roles)."""
+only the gaps (and adds roles). `check_rows` is the one judge of a row, for the chat's preview
+and for the import itself; the file is read by models.role_file.
+
+Reach: a regional coordinator imports only people of their regions' kibbutzim — a row without
+a kibbutz, or one of a kibbutz elsewhere, is refused, and so is a row whose phone belongs to
+someone we know at a kibbutz outside those regions (the list may not add roles to them).
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +26,7 @@ from models.localized import localized
 from models.movement import MovementRole
 from models.people import Channel, ChannelIdentity, Person, person_at
 from models.phones import to_e164
+from models.role_file import Row
 from models.subscriptions import (
     CONSENT_WORDING_VERSION,
     ConsentAction,
@@ -28,16 +34,48 @@ from models.subscriptions import (
     consented,
 )
 
-HEADINGS = {
-    "name": ("name", "שם"),
-    "phone": ("phone", "טלפון"),
-    "kibbutz": ("kibbutz", "קיבוץ"),
-    "role": ("role", "roles", "תפקיד"),
-}
-"""Column headings understood, in English or in Hebrew."""
-MAX_ROWS = 5000
 IMPORTED_BY = "import"
 """The consent record's channel: a coordinator's list, not the person."""
+
+
+class Refusal(StrEnum):
+    """Why one row of the list is skipped."""
+
+    PHONE = "phone"
+    KIBBUTZ = "kibbutz"
+    ROLE = "role"
+    DUPLICATE = "duplicate"
+    """The phone is on an earlier row already."""
+    REACH = "reach"
+    """Outside the regions of the coordinator importing."""
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A row that will be imported: the phone in E.164, the kibbutz and roles as slugs, and
+    the person already known by that phone, if any."""
+
+    row: Row
+    phone: str
+    kibbutz: str | None
+    roles: tuple[str, ...]
+    known: int | None
+
+
+@dataclass
+class RoleCheck:
+    """What importing the rows would do."""
+
+    accepted: list[Accepted] = field(default_factory=list)
+    refused: list[tuple[int, Refusal]] = field(default_factory=list)
+
+    @property
+    def new(self) -> int:
+        return sum(row.known is None for row in self.accepted)
+
+    @property
+    def updated(self) -> int:
+        return len(self.accepted) - self.new
 
 
 @dataclass
@@ -46,63 +84,93 @@ class RoleImport:
 
     created: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
-    refused: list[tuple[int, str]] = field(default_factory=list)
+    refused: list[tuple[int, Refusal]] = field(default_factory=list)
 
 
-class RoleImportError(ValueError):
-    """The file is not a list of role holders (no phone column, too long, not text)."""
-
-
-def read_rows(data: bytes) -> list[dict[str, str]]:
-    """The file's rows by our column names; Excel's UTF-8 (with a BOM) is fine."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RoleImportError("the file is not UTF-8 text (save it as CSV UTF-8)") from exc
-    reader = csv.DictReader(io.StringIO(text))
-    columns = {
-        ours: heading
-        for heading in reader.fieldnames or []
-        for ours, names in HEADINGS.items()
-        if heading.strip().casefold() in names
-    }
-    if "phone" not in columns:
-        raise RoleImportError("no phone column (name, phone, kibbutz, role)")
-    rows = [
-        {ours: (row.get(heading) or "").strip() for ours, heading in columns.items()}
-        for row in reader
-    ]
-    if len(rows) > MAX_ROWS:
-        raise RoleImportError(f"at most {MAX_ROWS} rows at once")
-    return rows
+async def check_rows(
+    session: AsyncSession, rows: Sequence[Row], regions: frozenset[str] | None = None
+) -> RoleCheck:
+    """Judge every row (`regions`: a regional coordinator's, None for everywhere); writes
+    nothing."""
+    kibbutzim = list(await session.scalars(select(Kibbutz)))
+    names = _names(kibbutzim)
+    region_of = {kibbutz.slug: kibbutz.region for kibbutz in kibbutzim}
+    roles = _names(await session.scalars(select(MovementRole)))
+    known = await _known(session, [to_e164(row.phone) for row in rows])
+    result = RoleCheck()
+    seen: set[str] = set()
+    for row in rows:
+        phone = to_e164(row.phone)
+        kibbutz = names.get(row.kibbutz.casefold()) if row.kibbutz else None
+        held = [roles.get(part.strip().casefold()) for part in _split(row.role)]
+        person, their_kibbutz = known.get(phone or "", (None, None))
+        refusal = None
+        if phone is None:
+            refusal = Refusal.PHONE
+        elif phone in seen:
+            refusal = Refusal.DUPLICATE
+        elif row.kibbutz and kibbutz is None:
+            refusal = Refusal.KIBBUTZ
+        elif None in held:
+            refusal = Refusal.ROLE
+        elif regions is not None and not (
+            kibbutz
+            and {region_of[k] for k in (kibbutz, their_kibbutz) if k in region_of} <= regions
+        ):
+            refusal = Refusal.REACH
+        if refusal is not None:
+            result.refused.append((row.line, refusal))
+        else:
+            assert phone is not None and None not in held
+            chosen = tuple(role for role in held if role)
+            result.accepted.append(Accepted(row, phone, kibbutz, chosen, person))
+        if phone is not None:
+            seen.add(phone)
+    return result
 
 
 async def import_role_holders(
-    session: AsyncSession, rows: Iterable[dict[str, str]], now: datetime
+    session: AsyncSession,
+    rows: Sequence[Row],
+    now: datetime,
+    regions: frozenset[str] | None = None,
 ) -> RoleImport:
-    """Create or complete a person per row, reachable on WhatsApp at the phone given."""
-    result = RoleImport()
-    kibbutzim = _names(await session.scalars(select(Kibbutz)))
-    roles = _names(await session.scalars(select(MovementRole)))
-    for line, row in enumerate(rows, start=2):
-        phone = to_e164(row.get("phone", ""))
-        kibbutz = kibbutzim.get(row.get("kibbutz", "").casefold()) if row.get("kibbutz") else None
-        held = [roles.get(part.strip().casefold()) for part in _split(row.get("role", ""))]
-        if phone is None:
-            result.refused.append((line, "phone"))
-        elif row.get("kibbutz") and kibbutz is None:
-            result.refused.append((line, "kibbutz"))
-        elif None in held:
-            result.refused.append((line, "role"))
-        else:
-            person, created = await _person(session, phone)
-            person.name = person.name or row.get("name") or None
-            person.kibbutz = person.kibbutz or kibbutz
-            person.roles = sorted({*(person.roles or []), *(role for role in held if role)})
-            await _mark_imported(session, person, now)
-            (result.created if created else result.updated).append(person.id)
+    """Create or complete a person per accepted row, reachable on WhatsApp at the phone given."""
+    check = await check_rows(session, rows, regions)
+    result = RoleImport(refused=check.refused)
+    for row in check.accepted:
+        person, created = await _person(session, row.phone)
+        person.name = person.name or row.row.name or None
+        person.kibbutz = person.kibbutz or row.kibbutz
+        person.roles = sorted({*(person.roles or []), *row.roles})
+        await _mark_imported(session, person, now)
+        (result.created if created else result.updated).append(person.id)
     await session.flush()
     return result
+
+
+KNOWN_BATCH = 500
+
+
+async def _known(
+    session: AsyncSession, phones: Iterable[str | None]
+) -> dict[str, tuple[int, str | None]]:
+    """Phone → (person, their kibbutz) for the phones we know, by profile or WhatsApp number."""
+    wanted = sorted({phone for phone in phones if phone})
+    found: dict[str, tuple[int, str | None]] = {}
+    for start in range(0, len(wanted), KNOWN_BATCH):
+        batch = wanted[start : start + KNOWN_BATCH]
+        addresses = [f"whatsapp:{phone}" for phone in batch]
+        rows = await session.execute(
+            select(Person.id, Person.kibbutz, Person.phone, ChannelIdentity.address)
+            .outerjoin(ChannelIdentity, ChannelIdentity.person_id == Person.id)
+            .where(or_(Person.phone.in_(batch), ChannelIdentity.address.in_(addresses)))
+        )
+        for person_id, kibbutz, phone, address in rows:
+            for number in (phone, (address or "").removeprefix("whatsapp:")):
+                if number in batch:
+                    found.setdefault(number, (person_id, kibbutz))
+    return found
 
 
 def _split(text: str) -> list[str]:

@@ -25,6 +25,7 @@ from handlers.coordinators import (
     inbox,
     inbox_export,
     inbox_reply,
+    people_import,
     qr,
     question_form,
     registrations_admin,
@@ -92,6 +93,7 @@ FEATURES: tuple[Router, ...] = (
     question_form.coordinator,
     event_form.coordinator,
     registrations_admin.coordinator,
+    people_import.coordinator,
     qr.coordinator,
     stats.coordinator,
 )
