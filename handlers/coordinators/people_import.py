@@ -80,18 +80,11 @@ async def got_file(ctx: Ctx, authority: Authority) -> list[Reply]:
         return [Reply(ctx.t("people_import.use_buttons"), buttons=buttons)]
     if file is None:
         return [Reply(ctx.t("people_import.send_file"), buttons=[[_cancel(ctx)]])]
-    if (file.mime or "").startswith(NOT_LISTS):
-        return [Reply(ctx.t("people_import.not_a_list"))]
-    data = ctx.file_data(MAX_BYTES)
-    if data == FileProblem.TOO_LARGE:
-        return [Reply(ctx.t("people_import.too_large", megabytes=MAX_BYTES // (1024 * 1024)))]
-    if isinstance(data, FileProblem):
-        return [Reply(ctx.t("people_import.unavailable"))]
-    try:
-        rows = read_rows(data)
-    except RoleFileError as exc:
-        values = {"megabytes": MAX_BYTES // (1024 * 1024), "rows": f"{MAX_ROWS:,}"}
-        return [Reply(ctx.t(f"people_import.file.{exc.reason}", **values))]
+    rows = _rows(ctx)
+    if isinstance(rows, str):
+        # A file that replaced a previewed one drops that preview too.
+        ctx.goto(ImportStep.FILE, ImportFlow())
+        return [Reply(rows, buttons=[[_cancel(ctx)]])]
     check = await check_rows(ctx.session, rows, _regions(authority))
     lines = [ctx.t("people_import.preview", rows=len(rows), new=check.new, updated=check.updated)]
     lines += _refusals(ctx, check)
@@ -103,6 +96,23 @@ async def got_file(ctx: Ctx, authority: Authority) -> list[Reply]:
     ctx.goto(ImportStep.CONFIRM, ImportFlow(tuple(asdict(row) for row in rows), accepted))
     lines.append(ctx.t("people_import.consent_note"))
     return [Reply("\n".join(lines), buttons=[[_confirm(ctx, accepted)], [_cancel(ctx)]])]
+
+
+def _rows(ctx: Ctx) -> list[Row] | str:
+    """The rows of the file sent, or what to say about it."""
+    megabytes = MAX_BYTES // (1024 * 1024)
+    if ((ctx.incoming.file and ctx.incoming.file.mime) or "").startswith(NOT_LISTS):
+        return ctx.t("people_import.not_a_list")
+    data = ctx.file_data(MAX_BYTES)
+    if data == FileProblem.TOO_LARGE:
+        return ctx.t("people_import.too_large", megabytes=megabytes)
+    if isinstance(data, FileProblem):
+        return ctx.t("people_import.unavailable")
+    try:
+        return read_rows(data)
+    except RoleFileError as exc:
+        values = {"megabytes": megabytes, "rows": f"{MAX_ROWS:,}"}
+        return ctx.t(f"people_import.file.{exc.reason}", **values)
 
 
 def _refusals(ctx: Ctx, check: RoleCheck) -> list[str]:
