@@ -29,6 +29,7 @@ from handlers.coordinators import (
     qr,
     question_form,
     registrations_admin,
+    session_add,
     sessions,
     stats,
 )
@@ -90,6 +91,7 @@ FEATURES: tuple[Router, ...] = (
     event_details.coordinator,
     event_copy.coordinator,
     sessions.coordinator,
+    session_add.coordinator,
     question_form.coordinator,
     event_form.coordinator,
     registrations_admin.coordinator,
