@@ -10,23 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from handlers.coordinators import session_plan as planned
 from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.coordinators.event_manage import managed_event
 from handlers.coordinators.event_notices import announce_added, count_registrants
 from handlers.coordinators.event_tools import AddSessions, SessionList
-from handlers.coordinators.session_plan import (
-    BadDate,
-    Every,
-    Plan,
-    held_times,
-    length_of,
-    read_count,
-    rule_plan,
-    typed_plan,
-    typed_starts,
-    usual_time,
-    without_held,
-)
+from handlers.coordinators.session_plan import BadDate, Every, Plan
 from handlers.coordinators.sessions import show_sessions
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
@@ -36,7 +25,7 @@ from handlers.core.types import Button, Reply
 from handlers.inputs import event_input
 from handlers.inputs.event_input import Problem
 from handlers.people.events import title
-from locales.dates import format_day, format_span
+from locales.dates import format_span
 from models.audit import audit
 from models.catalog import Event, EventStatus
 from models.roles import Authority
@@ -44,8 +33,6 @@ from models.sessions import (
     MAX_SESSIONS,
     EventSession,
     follow_first,
-    holiday_name,
-    meets_on,
     sessions_of,
 )
 
@@ -106,7 +93,7 @@ async def start(ctx: Ctx, authority: Authority, choice: AddSessions) -> list[Rep
     """Ask for the new sessions' dates, or a rule."""
     event, meetings = await _event(ctx, authority, choice.event_id)
     ctx.goto(AddStep.DATES, AddFlow(event.id))
-    usual = f"{usual_time(event, meetings, ctx.config.timezone):%H:%M}"
+    usual = f"{planned.usual_time(event, meetings, ctx.config.timezone):%H:%M}"
     rule = Button(ctx.t("session_add.rule"), AddByRule(event.id).pack())
     return [Reply(ctx.t("session_add.ask", time=usual), buttons=[[rule], _back(event, ctx)])]
 
@@ -115,12 +102,14 @@ async def start(ctx: Ctx, authority: Authority, choice: AddSessions) -> list[Rep
 async def got_dates(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Read the dates typed and show the sessions they make."""
     event, meetings = await _event(ctx, authority, ctx.flow(AddFlow).event_id)
-    usual = usual_time(event, meetings, ctx.config.timezone)
-    starts = typed_starts(ctx.text, ctx.now, ctx.config.timezone, usual)
+    usual = planned.usual_time(event, meetings, ctx.config.timezone)
+    starts = planned.typed_starts(ctx.text, ctx.now, ctx.config.timezone, usual)
     if isinstance(starts, BadDate):
         problem = ctx.t(starts.problem.key, **starts.problem.values)
         return [Reply(ctx.t("session_add.bad_date", piece=starts.piece[:40], problem=problem))]
-    return await _preview(ctx, event, meetings, typed_plan(starts, length_of(event, meetings)))
+    return await _preview(
+        ctx, event, meetings, planned.typed_plan(starts, planned.length_of(event, meetings))
+    )
 
 
 @coordinator.callback(AddByRule, step=AddStep.DATES)
@@ -163,11 +152,11 @@ async def got_first(ctx: Ctx, authority: Authority) -> list[Reply]:
     if isinstance(first, Problem):
         return [Reply(ctx.t(first.key, **first.values))]
     # A monthly rule's first day must be one it can repeat: planning one session tells.
-    one = rule_plan(first, Every(flow.every), 1, None, ctx.config.timezone)
+    one = planned.rule_plan(first, Every(flow.every), 1, None, ctx.config.timezone)
     if isinstance(one, Problem):
         return [Reply(ctx.t(one.key, **one.values))]
     ctx.goto(AddStep.COUNT, AddFlow(event.id, flow.every, first.isoformat()))
-    room = MAX_SESSIONS - len(held_times(event, meetings))
+    room = MAX_SESSIONS - len(planned.held_times(event, meetings))
     return [Reply(ctx.t("session_add.ask_count", limit=room))]
 
 
@@ -176,12 +165,12 @@ async def got_count(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Read how many sessions and show them, with the days passed over."""
     flow = ctx.flow(AddFlow)
     event, meetings = await _event(ctx, authority, flow.event_id)
-    count = read_count(ctx.text, MAX_SESSIONS - len(held_times(event, meetings)))
+    count = planned.read_count(ctx.text, MAX_SESSIONS - len(planned.held_times(event, meetings)))
     if isinstance(count, Problem):
         return [Reply(ctx.t(count.key, **count.values))]
     first = datetime.fromisoformat(flow.first)
-    length = length_of(event, meetings)
-    plan = rule_plan(first, Every(flow.every), count, length, ctx.config.timezone)
+    length = planned.length_of(event, meetings)
+    plan = planned.rule_plan(first, Every(flow.every), count, length, ctx.config.timezone)
     if isinstance(plan, Problem):
         return [Reply(ctx.t(plan.key, **plan.values))]
     return await _preview(ctx, event, meetings, plan)
@@ -190,29 +179,22 @@ async def got_count(ctx: Ctx, authority: Authority) -> list[Reply]:
 async def _preview(ctx: Ctx, event: Event, meetings: list[EventSession], plan: Plan) -> list[Reply]:
     """The sessions to add — a warning on a day without meetings, the days a rule passed over,
     those the series has already — and how many will be told; then wait for the button."""
-    tz, locale = ctx.config.timezone, ctx.locale
-    held = held_times(event, meetings)
-    plan = without_held(plan, held)
+    tz = ctx.config.timezone
+    held = planned.held_times(event, meetings)
+    plan = planned.without_held(plan, held)
     room = MAX_SESSIONS - len(held)
     if len(plan.times) > room:
         return [Reply(ctx.t("session_add.full", limit=MAX_SESSIONS, room=room))]
-    lines = [ctx.t("session_add.preview", title=title(ctx, event))]
-    for starts, ends in plan.times:
-        key = "session_add.line" if meets_on(starts, ends, tz) else "session_add.line_rest"
-        lines.append(ctx.t(key, when=format_span(starts, ends, locale, tz)))
-    if plan.passed:
-        lines.append(ctx.t("session_add.passed"))
-    for day in plan.passed:
-        why = holiday_name(day, locale) or ctx.t("session_add.shabbat")
-        lines.append(ctx.t("session_add.passed_line", day=format_day(day, locale), why=why))
-    for held_at in plan.existing:
-        lines.append(ctx.t("session_add.existing", when=format_span(held_at, None, locale, tz)))
+    lines = [
+        ctx.t("session_add.preview", title=title(ctx, event)),
+        *planned.described(ctx.t, plan, tz),
+    ]
     if not plan.times:
         ctx.goto(AddStep.DATES, AddFlow(event.id))
         lines.append(ctx.t("session_add.nothing"))
         return [Reply("\n".join(lines), buttons=[_back(event, ctx)])]
     if not meetings:
-        when = format_span(event.starts_at, event.ends_at, locale, tz)
+        when = format_span(event.starts_at, event.ends_at, ctx.locale, tz)
         lines.append(ctx.t("session_add.becomes_first", when=when))
     told = (
         await count_registrants(ctx.session, event) if event.status == EventStatus.PUBLISHED else 0
@@ -244,7 +226,7 @@ async def confirm(ctx: Ctx, authority: Authority, choice: ConfirmAddSessions) ->
         ctx.session.add(
             EventSession(event_id=event.id, starts_at=event.starts_at, ends_at=event.ends_at)
         )
-    held, length = held_times(event, meetings), length_of(event, meetings)
+    held, length = planned.held_times(event, meetings), planned.length_of(event, meetings)
     starts = [s for s in map(datetime.fromisoformat, flow.starts) if s > ctx.now and s not in held]
     added = [
         EventSession(event_id=event.id, starts_at=s, ends_at=None if length is None else s + length)

@@ -13,8 +13,18 @@ from zoneinfo import ZoneInfo
 
 from handlers.inputs import event_input
 from handlers.inputs.event_input import Problem
+from locales import Translator
+from locales.dates import format_day, format_span
 from models.catalog import Event
-from models.sessions import MAX_SESSIONS, EventSession, Rule, RuleError, SessionStatus
+from models.sessions import (
+    MAX_SESSIONS,
+    EventSession,
+    Rule,
+    RuleError,
+    SessionStatus,
+    holiday_name,
+    meets_on,
+)
 
 SEPARATORS = re.compile(r"[\n;,]+")
 
@@ -119,6 +129,23 @@ def without_held(plan: Plan, held: set[datetime]) -> Plan:
     """The plan less the sessions the event already has at the same time (named apart)."""
     times = [pair for pair in plan.times if pair[0] not in held]
     return Plan(times, plan.passed, [start for start, _ in plan.times if start in held])
+
+
+def described(t: Translator, plan: Plan, timezone: str) -> list[str]:
+    """The plan's lines: each new session (flagged on a day without meetings), the days a rule
+    passed over with the reason, the times the event meets already."""
+    lines = []
+    for starts, ends in plan.times:
+        key = "session_add.line" if meets_on(starts, ends, timezone) else "session_add.line_rest"
+        lines.append(t(key, when=format_span(starts, ends, t.locale, timezone)))
+    if plan.passed:
+        lines.append(t("session_add.passed"))
+    for day in plan.passed:
+        why = holiday_name(day, t.locale) or t("session_add.shabbat")
+        lines.append(t("session_add.passed_line", day=format_day(day, t.locale), why=why))
+    for held in plan.existing:
+        lines.append(t("session_add.existing", when=format_span(held, None, t.locale, timezone)))
+    return lines
 
 
 def read_count(text: str, room: int) -> int | Problem:
