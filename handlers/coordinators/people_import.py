@@ -105,7 +105,7 @@ def _rows(ctx: Ctx) -> list[Row] | str:
         return ctx.t("people_import.not_a_list")
     data = ctx.file_data(MAX_BYTES)
     if data == FileProblem.TOO_LARGE:
-        return ctx.t("people_import.too_large", megabytes=megabytes)
+        return ctx.t("people_import.file.too_large", megabytes=megabytes)
     if isinstance(data, FileProblem):
         return ctx.t("people_import.unavailable")
     try:
