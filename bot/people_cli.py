@@ -8,8 +8,9 @@ from bot.app import open_app
 from bot.settings import SettingsError, load_settings
 from models.audit import audit
 from models.base import utcnow
+from models.role_check import Refusal
 from models.role_file import RoleFileError, read_rows
-from models.role_import import Refusal, import_role_holders
+from models.role_import import import_role_holders
 
 REFUSALS = {
     Refusal.PHONE: "unknown or missing phone",

@@ -18,8 +18,9 @@ from handlers.core.flow import FlowData
 from handlers.core.router import Stale
 from handlers.core.types import Button, FileProblem, Reply
 from models.audit import audit
+from models.role_check import RoleCheck, check_rows
 from models.role_file import MAX_BYTES, MAX_ROWS, RoleFileError, Row, read_rows
-from models.role_import import RoleCheck, check_rows, import_role_holders
+from models.role_import import import_role_holders
 from models.roles import Authority
 
 coordinator = CoordinatorRouter("people_import")
