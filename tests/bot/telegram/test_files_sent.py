@@ -37,3 +37,17 @@ async def test_a_role_holders_list_sent_as_a_document_is_downloaded_and_previewe
     ]
     [done] = await running.say(COORDINATOR, standin.press(COORDINATOR, "לייבא (2)"))
     assert "אנשים חדשים: 2" in done.params["text"]
+
+
+async def test_a_pdf_is_refused_in_english_without_being_downloaded(running: RunningBot) -> None:
+    standin = running.standin
+    standin.user_language = "en"
+    async with running.app.sessions() as session, session.begin():
+        person = await person_at(session, telegram_id=str(COORDINATOR))
+        await grant(session, person, RoleScope.NATIONAL)
+    [ask] = await running.say(COORDINATOR, standin.message(COORDINATOR, "/import_people"))
+    assert "Send the list of role holders as a file" in ask.params["text"]
+    pdf = standin.document(COORDINATOR, b"%PDF-1.4", "list.pdf", "application/pdf")
+    [refused] = await running.say(COORDINATOR, pdf)
+    assert "That is not a list" in refused.params["text"]
+    assert not standin.of("getFile") and not standin.downloads
