@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.cli import main
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
-from handlers.core.types import Button, Incoming, Reply
+from handlers.core.types import Button, InboundFile, Incoming, Reply
 from handlers.people.waitlist import OfferNotices
 from models.people import Channel
 
@@ -63,6 +63,14 @@ class Chat:
 
     async def send_media(self, kind: str) -> list[Reply]:
         return await self._deliver(Incoming(self.channel, self.address, media=kind))
+
+    async def send_file(
+        self, data: bytes, name: str | None, mime: str | None, size: int | None = None
+    ) -> list[Reply]:
+        """Send a file as a document, its bytes at hand (as the console sends one)."""
+        file = InboundFile(name, mime, len(data) if size is None else size, data=data)
+        kind = "document"
+        return await self._deliver(Incoming(self.channel, self.address, media=kind, file=file))
 
     async def share_contact(self, phone: str) -> list[Reply]:
         return await self._deliver(Incoming(self.channel, self.address, contact_phone=phone))

@@ -7,7 +7,7 @@ from dataclasses import replace
 from telegram import Message, Update
 from telegram.constants import ChatType
 
-from handlers.core.types import Incoming
+from handlers.core.types import InboundFile, Incoming
 from models.people import Channel
 
 MEDIA_KINDS = (
@@ -51,13 +51,25 @@ def to_incoming(update: Update) -> Incoming | None:
     kind = media_kind(message)
     if kind is None:
         return None
-    return replace(who, media=kind, text=message.caption)
+    return replace(who, media=kind, text=message.caption, file=sent_file(message))
 
 
 def international(phone: str) -> str:
     """Telegram sends a contact's number in international form, usually without the '+'."""
     digits = phone.strip()
     return digits if digits.startswith("+") else f"+{digits}"
+
+
+def sent_file(message: Message) -> InboundFile | None:
+    """A document, or a photo at its largest size, as a file a step may fetch."""
+    if (document := message.document) is not None:
+        return InboundFile(
+            document.file_name, document.mime_type, document.file_size, document.file_id
+        )
+    if message.photo:
+        photo = message.photo[-1]
+        return InboundFile(None, "image/jpeg", photo.file_size, photo.file_id)
+    return None
 
 
 def media_kind(message: Message) -> str | None:

@@ -19,6 +19,7 @@ from bot.metrics import Metrics
 from bot.settings import SettingsError
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.commands import publish_commands
+from bot.telegram.files import file_url
 from bot.telegram.pacing import SharedPacing
 from bot.telegram.polling import Polling
 from bot.telegram.updates import bot_id
@@ -51,6 +52,7 @@ def build_application(
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
+        .base_file_url(file_url(base_url))
         .rate_limiter(SharedPacing(limiter, tuning.retries))
         .updater(None)
     )

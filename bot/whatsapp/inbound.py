@@ -19,7 +19,7 @@ from bot.whatsapp.render import render
 from bot.whatsapp.signature import Signatures
 from bot.whatsapp.webhooks import address, sid, webhook
 from handlers.core.engine import Engine
-from handlers.core.types import Incoming, Reply
+from handlers.core.types import InboundFile, Incoming, Reply
 from locales import gettext
 from models.base import utcnow
 from models.held_messages import release_held
@@ -34,7 +34,16 @@ INBOUND_PATH = "/whatsapp/inbound"
 KIND = "message"
 ATTEMPTS = 3
 """Tries per reply when Twilio asks us to slow down or fails for a moment."""
-KEPT = ("From", "Body", "ButtonPayload", "ListId", "NumMedia", "MediaContentType0", "ProfileName")
+KEPT = (
+    "From",
+    "Body",
+    "ButtonPayload",
+    "ListId",
+    "NumMedia",
+    "MediaContentType0",
+    "MediaUrl0",
+    "ProfileName",
+)
 """The fields of Twilio's form the conversation reads: the rest is not stored."""
 
 
@@ -50,9 +59,11 @@ def arrival(params: dict[str, str]) -> Arrival | None:
 
 def parse(params: dict[str, str]) -> Incoming:
     """The stored message as the conversation engine sees it."""
-    media = None
+    media = file = None
     if params.get("NumMedia", "0") not in ("", "0"):
         media = params.get("MediaContentType0") or "media"
+        if url := params.get("MediaUrl0"):
+            file = InboundFile(None, params.get("MediaContentType0"), None, url)
     return Incoming(
         Channel.WHATSAPP,
         params["From"],
@@ -60,6 +71,7 @@ def parse(params: dict[str, str]) -> Incoming:
         payload=params.get("ButtonPayload") or params.get("ListId") or None,
         media=media,
         display_name=params.get("ProfileName") or None,
+        file=file,
     )
 
 

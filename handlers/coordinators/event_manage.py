@@ -144,8 +144,8 @@ async def overview(ctx: Ctx, event: Event, note: str | None = None) -> Reply:
         actions.append(Action.PUBLISH)
     actions.append(Action.CANCEL)
     buttons = [[Button(ctx.t(f"manage_event.do.{a}"), Manage(event.id, a).pack())] for a in actions]
-    if series:
-        buttons.insert(1, [Button(ctx.t("series.sessions"), SessionList(event.id).pack())])
+    # An event that meets once becomes a series by adding sessions there.
+    buttons.insert(1, [Button(ctx.t("series.sessions"), SessionList(event.id).pack())])
     buttons.append([Button(ctx.t("details.button"), EventDetail(event.id).pack())])
     buttons.append([Button(ctx.t("question_form.button"), QuestionList(event.id).pack())])
     buttons.append([Button(ctx.t("copy.button"), CopyEvent(event.id).pack())])

@@ -51,6 +51,8 @@ class Router:
         self.whole_labels: set[str] = set()
         """Steps where only a whole label (or its number) stands for a button, never the start
         of one: a typed "כן" must not confirm "כן, למחוק הכול"."""
+        self.file_steps: set[str] = set()
+        """Steps that take a file (a document sent) as their answer, not only text."""
         self.reasks: dict[str, Handler] = {}
         """Shows a step's question again, as after a change of language mid-flow."""
         self.closings: dict[str, Callable[[Ctx], Reply]] = {}
@@ -102,6 +104,7 @@ class Router:
                 raise ValueError(f"{other.name} and {self.name} both answer unplaced text")
             self.unplaced = other.unplaced
         self.whole_labels |= other.whole_labels
+        self.file_steps |= other.file_steps
         self.menu += other.menu
         self.admin_menu += other.admin_menu
         self.panels += other.panels
@@ -139,11 +142,17 @@ class Router:
 
         return register
 
-    def step(self, step: StrEnum, whole_labels: bool = False) -> Callable[[Handler], Handler]:
+    def step(
+        self, step: StrEnum, whole_labels: bool = False, files: bool = False
+    ) -> Callable[[Handler], Handler]:
+        """Handle free text at `step`; with `files`, a file sent there too (Ctx.file_data)."""
+
         def register(handler: Handler) -> Handler:
             self.steps[step.value] = handler
             if whole_labels:
                 self.whole_labels.add(step.value)
+            if files:
+                self.file_steps.add(step.value)
             return handler
 
         return register

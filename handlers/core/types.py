@@ -6,9 +6,49 @@ import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from models.people import Channel
+
+
+@dataclass(frozen=True)
+class InboundFile:
+    """A file a person sent, as the channel describes it; its bytes are fetched only when a
+    step asks for them (`Ctx.file_data`). `ref` is the channel's handle for fetching it (a
+    Telegram file_id, a Twilio MediaUrl); `data` is set once fetched, or by the console."""
+
+    name: str | None
+    mime: str | None
+    size: int | None
+    """Bytes, when the channel says before the download (Telegram does, Twilio does not)."""
+    ref: str = ""
+    data: bytes | None = field(default=None, repr=False)
+    problem: FileProblem | None = None
+    """Why the bytes could not be had, once a fetch was tried."""
+
+
+class FileProblem(StrEnum):
+    """Why a file's bytes could not be fetched: TOO_LARGE (over the step's limit),
+    UNAVAILABLE (the platform would not give them: expired, refused, unreachable)."""
+
+    TOO_LARGE = "too_large"
+    UNAVAILABLE = "unavailable"
+
+
+class FileFetchError(Exception):
+    """Raised by a channel's fetcher; `problem` says which."""
+
+    def __init__(self, problem: FileProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+class FileSource(Protocol):
+    """How a channel fetches a file it described (bot/ implements it per channel)."""
+
+    async def fetch(self, file: InboundFile, limit: int) -> bytes:
+        """The file's bytes; FileFetchError(TOO_LARGE) past `limit` bytes, or UNAVAILABLE."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -23,6 +63,8 @@ class Incoming:
     media: str | None = None
     display_name: str | None = None
     locale_hint: str | None = None
+    file: InboundFile | None = None
+    """The document (or other file) that came with the message, if any."""
 
 
 @dataclass(frozen=True)

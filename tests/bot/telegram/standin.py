@@ -1,7 +1,9 @@
 """A stand-in for Telegram's Bot API on 127.0.0.1, for tests and the benchmark.
 
 It serves the methods the bot uses, records every request, hands queued updates to long
-polling, and answers with an injected 429 (retry_after) or 403 when a test asks it to.
+polling, and answers with an injected 429 (retry_after) or 403 when a test asks it to. A
+document a person "sends" is kept for getFile and served, as Telegram does, under
+/file/bot<token>/<file_path>.
 """
 
 from __future__ import annotations
@@ -68,6 +70,10 @@ class StandIn:
     counts: Counter[str] = field(default_factory=Counter)
     """Requests per method, cheap to poll when many are expected."""
     messages: dict[tuple[int, int], Json] = field(default_factory=dict)
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    """file_id → (file_path, bytes) of the documents people sent."""
+    downloads: list[str] = field(default_factory=list)
+    """The file paths the bot downloaded."""
     _updates: list[Json] = field(default_factory=list)
     _failures: dict[str, list[Failure]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -80,6 +86,7 @@ class StandIn:
         """Listen on a free port; returns the base URL to give the bot (…/bot)."""
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self.routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -143,6 +150,23 @@ class StandIn:
         """An update: the person shared a contact card (their own unless `owner` says)."""
         card = {"phone_number": phone, "first_name": "Noa", "user_id": owner or chat_id}
         return self.update(message=self._incoming(chat_id, contact=card))
+
+    def document(
+        self, chat_id: int, data: bytes, name: str, mime: str, caption: str | None = None
+    ) -> Json:
+        """An update: the person sent a file as a document (kept for getFile)."""
+        number = next(self._ids)
+        file_id = f"BQACAgQAAxkBAAI{number}"
+        self.files[file_id] = (f"documents/file_{number}.{name.rpartition('.')[2]}", data)
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"AgAD{number}",
+            "file_name": name,
+            "mime_type": mime,
+            "file_size": len(data),
+        }
+        extra = {"caption": caption} if caption else {}
+        return self.update(message=self._incoming(chat_id, document=document, **extra))
 
     def _incoming(self, chat_id: int, **content: Any) -> Json:
         return {
@@ -242,9 +266,31 @@ class StandIn:
             message["reply_markup"] = _inline(params)
             self.messages[key] = message
             return message
+        if method == "getFile":
+            return self._get_file(str(params["file_id"]))
         if method == "getWebhookInfo":
             return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
         return True  # answerCallbackQuery, setMyCommands, setWebhook, deleteWebhook…
+
+    def _get_file(self, file_id: str) -> Json:
+        path, data = self.files[file_id]
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id[-6:],
+            "file_size": len(data),
+            "file_path": path,
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        assert request.match_info["token"] == TOKEN, "a download with another bot's token"
+        path = request.match_info["path"]
+        found = [data for stored, data in self.files.values() if stored == path]
+        if not found:
+            return web.Response(status=404, text="Not Found")
+        async with self._news:
+            self.downloads.append(path)
+            self._news.notify_all()
+        return web.Response(body=found[0], content_type="application/octet-stream")
 
     def _store(self, params: Json, method: str) -> Json:
         chat_id = int(params["chat_id"])
