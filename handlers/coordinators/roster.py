@@ -72,22 +72,22 @@ async def entries(
     """Current registrations (confirmed, then waiting in line, by arrival) with their people;
     `limit` of them from `offset` on when only a page is wanted."""
     in_line = (Registration.status != RegistrationStatus.CONFIRMED, Registration.id)
-    # The page is chosen from the event's registrations alone (an index-only scan), and only its
-    # rows are joined to people: joining first made PostgreSQL read every person in the database.
-    page = (
-        select(Registration.id)
-        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
-        .order_by(*in_line)
-        .offset(offset)
-        .limit(limit)
-        .subquery("page")
-    )
-    rows = await session.execute(
+    current = (Registration.event_id == event.id, Registration.status.in_(ACTIVE))
+    query = (
         select(Registration, Person)
-        .join(page, page.c.id == Registration.id)
         .outerjoin(Person, Person.id == Registration.person_id)
         .order_by(*in_line)
     )
+    if limit is None and not offset:
+        # All of them (the export): read through the event's index, each joined to its person.
+        rows = await session.execute(query.where(*current))
+    else:
+        # A page is chosen from the event's registrations alone (an index-only scan) and only its
+        # rows are joined to people: joining first made PostgreSQL read every person. Joined to
+        # a page without a limit, PostgreSQL scanned every registration in the database instead.
+        chosen = select(Registration.id).where(*current).order_by(*in_line)
+        page = chosen.offset(offset).limit(limit).subquery("page")
+        rows = await session.execute(query.join(page, page.c.id == Registration.id))
     return [Entry(registration, person) for registration, person in rows]
 
 
