@@ -114,8 +114,8 @@ class Engine:
         return stored or supported(incoming.locale_hint) or self.config.default_locale
 
     async def _handle_all(self, session: AsyncSession, batch: Sequence[Incoming]) -> list[Answer]:
-        """Answer messages in order within one transaction: their conversations read in one
-        round trip before the first is answered, their states written in one after the last."""
+        """Answer messages in order within one transaction: their conversations read before the
+        first is answered (two round trips for all), their states written after the last (one)."""
         now = self.clock()
         senders = [(i.channel, i.address, i.display_name) for i in batch]
         conversations = await open_conversations(session, senders, now)
