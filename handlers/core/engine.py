@@ -31,7 +31,12 @@ from handlers.core.types import (
 from handlers.inputs.typed_choice import choose
 from locales import Translator, supported
 from models.base import utcnow
-from models.conversation import ConcurrentUpdate, open_conversation, save_state
+from models.conversation import (
+    ConcurrentUpdate,
+    ConversationState,
+    open_conversations,
+    save_states,
+)
 from models.people import Channel, ChannelIdentity, Person
 
 log = logging.getLogger(__name__)
@@ -76,7 +81,7 @@ class Engine:
         while True:
             try:
                 async with self.sessions() as session, session.begin():
-                    answer = await self._handle(session, incoming)
+                    [answer] = await self._handle_all(session, [incoming])
                 return await made_files(answer)
             except NeedsFile as need:
                 incoming = await self._fetched(incoming, need.limit)
@@ -108,7 +113,7 @@ class Engine:
         if len(batch) > 1:
             try:
                 async with self.sessions() as session, session.begin():
-                    answers = [await self._handle(session, incoming) for incoming in batch]
+                    answers = await self._handle_all(session, batch)
                 return [await made_files(answer) for answer in answers]
             except Exception as exc:
                 failure = type(exc).__name__
@@ -135,11 +140,30 @@ class Engine:
             )
         return stored or supported(incoming.locale_hint) or self.config.default_locale
 
-    async def _handle(self, session: AsyncSession, incoming: Incoming) -> Answer:
+    async def _handle_all(self, session: AsyncSession, batch: Sequence[Incoming]) -> list[Answer]:
+        """Answer messages in order within one transaction: their conversations read before the
+        first is answered (two round trips for all), their states written after the last (one)."""
         now = self.clock()
-        identity, state = await open_conversation(
-            session, incoming.channel, incoming.address, incoming.display_name, now
-        )
+        senders = [(i.channel, i.address, i.display_name) for i in batch]
+        conversations = await open_conversations(session, senders, now)
+        answers, kept = [], []
+        for incoming, (identity, state) in zip(batch, conversations, strict=True):
+            answer = await self._handle(session, incoming, identity, state, now)
+            answers.append(answer)
+            if answer.identity_id is not None:
+                kept.append(state)
+        await save_states(session, kept, now)
+        return answers
+
+    async def _handle(
+        self,
+        session: AsyncSession,
+        incoming: Incoming,
+        identity: ChannelIdentity,
+        state: ConversationState,
+        now: datetime,
+    ) -> Answer:
+        """Answer one message; its state is left for the caller to save, with the menu offered."""
         locale = (
             identity.person.locale or supported(incoming.locale_hint) or self.config.default_locale
         )
@@ -153,11 +177,9 @@ class Engine:
         if inspect(identity).deleted or inspect(identity).was_deleted:
             # The person asked to be forgotten: keep no state either.
             return Answer(replies, ctx.t.locale)
-        answer = Answer(replies, ctx.t.locale, identity.id)
         offered = [button for reply in replies for button in reply.options()]
         state.menu = [[button.label, button.payload] for button in offered]
-        await save_state(session, state, now)
-        return answer
+        return Answer(replies, ctx.t.locale, identity.id)
 
     async def _dispatch(self, ctx: Ctx) -> list[Reply]:
         if resumed := self.routes.renamed.get(ctx.state.step or ""):

@@ -108,6 +108,17 @@ async def test_a_page_of_a_big_events_roster_reads_only_that_event(
     assert await scans(db, page, (*WATCHED, "people")) == []
 
 
+async def test_a_big_events_whole_roster_reads_only_that_event(
+    db: AsyncEngine, populated: Population
+) -> None:
+    async def export(session: AsyncSession) -> None:
+        big = await session.get(Event, populated.big_event)
+        assert big is not None
+        assert len(await entries(session, big)) > 400
+
+    assert await scans(db, export) == []
+
+
 async def test_the_preview_count_of_an_events_registrants_reads_only_that_event(
     db: AsyncEngine, populated: Population
 ) -> None:
