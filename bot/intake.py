@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -24,6 +25,9 @@ BATCH_LIMIT = 256
 FLOOD = 4
 """Webhook requests open at once from which acknowledging is given the event loop first:
 one person chatting has one at a time, for a few milliseconds."""
+FLOOD_NEWS_LASTS = 0.5
+"""Seconds the answering process takes webhooks as flooding in after the acknowledging
+process last said so (bot/worker_process.py): it says so with every batch it stores."""
 
 
 class Unavailable(Exception):
@@ -52,6 +56,7 @@ class Intake:
         """Set after each stored batch: the worker in this process looks at once."""
         self.receiving = 0
         """Webhook requests in progress (see `request`)."""
+        self._flooded_until = 0.0
         self._waiting: list[tuple[Arrival, asyncio.Future[None]]] = []
         self._turn = asyncio.Lock()
 
@@ -82,9 +87,14 @@ class Intake:
 
     def flooded(self) -> bool:
         """Whether webhooks are arriving faster than they are answered (FLOOD of them open
-        at once): answering then takes less of the event loop (bot/answering.py), so
-        acknowledgements come first and the inbox holds the rest."""
-        return self.receiving >= FLOOD
+        at once, here or in the acknowledging process): answering then takes less of the
+        event loop, the CPU and the database (bot/answering.py), so acknowledgements come
+        first and the inbox holds the rest."""
+        return self.receiving >= FLOOD or time.monotonic() < self._flooded_until
+
+    def told_flooded(self) -> None:
+        """The acknowledging process said webhooks flood in there."""
+        self._flooded_until = time.monotonic() + FLOOD_NEWS_LASTS
 
     async def _store_batch(self) -> None:
         batch, self._waiting = self._waiting[: self.limit], self._waiting[self.limit :]
