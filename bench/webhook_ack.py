@@ -4,11 +4,14 @@ serving the same routes, on the same machine, alternated, on SQLite and on Postg
     .venv/bin/python -m bench.webhook_ack [--rounds 3] [--requests 600] [--databases sqlite]
 
 Every process is a child: the stand-in Bot API and Twilio (which our bot answers through),
-our `hagshama run` (webhook mode for both channels), and the bare app (reads the body, answers
-200 / empty TwiML, nothing else). 32 clients post at once: Telegram /menu updates from 200
-chats, signed WhatsApp messages from 200 numbers. Our bot answers every one of them in the
-background while it acknowledges the next (Telegram's replies paced at 30/s); before the bare
-app's turn, our inbox is left to drain so it never competes with answering we caused.
+our `hagshama run` (webhook mode for both channels), and the bare app: what a minimal honest
+webhook does, nothing else: it checks Telegram's secret token or Twilio's signature (one HMAC
+of the URL and the form, as `RequestValidator.compute_signature` makes it), reads the body and
+answers 200 / empty TwiML. 32 clients post at once: Telegram /menu updates from 200 chats,
+signed WhatsApp messages from 200 numbers. Our bot answers every one of them in the
+background while it acknowledges the next (Telegram's replies paced at 30/s), as a deployed bot
+would; our inbox is left to drain before the bare app's turn, so the bare app never competes
+with answering we caused. The two take turns going first, round by round.
 PostgreSQL uses a fresh database on the server named by TEST_DATABASE_URL (default
 postgresql://postgres@127.0.0.1:5432/test), dropped afterwards.
 """
@@ -64,27 +67,41 @@ asyncio.run(main())
 """
 
 BARE = """
+import hmac
 import sys
+from urllib.parse import parse_qsl
+
 import uvicorn
 from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
+from twilio.request_validator import RequestValidator
 
+port, secret, auth_token, public_url = sys.argv[1:]
+validator = RequestValidator(auth_token)
 TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 async def telegram(request):
+    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+    if not hmac.compare_digest(given.encode(), secret.encode()):
+        return Response(status_code=403)
     await request.body()
     return Response(status_code=200)
 
 async def whatsapp(request):
-    await request.body()
+    body = await request.body()
+    params = dict(parse_qsl(body.decode(), keep_blank_values=True))
+    expected = validator.compute_signature(public_url + request.url.path, params)
+    given = request.headers.get("X-Twilio-Signature", "")
+    if not hmac.compare_digest(expected.encode(), given.encode()):
+        return Response(status_code=403)
     return Response(TWIML, media_type="text/xml")
 
 app = Starlette(routes=[
     Route("/telegram/webhook", telegram, methods=["POST"]),
     Route("/whatsapp/inbound", whatsapp, methods=["POST"]),
 ])
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+uvicorn.run(app, host="127.0.0.1", port=int(port), log_level="warning")
 """
 
 
@@ -252,6 +269,10 @@ async def drained(database_url: str) -> None:
         await engine.dispose()
 
 
+def load_average() -> str:
+    return f"{os.getloadavg()[0]:.1f}"
+
+
 def spread(values: list[float]) -> str:
     return f"{min(values):7.0f} {statistics.median(values):7.0f} {max(values):7.0f}"
 
@@ -282,7 +303,10 @@ async def bench_database(
                 "HTTP_PORT": str(port),
             }
             ours = await child(sys.executable, "-m", "bot.cli", "run", env=env)
-            bare = await child(sys.executable, "-c", BARE, str(bare_port))
+            # The bare app checks signatures made for our URL: the same requests go to both.
+            bare = await child(
+                sys.executable, "-c", BARE, str(bare_port), SECRET, AUTH_TOKEN, ours_url
+            )
             try:
                 await until_up(ours_url)
                 await until_up(bare_url, "/")
@@ -292,14 +316,16 @@ async def bench_database(
                     "/whatsapp/inbound": lambda url: make.whatsapp(count, url),
                 }
                 for path, requests_for in routes.items():
-                    await load(ours_url, requests_for(ours_url)[:50])  # warm up
+                    for url in (ours_url, bare_url):  # warm up
+                        await load(url, requests_for(ours_url)[:50])
                     await drained(database_url)
-                    for _ in range(rounds):
-                        bare_run = await load(bare_url, requests_for(ours_url))
-                        ours_run = await load(ours_url, requests_for(ours_url))
-                        results.setdefault(path, {}).setdefault("bare", []).append(bare_run)
-                        results[path].setdefault("ours", []).append(ours_run)
-                        await drained(database_url)
+                    runs = results.setdefault(path, {"bare": [], "ours": []})
+                    for round_ in range(rounds):
+                        turns = ["bare", "ours"] if round_ % 2 == 0 else ["ours", "bare"]
+                        for who in turns:
+                            url = bare_url if who == "bare" else ours_url
+                            runs[who].append(await load(url, requests_for(ours_url)))
+                            await drained(database_url)
             finally:
                 await stop(ours)
                 await stop(bare)
@@ -330,7 +356,10 @@ async def main(rounds: int, count: int, databases: list[str]) -> None:
         telegram_api, twilio_api = (await standins.stdout.readline()).decode().split()
         print(f"{CLIENTS} clients, {count} requests per round, {rounds} rounds, alternated")
         for kind in databases:
-            report(kind, await bench_database(kind, rounds, count, telegram_api, twilio_api))
+            before = load_average()
+            results = await bench_database(kind, rounds, count, telegram_api, twilio_api)
+            report(kind, results)
+            print(f"  load average (1 min) before / after: {before} / {load_average()}")
     finally:
         await stop(standins)
 

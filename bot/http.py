@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from bot.metrics import Metrics
@@ -50,7 +50,7 @@ class BoundedH11(H11Protocol):
     def handle_events(self) -> None:
         super().handle_events()
         if self.cycle is not None and not self.cycle.response_complete:
-            self._disarm()  # headers in: the body has its own deadline (read_body)
+            self._disarm()  # headers in: the body has its own deadline (Posted.body)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
@@ -74,37 +74,25 @@ class BoundedH11(H11Protocol):
             self.transport.close()
 
 
-class BodyRefused(Exception):
-    """A body we will not read to the end: too large, too slow, or its sender left."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-
-    def response(self) -> Response:
-        return PlainTextResponse(self.reason, status_code=self.status)
+class DirectRoute(Route):
+    """A route whose ASGI app answers by itself (bot/acknowledging.py): the server hands it
+    its requests before Starlette's middleware and routing."""
 
 
-async def read_body(request: Request, limits: Limits) -> bytes:
-    """The body, refused (BodyRefused) as soon as it is known to exceed `limits`."""
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limits.max_body):
-        raise BodyRefused(413, "body too large")
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        async with asyncio.timeout(limits.body_timeout):
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > limits.max_body:
-                    raise BodyRefused(413, "body too large")
-                chunks.append(chunk)
-    except TimeoutError:
-        raise BodyRefused(408, "body too slow") from None
-    except ClientDisconnect:
-        raise BodyRefused(400, "client left mid-body") from None
-    return b"".join(chunks)
+class Direct:
+    """The routes the platforms time, straight from the server; the rest through `app`."""
+
+    def __init__(self, app: ASGIApp, direct: dict[str, ASGIApp]) -> None:
+        self.app = app
+        self.direct = direct
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            direct = self.direct.get(scope["path"])
+            if direct is not None:
+                await direct(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def create_app(
@@ -112,7 +100,7 @@ def create_app(
     metrics: Metrics,
     channel_routes: Sequence[BaseRoute] = (),
     pages: ASGIApp | None = None,
-) -> Starlette:
+) -> ASGIApp:
     """A fresh app; channels (Telegram webhook, WhatsApp callbacks) bring their own routes,
     and the public pages (bot/public) take whatever path none of them does."""
 
@@ -134,4 +122,5 @@ def create_app(
         *channel_routes,
         *([Mount("/", pages)] if pages is not None else []),
     ]
-    return Starlette(routes=routes)
+    direct = {route.path: route.app for route in routes if isinstance(route, DirectRoute)}
+    return Direct(Starlette(routes=routes), direct)

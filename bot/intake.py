@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from models.base import utcnow
 from models.inbox import Arrival, store
@@ -24,6 +25,9 @@ BATCH_LIMIT = 256
 FLOOD = 4
 """Webhook requests open at once from which acknowledging is given the event loop first:
 one person chatting has one at a time, for a few milliseconds."""
+FLOOD_NEWS_LASTS = 0.5
+"""Seconds the answering process takes webhooks as flooding in after the acknowledging
+process last said so (bot/worker_process.py): it says so with every batch it stores."""
 
 
 class Unavailable(Exception):
@@ -38,12 +42,21 @@ class Intake:
         limit: int = BATCH_LIMIT,
     ) -> None:
         self.sessions = sessions
+        engine: AsyncEngine = sessions.kw["bind"]
+        # On PostgreSQL the one INSERT commits by itself: no BEGIN and COMMIT round trips.
+        # SQLite's transactions queue for its one writer (models/sqlite.py): one is kept.
+        self.engine = (
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+            if engine.dialect.name == "postgresql"
+            else engine
+        )
         self.clock = clock
         self.limit = limit
         self.arrived = asyncio.Event()
         """Set after each stored batch: the worker in this process looks at once."""
         self.receiving = 0
         """Webhook requests in progress (see `request`)."""
+        self._flooded_until = 0.0
         self._waiting: list[tuple[Arrival, asyncio.Future[None]]] = []
         self._turn = asyncio.Lock()
 
@@ -74,15 +87,20 @@ class Intake:
 
     def flooded(self) -> bool:
         """Whether webhooks are arriving faster than they are answered (FLOOD of them open
-        at once): answering then takes less of the event loop (bot/answering.py), so
-        acknowledgements come first and the inbox holds the rest."""
-        return self.receiving >= FLOOD
+        at once, here or in the acknowledging process): answering then takes less of the
+        event loop, the CPU and the database (bot/answering.py), so acknowledgements come
+        first and the inbox holds the rest."""
+        return self.receiving >= FLOOD or time.monotonic() < self._flooded_until
+
+    def told_flooded(self) -> None:
+        """The acknowledging process said webhooks flood in there."""
+        self._flooded_until = time.monotonic() + FLOOD_NEWS_LASTS
 
     async def _store_batch(self) -> None:
         batch, self._waiting = self._waiting[: self.limit], self._waiting[self.limit :]
         try:
-            async with self.sessions() as session, session.begin():
-                await store(session, [arrival for arrival, _ in batch], self.clock())
+            async with self.engine.begin() as connection:
+                await store(connection, [arrival for arrival, _ in batch], self.clock())
         except Exception as exc:
             # The class only: a database error's text could quote what was being stored.
             log.warning("inbox: %d updates not stored: %s", len(batch), type(exc).__name__)

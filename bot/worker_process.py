@@ -30,6 +30,8 @@ RESTART_PAUSE = 1.0
 STOP_PATIENCE = 60.0
 """Seconds the answering process has to finish the chats and messages in hand."""
 WAKE = b"."
+WAKE_FLOODED = b"!"
+"""A wake-up saying webhooks flood in (Intake.flooded): answer sparingly for a moment."""
 BUFFERED_WAKES = 64
 """Wake-ups left unread beyond this are not added: one is enough to make it look."""
 REPORTS = ("handled", "failed")
@@ -86,7 +88,9 @@ class WorkerProcess:
         self._reading = asyncio.create_task(self._reports(self.process))
 
     async def _wake(self) -> None:
-        """Tell the answering process each time updates were stored."""
+        """Tell the answering process each time updates were stored, and whether webhooks
+        flood in: its answering, its PostgreSQL sessions and its share of the CPU then give
+        way to acknowledging (its lower priority alone leaves it the database's CPU)."""
         while True:
             await self.intake.arrived.wait()
             self.intake.arrived.clear()
@@ -94,7 +98,7 @@ class WorkerProcess:
             if process is None or process.stdin is None or process.stdin.is_closing():
                 continue
             if process.stdin.transport.get_write_buffer_size() < BUFFERED_WAKES:
-                process.stdin.write(WAKE)
+                process.stdin.write(WAKE_FLOODED if self.intake.flooded() else WAKE)
 
     async def _supervise(self) -> None:
         while True:
@@ -144,7 +148,7 @@ async def work() -> None:
     async with open_app(settings) as app:
         if app.db.dialect.name != "sqlite":
             os.nice(NICENESS)
-        intake = Intake(app.sessions)  # only its `arrived`: set on each wake-up
+        intake = Intake(app.sessions)  # only its `arrived` and `flooded`: told by wake-ups
         telegram, whatsapp = channels(app, PipedMetrics(), intake)
         try:
             if telegram is not None:
@@ -152,7 +156,7 @@ async def work() -> None:
             workers = Workers(app, intake, telegram, whatsapp)
             await workers.start()
             try:
-                await _woken_until_closed(intake.arrived)
+                await _woken_until_closed(intake)
             finally:
                 await workers.stop()
         finally:
@@ -162,7 +166,7 @@ async def work() -> None:
                 await telegram.stop()
 
 
-async def _woken_until_closed(arrived: asyncio.Event) -> None:
+async def _woken_until_closed(intake: Intake) -> None:
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin.buffer)
@@ -171,8 +175,10 @@ async def _woken_until_closed(arrived: asyncio.Event) -> None:
         loop.add_signal_handler(sig, closed.set)
 
     async def read() -> None:
-        while await reader.read(4096):
-            arrived.set()
+        while wakes := await reader.read(4096):
+            if WAKE_FLOODED in wakes:
+                intake.told_flooded()
+            intake.arrived.set()
         closed.set()
 
     reading = asyncio.create_task(read())

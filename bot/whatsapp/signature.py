@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 from urllib.parse import parse_qsl
 
-from starlette.requests import Request
 from twilio.request_validator import RequestValidator
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
@@ -16,20 +15,19 @@ class Signatures:
         self.validator = RequestValidator(auth_token)
         self.public_base_url = public_base_url
 
-    def form(self, request: Request, body: bytes) -> dict[str, str] | None:
-        """The posted parameters when Twilio signed them, else None. The URL Twilio signed is
-        the public one: behind a proxy the request arrives with another host."""
-        signature = request.headers.get(SIGNATURE_HEADER)
+    def form(self, signature: bytes | None, target: str, body: bytes) -> dict[str, str] | None:
+        """The posted parameters when Twilio signed them (`signature`, the header's value,
+        made for our public URL + `target`, the path and query posted to), else None. The URL
+        Twilio signed is the public one: behind a proxy the request arrives with another host."""
         if not signature:
             return None
         # Twilio posts url-encoded forms; parsed here rather than pulling in a multipart parser.
         params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-        url = self.public_base_url + request.url.path
-        if request.url.query:
-            url += "?" + request.url.query
+        url = self.public_base_url + target
         # One HMAC for the URL as configured (the usual case); the validator's full check
         # (with and without the port, as Twilio is inconsistent) only when that differs.
         expected = self.validator.compute_signature(url, params)
-        if hmac.compare_digest(expected.encode(), signature.encode("latin-1")):
+        if hmac.compare_digest(expected.encode(), signature):
             return params
-        return params if bool(self.validator.validate(url, params, signature)) else None
+        given = signature.decode("latin-1")
+        return params if bool(self.validator.validate(url, params, given)) else None

@@ -7,58 +7,46 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
-
+from bot.acknowledging import FORBIDDEN, Acknowledging, Answer, Posted, refusal
 from bot.cleaning import printable
-from bot.http import BodyRefused, Limits, read_body
-from bot.intake import Intake, Unavailable
-from bot.whatsapp.signature import Signatures
+from bot.http import DirectRoute, Limits
+from bot.intake import Intake
+from bot.whatsapp.signature import SIGNATURE_HEADER, Signatures
 from models.inbox import CHAT_LENGTH, Arrival
 
-EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 SID_LENGTH = 64
 """Twilio's sids are 34 characters; the outbox keeps them in 64."""
+EMPTY_TWIML = Answer(
+    200,
+    b'<?xml version="1.0" encoding="UTF-8"?><Response></Response>',
+    b"text/xml; charset=utf-8",
+)
+"""We reply through the API, not in the webhook's response."""
+MALFORMED = refusal(400, "malformed")
 
 Parse = Callable[[dict[str, str]], Arrival | None]
 
 
-def acknowledge() -> Response:
-    """An empty TwiML answer: we reply through the API, not in the webhook's response."""
-    return Response(EMPTY_TWIML, media_type="text/xml")
-
-
 def webhook(
     path: str, intake: Intake, signatures: Signatures, limits: Limits, parse: Parse
-) -> Route:
+) -> DirectRoute:
     """A route storing what `parse` makes of each signed form (None: nothing to do)."""
+    header = SIGNATURE_HEADER.lower().encode()
 
-    async def receive(request: Request) -> Response:
-        with intake.request():
-            return await take(request)
-
-    async def take(request: Request) -> Response:
-        try:
-            body = await read_body(request, limits)
-        except BodyRefused as refused:
-            return refused.response()
-        params = signatures.form(request, body)
+    async def take(posted: Posted) -> Answer:
+        body = await posted.body()
+        params = signatures.form(posted.header(header), posted.target, body)
         if params is None:
-            return PlainTextResponse("forbidden", status_code=403)
+            return FORBIDDEN
         try:
             arrival = parse({key: printable(value) for key, value in params.items()})
         except ValueError:
-            return PlainTextResponse("malformed", status_code=400)
-        if arrival is None:
-            return acknowledge()
-        try:
+            return MALFORMED
+        if arrival is not None:
             await intake.take(arrival)
-        except Unavailable:
-            return PlainTextResponse("try again", status_code=503)
-        return acknowledge()
+        return EMPTY_TWIML
 
-    return Route(path, receive, methods=["POST"])
+    return Acknowledging(intake, limits, take).route(path)
 
 
 def sid(params: dict[str, str]) -> str:

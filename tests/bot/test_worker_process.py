@@ -1,5 +1,6 @@
-"""`hagshama run` answers in a process of its own: what it answers is counted on /metrics, and
-when it dies another is started, which answers what was acknowledged meanwhile."""
+"""`hagshama run` answers in a process of its own: what it answers is counted on /metrics, when
+it dies another is started, which answers what was acknowledged meanwhile, and a flood of
+webhooks is answered in full once it is over."""
 
 from __future__ import annotations
 
@@ -70,6 +71,22 @@ async def test_the_answering_process_stops_when_the_serving_one_is_killed(
         while _state(worker) != "Z":  # noqa: ASYNC110
             await asyncio.sleep(0.1)
     await run.client.aclose()
+
+
+async def test_a_flood_of_updates_is_acknowledged_and_then_every_one_answered(
+    database_url: str, standin: StandIn, tmp_path: Path
+) -> None:
+    # Many webhooks open at once: the answering process is told so and answers sparingly
+    # meanwhile, but nobody is left unanswered once the flood is over.
+    run = Run(database_url, standin, None, tmp_path / "run.log", ANSWERING_PROCESS="true")
+    await run.start()
+    try:
+        chats = range(82_001, 82_065)
+        posted = [run.telegram(standin.message(chat, "/start")) for chat in chats]
+        assert {response.status_code for response in await asyncio.gather(*posted)} == {200}
+        await standin.wait_for(lambda: all(standin.sent(chat) for chat in chats), PATIENCE * 2)
+    finally:
+        assert await run.stop() == 0
 
 
 def _state(pid: int) -> str:

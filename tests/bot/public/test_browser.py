@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.http import create_app
 from bot.metrics import Metrics
 from bot.public.site import PublicSite
+from bot.serve import tcp_listener
 from models.bulletins import Bulletin, BulletinStatus
 from models.catalog import Topic
 from tests.bot.public.conftest import BOT
@@ -58,8 +58,7 @@ async def server(
                 published_at=NOW,
             )
         )
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
+    listener = tcp_listener("127.0.0.1", 0)
     port = listener.getsockname()[1]
     app = create_app(sessions, Metrics(), [], site.app())
     http = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -13,7 +12,7 @@ import pytest
 import pytest_asyncio
 
 from bot.app import App, ensure_demo_catalog, open_app
-from bot.serve import serve
+from bot.serve import serve, tcp_listener
 from bot.settings import Settings
 from bot.telegram.runner import Tuning
 from bot.telegram.webhook import SECRET_HEADER
@@ -70,8 +69,7 @@ def mode(request: pytest.FixtureRequest) -> str:
 async def running(
     mode: str, standin: StandIn, database_url: str, clock: Clock
 ) -> AsyncIterator[RunningBot]:
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
+    listener = tcp_listener("127.0.0.1", 0)
     port = listener.getsockname()[1]
     http_url = f"http://127.0.0.1:{port}"
     settings = Settings(

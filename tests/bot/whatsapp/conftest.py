@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import itertools
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from bot.answering import Answering
 from bot.http import create_app
 from bot.intake import Intake
 from bot.metrics import Metrics
+from bot.serve import tcp_listener
 from bot.whatsapp.channel import WhatsAppChannel
 from bot.whatsapp.client import TwilioConfig
 from bot.whatsapp.menus import Menus
@@ -131,8 +131,7 @@ async def serve_whatsapp(
     tier: int = 250,
 ) -> AsyncIterator[WhatsApp]:
     """Our WhatsApp routes and the inbox worker, served on a free port, talking to `standin`."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
+    listener = tcp_listener("127.0.0.1", 0)
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     config = TwilioConfig(
         ACCOUNT_SID,

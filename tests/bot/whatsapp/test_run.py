@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import httpx
 import pytest
 from sqlalchemy import select
 
 from bot.app import ensure_demo_catalog, open_app
-from bot.serve import serve
+from bot.serve import serve, tcp_listener
 from bot.settings import Settings, SettingsError
 from bot.whatsapp.client import TwilioConfig
 from models.catalog import Topic
@@ -22,8 +21,7 @@ from tests.bot.whatsapp.standin import ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER, PATI
 
 
 async def test_serve_answers_whatsapp_without_telegram(standin: StandIn, database_url: str) -> None:
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
+    listener = tcp_listener("127.0.0.1", 0)
     listener.listen()  # requests made while the app is still starting wait instead of failing
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     settings = Settings(
