@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import mimetypes
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -19,12 +20,15 @@ from typing import TextIO
 from bot.app import App
 from bot.console_later import ConsoleClock, Later
 from handlers.core.engine import Engine
-from handlers.core.types import Incoming, Reply
+from handlers.core.types import FileTooLarge, FileUnavailable, Incoming, IncomingFile, Reply
 from handlers.inputs.date_input import read_length, read_moment
 from locales.dates import local
 from models.people import Channel
 
-MEDIA = re.compile(r"^<(photo|voice|video|document|sticker|location)>$")
+MEDIA = re.compile(
+    r"^<(photo|voice|video|document|sticker|location)(?:\s+(?P<path>[^>]+))?>\s*(?P<caption>.*)$",
+    re.DOTALL,
+)
 CONTACT = re.compile(r"^<contact\s+(\+?[\d\s-]+)>$")
 CLOCK = re.compile(r"^/clock(?:\s+\+\s*(?P<ahead>.+)|\s+(?P<moment>.+))?$", re.IGNORECASE)
 CONTINUED = "\\"
@@ -41,12 +45,29 @@ def render(reply: Reply) -> str:
 
 
 def incoming(line: str, address: str) -> Incoming:
-    """Typed text; `<photo>`-style lines stand for media, `<contact +972…>` for a shared phone."""
+    """Typed text; `<photo>`-style lines stand for media (`<photo PATH> caption` sends that
+    file, with a caption), `<contact +972…>` for a shared phone."""
     if match := MEDIA.match(line.strip()):
-        return Incoming(Channel.CONSOLE, address, media=match.group(1))
+        path, caption = match.group("path"), match.group("caption") or None
+        file = local_file(Path(path.strip())) if path else None
+        return Incoming(Channel.CONSOLE, address, text=caption, media=match.group(1), file=file)
     if match := CONTACT.match(line.strip()):
         return Incoming(Channel.CONSOLE, address, contact_phone=match.group(1))
     return Incoming(Channel.CONSOLE, address, text=line)
+
+
+def local_file(path: Path) -> IncomingFile:
+    """A file on this computer, as a platform would describe one sent to the bot."""
+    size = path.stat().st_size if path.is_file() else None
+
+    async def fetch(limit: int) -> bytes:
+        if size is None:
+            raise FileUnavailable(path.name)
+        if size > limit:
+            raise FileTooLarge(size)
+        return await asyncio.to_thread(path.read_bytes)
+
+    return IncomingFile(mimetypes.guess_type(path.name)[0], size, fetch, path.name)
 
 
 def messages(lines: Iterable[str]) -> Iterator[str]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from telegram import Message, Update
+from telegram import Document, Message, PhotoSize, Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 
-from handlers.core.types import Incoming
+from handlers.core.types import FileTooLarge, FileUnavailable, Incoming, IncomingFile
 from models.people import Channel
 
 MEDIA_KINDS = (
@@ -51,7 +52,7 @@ def to_incoming(update: Update) -> Incoming | None:
     kind = media_kind(message)
     if kind is None:
         return None
-    return replace(who, media=kind, text=message.caption)
+    return replace(who, media=kind, text=message.caption, file=sent_file(message))
 
 
 def international(phone: str) -> str:
@@ -62,3 +63,31 @@ def international(phone: str) -> str:
 
 def media_kind(message: Message) -> str | None:
     return next((kind for kind in MEDIA_KINDS if getattr(message, kind, None)), None)
+
+
+def sent_file(message: Message) -> IncomingFile | None:
+    """A photo (Telegram sends it as JPEG) or a file sent as a document, fetched on request."""
+    item: PhotoSize | Document
+    mime: str | None
+    if message.photo:
+        item, mime, name = message.photo[-1], "image/jpeg", None  # the largest size
+    elif message.document is not None:
+        item, mime, name = message.document, message.document.mime_type, message.document.file_name
+    else:
+        return None
+
+    async def fetch(limit: int) -> bytes:
+        if (item.file_size or 0) > limit:
+            raise FileTooLarge(item.file_size)
+        try:
+            file = await item.get_file()
+            if (file.file_size or 0) > limit:
+                raise FileTooLarge(file.file_size)
+            data = await file.download_as_bytearray()
+        except TelegramError as error:
+            raise FileUnavailable(type(error).__name__) from error
+        if len(data) > limit:
+            raise FileTooLarge(len(data))
+        return bytes(data)
+
+    return IncomingFile(mime, item.file_size, fetch, name)

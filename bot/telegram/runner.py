@@ -51,11 +51,19 @@ def build_application(
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
+        .base_file_url(file_url(base_url))
         .rate_limiter(SharedPacing(limiter, tuning.retries))
         .updater(None)
     )
     application: TelegramApplication = builder.build()
     return application
+
+
+def file_url(base_url: str) -> str:
+    """Where files sent to the bot are downloaded from: beside the Bot API, as Telegram has it
+    (https://api.telegram.org/bot → https://api.telegram.org/file/bot)."""
+    root, slash, last = base_url.rstrip("/").rpartition("/")
+    return f"{root}/file/{last}" if slash else f"{base_url}/file"
 
 
 class TelegramRunner:

@@ -14,9 +14,9 @@ from twilio.rest import Client
 
 from bot.settings import Settings, SettingsError
 from bot.whatsapp.menus import Menus, as_content
-from bot.whatsapp.render import bodies
+from bot.whatsapp.render import bodies, width
 from bot.whatsapp.templates import Templates, variables
-from handlers.core.types import Reply, TemplateKind, TemplateUse
+from handlers.core.types import FileTooLarge, FileUnavailable, Reply, TemplateKind, TemplateUse
 from models.people import IdentityStatus
 from scheduler.sender import (
     Deferred,
@@ -42,6 +42,11 @@ UNREACHABLE = {
 NEXT_DAY = timedelta(hours=24)
 """Past the messaging tier (63018) a slot frees within a rolling day."""
 STATUS_PATH = "/whatsapp/status"
+MEDIA_TIMEOUT = aiohttp.ClientTimeout(total=20)
+"""A file sent to us is fetched while its sender waits for an answer."""
+CHUNK = 64 * 1024
+CAPTION = 1024
+"""WhatsApp's limit for a media message's caption: a longer text follows the picture."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,10 @@ class Outbound:
         """Free-form (inside the 24-hour window): the options as buttons when a template can
         carry them, else numbered text; then the files, in a call of their own, so a file
         Twilio refuses never costs the text. Returns the last message's sid. With `reported`,
-        Twilio reports on that message's fate (an outbox row records it)."""
+        Twilio reports on that message's fate (an outbox row records it). A captioned photo
+        goes first, with the text as its body when that fits and no buttons template is used."""
+        if reply.captioned and media_urls:
+            return await self._captioned(to, reply, media_urls, locale=locale, reported=reported)
         sid = await self.send_text(to, reply, locale=locale, reported=reported and not media_urls)
         if media_urls:
             sid = await self.send_media(to, media_urls, reported=reported)
@@ -151,9 +159,41 @@ class Outbound:
             sid = await self._create(to, reported and n == len(texts), body=text)
         return sid
 
+    async def _captioned(
+        self, to: str, reply: Reply, media_urls: list[str], *, locale: str, reported: bool
+    ) -> str:
+        texts = bodies(reply)
+        plain = as_content(reply, self.config.menus, locale) is None
+        if plain and len(texts) == 1 and width(texts[0]) <= CAPTION:
+            return await self._create(to, reported, body=texts[0], media_url=media_urls)
+        await self.send_media(to, media_urls, reported=False)
+        return await self.send_text(to, reply, locale=locale, reported=reported)
+
     async def send_media(self, to: str, media_urls: list[str], *, reported: bool) -> str:
         """Files alone, one call for all of them."""
         return await self._create(to, reported, media_url=media_urls)
+
+    async def fetch_media(self, url: str, limit: int) -> bytes:
+        """A file someone sent us, from Twilio (which asks for our credentials, then redirects
+        to where the file is); FileTooLarge past `limit` bytes, read no further."""
+        auth = aiohttp.BasicAuth(self.config.account_sid, self.config.auth_token)
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=MEDIA_TIMEOUT) as client,
+                client.get(url, auth=auth) as response,
+            ):
+                if response.status != 200:
+                    raise FileUnavailable(str(response.status))
+                if (response.content_length or 0) > limit:
+                    raise FileTooLarge(response.content_length)
+                data = bytearray()
+                async for chunk in response.content.iter_chunked(CHUNK):
+                    data += chunk
+                    if len(data) > limit:
+                        raise FileTooLarge(None)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise FileUnavailable(type(error).__name__) from error
+        return bytes(data)
 
     async def send_template(self, to: str, use: TemplateUse, locale: str) -> str:
         """An approved template with its variables cleaned by rule; always reported.

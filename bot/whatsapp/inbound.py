@@ -8,6 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from starlette.routing import Route
 
@@ -19,7 +20,7 @@ from bot.whatsapp.render import render
 from bot.whatsapp.signature import Signatures
 from bot.whatsapp.webhooks import address, sid, webhook
 from handlers.core.engine import Engine
-from handlers.core.types import Incoming, Reply
+from handlers.core.types import Incoming, IncomingFile, Reply
 from locales import gettext
 from models.base import utcnow
 from models.held_messages import release_held
@@ -34,7 +35,16 @@ INBOUND_PATH = "/whatsapp/inbound"
 KIND = "message"
 ATTEMPTS = 3
 """Tries per reply when Twilio asks us to slow down or fails for a moment."""
-KEPT = ("From", "Body", "ButtonPayload", "ListId", "NumMedia", "MediaContentType0", "ProfileName")
+KEPT = (
+    "From",
+    "Body",
+    "ButtonPayload",
+    "ListId",
+    "NumMedia",
+    "MediaContentType0",
+    "MediaUrl0",
+    "ProfileName",
+)
 """The fields of Twilio's form the conversation reads: the rest is not stored."""
 
 
@@ -48,11 +58,17 @@ def arrival(params: dict[str, str]) -> Arrival | None:
     return Arrival(Channel.WHATSAPP, message_id, KIND, sender, kept)
 
 
-def parse(params: dict[str, str]) -> Incoming:
-    """The stored message as the conversation engine sees it."""
-    media = None
+def parse(
+    params: dict[str, str], fetch: Callable[[str, int], Awaitable[bytes]] | None = None
+) -> Incoming:
+    """The stored message as the conversation engine sees it; `fetch` brings a file's bytes
+    from Twilio when a step asks for them."""
+    media, file = None, None
     if params.get("NumMedia", "0") not in ("", "0"):
         media = params.get("MediaContentType0") or "media"
+        if fetch is not None and params.get("MediaUrl0"):
+            mime = params.get("MediaContentType0")
+            file = IncomingFile(mime, None, partial(fetch, params["MediaUrl0"]))
     return Incoming(
         Channel.WHATSAPP,
         params["From"],
@@ -60,6 +76,7 @@ def parse(params: dict[str, str]) -> Incoming:
         payload=params.get("ButtonPayload") or params.get("ListId") or None,
         media=media,
         display_name=params.get("ProfileName") or None,
+        file=file,
     )
 
 
@@ -94,7 +111,7 @@ class WhatsAppInbound:
     async def answer(self, entry: Claimed) -> None:
         """Run the conversation and send its replies in the language it chose; then what was
         held for the person goes, since their message opened the window."""
-        incoming = parse(entry.payload)
+        incoming = parse(entry.payload, self.outbound.fetch_media)
         answer = await self.engine.answer(incoming)
         await self.send_all(entry, incoming.address, answer.replies, answer.locale)
         if answer.identity_id is not None:

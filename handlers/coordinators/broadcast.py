@@ -10,7 +10,14 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from handlers.coordinators.broadcast_compose import edit, start
-from handlers.coordinators.broadcast_flow import Act, BroadcastAct, BroadcastReview, BroadcastStep
+from handlers.coordinators.broadcast_flow import (
+    Act,
+    BroadcastAct,
+    BroadcastReview,
+    BroadcastStep,
+    Scheduling,
+)
+from handlers.coordinators.broadcast_image import keep_image
 from handlers.coordinators.broadcast_message import describe, message
 from handlers.coordinators.broadcast_scheduled import scheduled
 from handlers.coordinators.coordinator import CoordinatorRouter
@@ -28,6 +35,13 @@ from models.people import Person
 from models.roles import Authority
 
 coordinator = CoordinatorRouter("broadcast")
+
+EDITS = {
+    Act.EDIT: BroadcastStep.COMPOSE,
+    Act.EDIT_EN: BroadcastStep.ENGLISH,
+    Act.IMAGE: BroadcastStep.IMAGE,
+}
+"""The preview's buttons that change the draft, and the step each asks at."""
 
 
 @coordinator.command("broadcast")
@@ -78,8 +92,8 @@ async def act_on(ctx: Ctx, authority: Authority, act: BroadcastAct) -> list[Repl
         return await _stop(ctx, broadcast)
     if broadcast.status != BroadcastStatus.DRAFT:
         raise Stale(broadcast.status)
-    if act.act in (Act.EDIT, Act.EDIT_EN):
-        return await edit(ctx, broadcast, english=act.act == Act.EDIT_EN)
+    if act.act in EDITS:
+        return await edit(ctx, broadcast, EDITS[act.act])
     ctx.end()
     if act.act == Act.DISCARD:
         draft, discarded = BroadcastStatus.DRAFT, BroadcastStatus.CANCELLED
@@ -88,7 +102,7 @@ async def act_on(ctx: Ctx, authority: Authority, act: BroadcastAct) -> list[Repl
         await audit(ctx.session, ctx.person.id, "broadcast.discard", f"broadcast:{broadcast.id}")
         return [Reply(ctx.t("broadcast.discarded"))]
     if act.act == Act.LATER:
-        ctx.goto(BroadcastStep.WHEN, draft=broadcast.id)
+        ctx.goto(BroadcastStep.WHEN, Scheduling(draft=broadcast.id))
         return [Reply(ctx.t("broadcast.ask_when", example=_example(ctx)))]
     return await _send(ctx, authority, broadcast)
 
@@ -107,7 +121,7 @@ async def ask_when_again(ctx: Ctx, authority: Authority) -> list[Reply]:
 @coordinator.step(BroadcastStep.WHEN)
 async def when(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Read a future time the Israeli way, then send the draft at that time."""
-    broadcast = await ctx.session.get(Broadcast, int(ctx.data.get("draft") or 0))
+    broadcast = await ctx.session.get(Broadcast, ctx.flow(Scheduling).draft)
     if broadcast is None or broadcast.status != BroadcastStatus.DRAFT:
         ctx.end()
         raise Stale("no draft")
@@ -120,6 +134,7 @@ async def when(ctx: Ctx, authority: Authority) -> list[Reply]:
         return [Reply(ctx.t("broadcast.past_when", when=shown, example=_example(ctx)))]
     ctx.end()
     broadcast.send_at = at
+    await keep_image(ctx.session, broadcast.image, at)
     return await _send(ctx, authority, broadcast)
 
 

@@ -116,12 +116,12 @@ class CoordinatorRouter(Router):
         return handler
 
     def step(  # type: ignore[override]
-        self, name: StrEnum, whole_labels: bool = False
+        self, name: StrEnum, whole_labels: bool = False, media: bool = False
     ) -> Callable[[CoordinatorHandler], CoordinatorHandler]:
         """Register a coordinator free-text step; a revoked role ends the flow at the next step."""
 
         def register(handler: CoordinatorHandler) -> CoordinatorHandler:
-            Router.step(self, name, whole_labels)(_guarded(name, handler))
+            Router.step(self, name, whole_labels, media)(_guarded(name, handler))
             return handler
 
         return register

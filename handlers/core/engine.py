@@ -141,10 +141,11 @@ class Engine:
         payload = ctx.incoming.payload or self._chosen(ctx, text)
         if payload:
             return await self._button(ctx, payload)
-        if ctx.incoming.media and not text:
+        taken = (ctx.state.step or "") in self.routes.media_steps
+        if ctx.incoming.media and not text and not taken:
             return [media_answer(ctx, ctx.incoming.media)]
         step = self.routes.steps.get(ctx.state.step or "")
-        if step is not None and (text or ctx.incoming.contact_phone):
+        if step is not None and (text or ctx.incoming.contact_phone or ctx.incoming.media):
             return await step(ctx)
         if ctx.incoming.contact_phone and self.routes.contact is not None:
             return await self.routes.contact(ctx)

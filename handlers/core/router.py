@@ -50,6 +50,8 @@ class Router:
         self.whole_labels: set[str] = set()
         """Steps where only a whole label (or its number) stands for a button, never the start
         of one: a typed "כן" must not confirm "כן, למחוק הכול"."""
+        self.media_steps: set[str] = set()
+        """Steps that take a picture or file; anywhere else one is answered as not understood."""
         self.reasks: dict[str, Handler] = {}
         """Shows a step's question again, as after a change of language mid-flow."""
         self.closings: dict[str, Callable[[Ctx], Reply]] = {}
@@ -97,6 +99,7 @@ class Router:
                 raise ValueError(f"{other.name} and {self.name} both answer unplaced text")
             self.unplaced = other.unplaced
         self.whole_labels |= other.whole_labels
+        self.media_steps |= other.media_steps
         self.menu += other.menu
         self.admin_menu += other.admin_menu
         self.panels += other.panels
@@ -134,11 +137,15 @@ class Router:
 
         return register
 
-    def step(self, step: StrEnum, whole_labels: bool = False) -> Callable[[Handler], Handler]:
+    def step(
+        self, step: StrEnum, whole_labels: bool = False, media: bool = False
+    ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.steps[step.value] = handler
             if whole_labels:
                 self.whole_labels.add(step.value)
+            if media:
+                self.media_steps.add(step.value)
             return handler
 
         return register

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -11,9 +11,31 @@ from typing import Any
 from models.people import Channel
 
 
+class FileTooLarge(Exception):
+    """The file sent is larger than the caller can take."""
+
+
+class FileUnavailable(Exception):
+    """The platform would not hand over the file sent (gone, or the network failed)."""
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A picture or file someone sent, as the platform describes it. `fetch(limit)` brings
+    its bytes from the platform (FileTooLarge past `limit`, FileUnavailable when it cannot):
+    only the channel knows how, and only a step that wants the file asks."""
+
+    mime: str | None
+    size: int | None
+    fetch: Callable[[int], Awaitable[bytes]] = field(compare=False, repr=False)
+    filename: str | None = None
+
+
 @dataclass(frozen=True)
 class Incoming:
-    """One thing a person did: typed text, pressed a button, shared a contact, sent media."""
+    """One thing a person did: typed text, pressed a button, shared a contact, sent media
+    (`media` its kind, such as "photo" or "voice"; `file` the file, when one can be fetched;
+    `text` a caption)."""
 
     channel: Channel
     address: str
@@ -23,6 +45,7 @@ class Incoming:
     media: str | None = None
     display_name: str | None = None
     locale_hint: str | None = None
+    file: IncomingFile | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +62,10 @@ class Attachment:
     later: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
     """Makes `data` once the conversation's transaction has committed (Engine.answer): a slow
     file (a PDF) then holds no database lock. It must use only values taken beforehand."""
+    shared: str | None = None
+    """The token of a file kept among the shared files (a broadcast's photo): a queued message
+    carries the token, not the bytes, since the same file goes to thousands; the dispatcher
+    loads them, and channels that can reuse one upload do."""
 
 
 class TemplateKind(StrEnum):
@@ -65,7 +92,9 @@ class Reply:
     `request_contact` asks channels that can to offer a "share my phone" button; `edit_of`
     (queued messages only) names an earlier message of ours that channels able to edit
     replace in place, such as a progress bar. `template` (queued messages only) is the
-    approved template that can stand in for the message outside WhatsApp's 24-hour window."""
+    approved template that can stand in for the message outside WhatsApp's 24-hour window.
+    `captioned`: the text belongs to its one picture, sent as one message where the platform
+    allows the text as a caption, else the picture first and the text after it."""
 
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
@@ -74,6 +103,7 @@ class Reply:
     request_contact: bool = False
     edit_of: int | None = None
     template: TemplateUse | None = None
+    captioned: bool = False
 
     def options(self) -> list[Button]:
         """The buttons in reading order: the numbering text-only channels show."""
@@ -87,11 +117,10 @@ def reply_to_payload(reply: Reply) -> dict[str, Any]:
         "buttons": [
             [{"label": b.label, "payload": b.payload} for b in row] for row in reply.buttons
         ],
-        "attachments": [
-            {"filename": a.filename, "mime": a.mime, "data": base64.b64encode(a.data).decode()}
-            for a in reply.attachments
-        ],
+        "attachments": [_attachment_to_payload(a) for a in reply.attachments],
     }
+    if reply.captioned:
+        payload["captioned"] = True
     if reply.edit_of is not None:
         payload["edit_of"] = reply.edit_of
     if reply.template is not None:
@@ -110,13 +139,25 @@ def reply_from_payload(payload: dict[str, Any]) -> Reply:
             [Button(str(b["label"]), str(b["payload"])) for b in row]
             for row in payload.get("buttons") or []
         ],
-        attachments=[
-            Attachment(str(a["filename"]), str(a["mime"]), base64.b64decode(a["data"]))
-            for a in payload.get("attachments") or []
-        ],
+        attachments=[_attachment_from_payload(a) for a in payload.get("attachments") or []],
         edit_of=int(payload["edit_of"]) if payload.get("edit_of") else None,
         template=_template(payload.get("template")),
+        captioned=bool(payload.get("captioned")),
     )
+
+
+def _attachment_to_payload(attachment: Attachment) -> dict[str, str]:
+    kept = {"filename": attachment.filename, "mime": attachment.mime}
+    if attachment.shared is not None:
+        return {**kept, "shared": attachment.shared}
+    return {**kept, "data": base64.b64encode(attachment.data).decode()}
+
+
+def _attachment_from_payload(value: dict[str, Any]) -> Attachment:
+    filename, mime = str(value["filename"]), str(value["mime"])
+    if value.get("shared"):
+        return Attachment(filename, mime, shared=str(value["shared"]))
+    return Attachment(filename, mime, base64.b64decode(value["data"]))
 
 
 def _template(value: Any) -> TemplateUse | None:
