@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from PIL import Image
+
 from bot.cli import main
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
-from handlers.core.types import Button, Incoming, Reply
+from handlers.core.types import Button, FileTooLarge, Incoming, IncomingFile, Reply
 from handlers.people.waitlist import OfferNotices
 from models.people import Channel
 
@@ -64,6 +66,29 @@ class Chat:
     async def send_media(self, kind: str) -> list[Reply]:
         return await self._deliver(Incoming(self.channel, self.address, media=kind))
 
+    async def send_file(
+        self,
+        data: bytes,
+        *,
+        kind: str = "photo",
+        mime: str | None = "image/jpeg",
+        caption: str | None = None,
+        size: int | None = None,
+        filename: str | None = None,
+    ) -> list[Reply]:
+        """Send a picture or file whose bytes are `data` (the platform may state another
+        `size`, or none); the bytes come only when a step fetches them."""
+        stated = len(data) if size is None else size
+
+        async def fetch(limit: int) -> bytes:
+            if max(stated, len(data)) > limit:
+                raise FileTooLarge(stated)
+            return data
+
+        file = IncomingFile(mime, stated, fetch, filename)
+        incoming = Incoming(self.channel, self.address, text=caption, media=kind, file=file)
+        return await self._deliver(incoming)
+
     async def share_contact(self, phone: str) -> list[Reply]:
         return await self._deliver(Incoming(self.channel, self.address, contact_phone=phone))
 
@@ -84,6 +109,11 @@ class Chat:
         return [b.label for r in self.replies for b in r.options()]
 
     @property
+    def attachments(self) -> list[tuple[str, int]]:
+        """The files of the last answer: (mime, size), in order."""
+        return [(a.mime, len(a.data)) for r in self.replies for a in r.attachments]
+
+    @property
     def text(self) -> str:
         """Everything the last answer said, as one string."""
         return "\n".join(r.text for r in self.replies)
@@ -97,6 +127,13 @@ class Chat:
     async def _deliver(self, incoming: Incoming) -> list[Reply]:
         self.replies = await self.engine.handle(incoming)
         return self.replies
+
+
+def picture(width: int = 300, height: int = 200, kind: str = "JPEG") -> bytes:
+    """A real picture, as a phone would send one (the bot checks the bytes, not the name)."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 120, 200)).save(out, kind)
+    return out.getvalue()
 
 
 SCRIPTS = Path(__file__).parent / "scripts"

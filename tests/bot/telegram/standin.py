@@ -1,7 +1,10 @@
 """A stand-in for Telegram's Bot API on 127.0.0.1, for tests and the benchmark.
 
 It serves the methods the bot uses, records every request, hands queued updates to long
-polling, and answers with an injected 429 (retry_after) or 403 when a test asks it to.
+polling, and answers with an injected 429 (retry_after) or 403 when a test asks it to. Like
+Telegram it takes a photo as an upload or by the file id it gave an earlier one, refuses a
+caption over 1,024 characters and a photo over 10 MB, and lets the bot download the files
+people send (getFile, then /file/bot<token>/<path>; none over 20 MB).
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ BOT_USER = {
 PATIENCE = 30
 """Seconds a test waits for the bot before failing (never a timing assertion)."""
 TEXT_FIELDS = {"text", "caption", "callback_query_id", "url", "secret_token", "language_code"}
+CAPTION = 1024
+PHOTO_LIMIT = 10 * 1024 * 1024
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
+"""Telegram's limits: a caption, a photo the bot sends, a file the bot may download."""
 
 Json = dict[str, Any]
 
@@ -68,6 +75,8 @@ class StandIn:
     counts: Counter[str] = field(default_factory=Counter)
     """Requests per method, cheap to poll when many are expected."""
     messages: dict[tuple[int, int], Json] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Every file by its file id: photos the bot uploaded and files people sent."""
     _updates: list[Json] = field(default_factory=list)
     _failures: dict[str, list[Failure]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -80,6 +89,7 @@ class StandIn:
         """Listen on a free port; returns the base URL to give the bot (…/bot)."""
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self.routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -144,6 +154,45 @@ class StandIn:
         card = {"phone_number": phone, "first_name": "Noa", "user_id": owner or chat_id}
         return self.update(message=self._incoming(chat_id, contact=card))
 
+    def photo(self, chat_id: int, data: bytes, caption: str | None = None) -> Json:
+        """An update: the person sent a photo (Telegram offers it in sizes, largest last)."""
+        file_id = self._keep(data)
+        sizes = [
+            {"file_id": f"{file_id}-s", "file_unique_id": "s", "width": 90, "height": 60},
+            {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "width": 900,
+                "height": 600,
+                "file_size": len(data),
+            },
+        ]
+        self.files[f"{file_id}-s"] = data[:100]
+        extra = {"caption": caption} if caption else {}
+        return self.update(message=self._incoming(chat_id, photo=sizes, **extra))
+
+    def document(self, chat_id: int, data: bytes, mime: str, name: str) -> Json:
+        """An update: the person sent a file."""
+        file_id = self._keep(data)
+        document = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": name,
+            "mime_type": mime,
+            "file_size": len(data),
+        }
+        return self.update(message=self._incoming(chat_id, document=document))
+
+    def voice(self, chat_id: int) -> Json:
+        """An update: the person sent a voice note."""
+        voice = {"file_id": self._keep(b"OggS"), "file_unique_id": "v", "duration": 3}
+        return self.update(message=self._incoming(chat_id, voice=voice))
+
+    def _keep(self, data: bytes) -> str:
+        file_id = f"file{next(self._ids)}"
+        self.files[file_id] = data
+        return file_id
+
     def _incoming(self, chat_id: int, **content: Any) -> Json:
         return {
             "message_id": next(self._ids),
@@ -200,7 +249,8 @@ class StandIn:
             self.counts[method] += 1
             self._news.notify_all()
         failures = self._failures.get(method)
-        failure = failures.pop(0) if failures else self.admit(method, params)
+        failure = failures.pop(0) if failures else self._refusal(method, params)
+        failure = failure or self.admit(method, params)
         if failure is not None:
             body: Json = {
                 "ok": False,
@@ -229,9 +279,43 @@ class StandIn:
                     pass
             return self._updates[: int(params.get("limit") or 100)]
 
+    def _refusal(self, method: str, params: Json) -> Failure | None:
+        """What Telegram itself would refuse: a photo too big, a caption too long, a file id
+        it never gave, a download over its limit."""
+        if method == "sendPhoto":
+            photo = params["photo"]
+            if len(_shown(params, "caption")) > CAPTION:
+                return Failure(400, "Bad Request: message caption is too long")
+            if isinstance(photo, dict) and len(photo["data"]) > PHOTO_LIMIT:
+                return Failure(413, "Request Entity Too Large")
+            if isinstance(photo, str) and photo not in self.files:
+                return Failure(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        if method == "getFile":
+            data = self.files.get(str(params["file_id"]))
+            if data is None:
+                return Failure(400, "Bad Request: invalid file_id")
+            if len(data) > DOWNLOAD_LIMIT:
+                return Failure(400, "Bad Request: file is too big")
+        return None
+
+    async def _download(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["path"].rpartition("/")[2].partition(".")[0]
+        data = self.files.get(file_id)
+        if request.match_info["token"] != TOKEN or data is None:
+            return web.Response(status=404)
+        return web.Response(body=data, content_type="application/octet-stream")
+
     def _answer(self, method: str, params: Json) -> Any:
         if method == "getMe":
             return BOT_USER
+        if method == "getFile":
+            file_id = str(params["file_id"])
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": len(self.files[file_id]),
+                "file_path": f"photos/{file_id}.jpg",
+            }
         if method in {"sendMessage", "sendDocument", "sendPhoto"}:
             return self._store(params, method)
         if method in {"editMessageText", "editMessageReplyMarkup"}:
@@ -264,16 +348,20 @@ class StandIn:
                 "file_name": params["document"]["filename"],
             }
         else:
+            photo = params["photo"]
+            file_id = photo if isinstance(photo, str) else self._keep(photo["data"])
             message["photo"] = [
-                {"file_id": "p", "file_unique_id": "p", "width": 100, "height": 100}
+                {"file_id": file_id, "file_unique_id": file_id, "width": 100, "height": 100}
             ]
+            if params.get("caption"):
+                message["caption"] = _shown(params, "caption")
         self.messages[chat_id, message["message_id"]] = message
         return message
 
 
-def _shown(params: Json) -> str:
+def _shown(params: Json, name: str = "text") -> str:
     """The text as a person sees it: HTML entities decoded (we never send tags)."""
-    text = str(params["text"])
+    text = str(params.get(name) or "")
     return html.unescape(text) if params.get("parse_mode") == "HTML" else text
 
 

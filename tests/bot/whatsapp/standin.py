@@ -2,11 +2,14 @@
 answers with an injected error (63016, 21610, 429, 500) when a test asks it to, and can post a
 signed status report to the message's StatusCallback before answering, as Twilio may. Like
 Twilio it fetches every MediaUrl, records what was served, and refuses a message whose media
-WhatsApp does not accept (12300, "Invalid Content-Type")."""
+WhatsApp does not accept (12300, "Invalid Content-Type"), an image over 5 MB (11751) or a body
+over 1,600 characters (21617). It also keeps the files people send, for the bot to fetch with
+the account's credentials (`inbound_media`), as Twilio's media URLs do."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +33,8 @@ apart from the bot's own so that a test checks one against the other."""
 ACCOUNT_SID = "AC00000000000000000000000000000000"
 AUTH_TOKEN = "stand-in-auth-token"
 OUR_NUMBER = "whatsapp:+14155238886"
+IMAGE_LIMIT = 5 * 1024 * 1024
+BODY_LIMIT = 1600
 PATIENCE = 30
 """Seconds a test waits for the bot before failing (never a timing assertion)."""
 
@@ -77,6 +82,8 @@ class StandIn:
     """The same, for the next requests that send a template (ContentSid)."""
     early_reports: list[list[dict[str, str]]] = field(default_factory=list)
     """Per next message, first first: status reports posted before its send is answered."""
+    received: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    """Files people sent, by media id: (bytes, content type)."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _news: asyncio.Condition = field(default_factory=asyncio.Condition)
     _runner: web.AppRunner | None = None
@@ -85,6 +92,9 @@ class StandIn:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self._create)
+        app.router.add_get(
+            "/2010-04-01/Accounts/{sid}/Messages/{message}/Media/{media}", self._media
+        )
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -95,6 +105,21 @@ class StandIn:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+    def inbound_media(self, data: bytes, content_type: str) -> str:
+        """Keep a file a person sends; returns its MediaUrl0, as Twilio's webhook gives it."""
+        media = f"ME{next(self._ids):032d}"
+        self.received[media] = (data, content_type)
+        return f"{self.base_url}/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM0/Media/{media}"
+
+    async def _media(self, request: web.Request) -> web.Response:
+        expected = base64.b64encode(f"{ACCOUNT_SID}:{AUTH_TOKEN}".encode()).decode()
+        if request.headers.get("Authorization") != f"Basic {expected}":
+            return web.Response(status=401)
+        found = self.received.get(request.match_info["media"])
+        if found is None:
+            return web.Response(status=404)
+        return web.Response(body=found[0], content_type=found[1])
 
     def fail_next(self, status: int, code: int) -> None:
         self.failures.append((status, code))
@@ -136,6 +161,13 @@ class StandIn:
             f.status != 200 or f.content_type not in WHATSAPP_MEDIA for f in media
         ):
             failure = (400, 12300)
+        if failure is None and any(
+            f.content_type.startswith("image/") and len(f.data) > IMAGE_LIMIT for f in media
+        ):
+            failure = (400, 11751)
+        body = form.get("Body", [""])[0]
+        if failure is None and len(body.encode("utf-16-le")) // 2 > BODY_LIMIT:
+            failure = (400, 21617)
         async with self._news:
             self.requests.append(Sent(form, sid, accepted=failure is None, media=media))
             self._news.notify_all()
