@@ -48,8 +48,9 @@ class Chat:
     channel: Channel = Channel.CONSOLE
     replies: list[Reply] = field(default_factory=list)
 
-    async def send(self, text: str, **extra: str) -> list[Reply]:
-        return await self._deliver(Incoming(self.channel, self.address, text=text, **extra))
+    async def send(self, text: str, locale_hint: str | None = None) -> list[Reply]:
+        incoming = Incoming(self.channel, self.address, text=text, locale_hint=locale_hint)
+        return await self._deliver(incoming)
 
     async def says(self, typed: str, *wanted: str, absent: tuple[str, ...] = ()) -> list[Reply]:
         """One turn of a conversation: type `typed`; the answer must contain every `wanted`

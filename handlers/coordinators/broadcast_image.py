@@ -45,8 +45,8 @@ async def take_image(ctx: Ctx) -> str | Reply:
         return _too_large(ctx, file.size)
     try:
         data = await file.fetch(IMAGE_LIMIT)
-    except FileTooLarge:
-        return _too_large(ctx, file.size)
+    except FileTooLarge as error:
+        return _too_large(ctx, error.size or file.size)
     except FileUnavailable:
         return Reply(ctx.t("broadcast.image.unavailable"))
     found = _checked(data)
@@ -58,7 +58,9 @@ async def take_image(ctx: Ctx) -> str | Reply:
 
 
 def _too_large(ctx: Ctx, size: int | None) -> Reply:
-    shown = f"{size / MB:.0f}" if size else "?"
+    if size is None:
+        return Reply(ctx.t("broadcast.image.over_limit", limit=IMAGE_LIMIT // MB))
+    shown = f"{size / MB:.0f}"
     return Reply(ctx.t("broadcast.image.too_large", size=shown, limit=IMAGE_LIMIT // MB))
 
 

@@ -12,7 +12,11 @@ from models.people import Channel
 
 
 class FileTooLarge(Exception):
-    """The file sent is larger than the caller can take."""
+    """The file sent is larger than the caller can take; `size` in bytes, when known."""
+
+    def __init__(self, size: int | None = None) -> None:
+        super().__init__(size)
+        self.size = size
 
 
 class FileUnavailable(Exception):
