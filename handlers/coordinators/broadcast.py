@@ -17,7 +17,7 @@ from handlers.coordinators.broadcast_flow import (
     BroadcastStep,
     Scheduling,
 )
-from handlers.coordinators.broadcast_image import keep_image
+from handlers.coordinators.broadcast_image import image_of, keep_image
 from handlers.coordinators.broadcast_message import describe, message
 from handlers.coordinators.broadcast_scheduled import scheduled
 from handlers.coordinators.coordinator import CoordinatorRouter
@@ -168,7 +168,8 @@ async def _send(ctx: Ctx, authority: Authority, broadcast: Broadcast) -> list[Re
 
 
 async def _ask_approval(ctx: Ctx, broadcast: Broadcast, count: int) -> list[Reply]:
-    """Send a large national broadcast to every other national coordinator for approval."""
+    """Send a large national broadcast, with its photo, to every other national coordinator
+    for approval."""
     others = await reviewers(ctx.session, ctx.config.admin_addresses, ctx.person.id)
     if not others:
         return [Reply(ctx.t.n("broadcast.no_reviewer", ctx.config.broadcast_approval_threshold))]
@@ -177,6 +178,7 @@ async def _ask_approval(ctx: Ctx, broadcast: Broadcast, count: int) -> list[Repl
         raise Stale(broadcast.id)
     target = f"broadcast:{broadcast.id}"
     await audit(ctx.session, ctx.person.id, "broadcast.submit", target, recipients=count)
+    image = await image_of(ctx.session, broadcast.image, ctx.now, loaded=False)
     for person_id, identity_id, locale in others:
         t = Translator(locale or ctx.config.default_locale)
         request = t.n(
@@ -194,7 +196,7 @@ async def _ask_approval(ctx: Ctx, broadcast: Broadcast, count: int) -> list[Repl
             ctx.session,
             to_one(identity_id, f"bcr:{broadcast.id}:{person_id}"),
             OutboxKind.BROADCAST_NOTE,
-            reply_to_payload(Reply(request, buttons)),
+            reply_to_payload(Reply(request, buttons, attachments=[image] if image else [])),
             priority=Priority.INTERACTIVE,
             not_before=ctx.now,
         )

@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.coordinators.broadcast_flow import AudienceMenu, BroadcastStep, Drafting, Scheduling
 from handlers.coordinators.broadcast_image import KEEP
+from handlers.core.context import EngineConfig
+from handlers.core.engine import Engine
+from handlers.core.types import reply_from_payload
 from models.broadcasts import AudienceKind, Broadcast
 from models.catalog import Topic
 from models.conversation import ConversationState
@@ -166,3 +169,28 @@ async def test_a_broadcast_flow_saved_before_typed_flows_carries_on(
     assert "ישן" in national.text and "נמענים: 1" in national.text
     assert Drafting.load({"text": "ישן", "retired": 1}) == Drafting(text="ישן")
     assert Scheduling.load({"draft": 7}) == Scheduling(draft=7)
+
+
+async def test_the_second_coordinator_sees_the_photo_they_are_asked_to_approve(
+    catalog: None, sessions: Sessions, clock: Clock
+) -> None:
+    config = EngineConfig(
+        admin_addresses=frozenset({"9001", "9003"}), broadcast_approval_threshold=0
+    )
+    engine = Engine(sessions, config, clock=clock)
+    author = Chat(engine, address="9001", channel=Channel.TELEGRAM)
+    second = Chat(engine, address="9003", channel=Channel.TELEGRAM)
+    await second.send("/start")
+    await _reader(sessions)
+    photo = picture()
+    await author.send("/broadcast")
+    await author.send_file(photo, caption="כנס גזברים")
+    await author.press("בלי נוסח באנגלית")
+    await author.press("בלי קישור")
+    await author.press("לכל המנויים")
+    await author.press("לשלוח ל־1")
+    [request] = await outbox(sessions, "broadcast_note")
+    asked = reply_from_payload(request.payload)
+    assert "כנס גזברים" in asked.text and [a.mime for a in asked.attachments] == ["image/jpeg"]
+    await second.send("/admin")
+    assert "ממתינה לאישורכם" in second.text and ("image/jpeg", len(photo)) in second.attachments
