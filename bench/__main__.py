@@ -11,6 +11,7 @@ BENCHMARKS = (
     "bench.broadcast",
     "bench.startup",
     "bench.faq_match",
+    "bench.role_import",
 )
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The console channel: replies as text with numbered options, for people and for scripts.
 
 A line ending in `\\` goes on on the next line, so one message can hold several (a bulletin's
-title and body). `/clock +2h` (console only) moves the console's clock forward; what the bot
+title and body). `/clock +2h` (console only) moves the console's clock forward; `/file PATH`
+(console only) sends that file as a document, as a coordinator would from a phone; what the bot
 sends on its own when something falls due is printed too, marked as such (bot/console_later.py).
 """
 
@@ -20,17 +21,15 @@ from typing import TextIO
 from bot.app import App
 from bot.console_later import ConsoleClock, Later
 from handlers.core.engine import Engine
-from handlers.core.types import FileTooLarge, FileUnavailable, Incoming, IncomingFile, Reply
+from handlers.core.types import InboundFile, Incoming, Reply
 from handlers.inputs.date_input import read_length, read_moment
 from locales.dates import local
 from models.people import Channel
 
-MEDIA = re.compile(
-    r"^<(photo|voice|video|document|sticker|location)(?:\s+(?P<path>[^>]+))?>\s*(?P<caption>.*)$",
-    re.DOTALL,
-)
+MEDIA = re.compile(r"^<(photo|voice|video|document|sticker|location)>$")
 CONTACT = re.compile(r"^<contact\s+(\+?[\d\s-]+)>$")
 CLOCK = re.compile(r"^/clock(?:\s+\+\s*(?P<ahead>.+)|\s+(?P<moment>.+))?$", re.IGNORECASE)
+FILE = re.compile(r"^/file\s+(?P<path>.+)$", re.IGNORECASE)
 CONTINUED = "\\"
 IDLE_CHECK = 5.0
 """Seconds between looks for something due while waiting for the person to type."""
@@ -45,29 +44,20 @@ def render(reply: Reply) -> str:
 
 
 def incoming(line: str, address: str) -> Incoming:
-    """Typed text; `<photo>`-style lines stand for media (`<photo PATH> caption` sends that
-    file, with a caption), `<contact +972…>` for a shared phone."""
+    """Typed text; `<photo>`-style lines stand for media, `<contact +972…>` for a shared phone."""
     if match := MEDIA.match(line.strip()):
-        path, caption = match.group("path"), match.group("caption") or None
-        file = local_file(Path(path.strip())) if path else None
-        return Incoming(Channel.CONSOLE, address, text=caption, media=match.group(1), file=file)
+        return Incoming(Channel.CONSOLE, address, media=match.group(1))
     if match := CONTACT.match(line.strip()):
         return Incoming(Channel.CONSOLE, address, contact_phone=match.group(1))
     return Incoming(Channel.CONSOLE, address, text=line)
 
 
-def local_file(path: Path) -> IncomingFile:
-    """A file on this computer, as a platform would describe one sent to the bot."""
-    size = path.stat().st_size if path.is_file() else None
-
-    async def fetch(limit: int) -> bytes:
-        if size is None:
-            raise FileUnavailable(path.name)
-        if size > limit:
-            raise FileTooLarge(size)
-        return await asyncio.to_thread(path.read_bytes)
-
-    return IncomingFile(mimetypes.guess_type(path.name)[0], size, fetch, path.name)
+def document(path: Path, address: str) -> Incoming:
+    """A file on this computer sent as a document (OSError when it cannot be read)."""
+    data = path.expanduser().read_bytes()
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    file = InboundFile(path.name, mime, len(data), data=data)
+    return Incoming(Channel.CONSOLE, address, media="document", file=file)
 
 
 def messages(lines: Iterable[str]) -> Iterator[str]:
@@ -105,11 +95,13 @@ class Console:
     async def say(self, line: str) -> list[Reply]:
         """Send one message and print the replies, then whatever has fallen due."""
         async with self._turn:
+            replies = []
             if (moved := CLOCK.match(line.strip())) and self.clock is not None:
                 self._move_clock(moved["ahead"], moved["moment"])
-                replies = []
             else:
-                replies = await self.engine.handle(incoming(line, self.address))
+                message = self._message(line)
+                if message is not None:
+                    replies = await self.engine.handle(message)
                 for reply in replies:
                     print(render(reply), file=self.out)
                     self._save(reply)
@@ -117,6 +109,18 @@ class Console:
             if self.later is not None:
                 await self.later.due()
             return replies
+
+    def _message(self, line: str) -> Incoming | None:
+        """The line as a message; None (said why) for a `/file` that cannot be read."""
+        sent = FILE.match(line.strip())
+        if sent is None:
+            return incoming(line, self.address)
+        path = Path(sent["path"].strip().strip('"'))
+        try:
+            return document(path, self.address)
+        except OSError as exc:
+            print(f"/file: {exc.strerror or exc}: {path}", file=self.out)
+            return None
 
     async def play(self, lines: Iterable[str]) -> None:
         """Play a script: every message that is not empty or a `#` comment, echoed with `» `."""

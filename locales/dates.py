@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time
 
 DEFAULT_TIMEZONE = "Asia/Jerusalem"
 
@@ -22,6 +22,11 @@ def format_date_time(dt: datetime, locale: str, timezone: str = DEFAULT_TIMEZONE
     when = local(dt, timezone)
     day = format_datetime(when, DATE_PATTERNS.get(locale, DATE_PATTERNS["en"]), locale=locale)
     return f"{day}, {format_time(when, 'HH:mm', locale=locale)}"
+
+
+def format_day(day: date, locale: str) -> str:
+    """E.g. 'יום שלישי, 8 בדצמבר 2026' / 'Tuesday, 8 December 2026'."""
+    return format_date(day, DATE_PATTERNS.get(locale, DATE_PATTERNS["en"]), locale=locale)
 
 
 def format_span(

@@ -1,26 +1,25 @@
-"""Role holders imported from a coordinator's list (CSV): name, phone, kibbutz, role.
+"""Role holders imported from a coordinator's list: name, phone, kibbutz, role.
 
 An imported person has not agreed to anything: their consent trail says IMPORTED, so they can be
 invited to events by the WhatsApp opt-in template (they write to the number they are reached at)
 and get no marketing until they subscribe. What a person already told us is kept; the list fills
-only the gaps (and adds roles)."""
+only the gaps (and adds roles). The file is read by models.role_file, and every row judged by
+models.role_check (for the chat's preview and for the import itself): this module writes what
+that accepts.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.kibbutzim import Kibbutz
-from models.localized import localized
-from models.movement import MovementRole
-from models.people import Channel, ChannelIdentity, Person, person_at
-from models.phones import to_e164
+from models.people import Channel, ChannelIdentity, Person
+from models.role_check import Refusal, batches, check_rows
+from models.role_file import Row
 from models.subscriptions import (
     CONSENT_WORDING_VERSION,
     ConsentAction,
@@ -28,14 +27,6 @@ from models.subscriptions import (
     consented,
 )
 
-HEADINGS = {
-    "name": ("name", "שם"),
-    "phone": ("phone", "טלפון"),
-    "kibbutz": ("kibbutz", "קיבוץ"),
-    "role": ("role", "roles", "תפקיד"),
-}
-"""Column headings understood, in English or in Hebrew."""
-MAX_ROWS = 5000
 IMPORTED_BY = "import"
 """The consent record's channel: a coordinator's list, not the person."""
 
@@ -46,113 +37,106 @@ class RoleImport:
 
     created: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
-    refused: list[tuple[int, str]] = field(default_factory=list)
-
-
-class RoleImportError(ValueError):
-    """The file is not a list of role holders (no phone column, too long, not text)."""
-
-
-def read_rows(data: bytes) -> list[dict[str, str]]:
-    """The file's rows by our column names; Excel's UTF-8 (with a BOM) is fine."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RoleImportError("the file is not UTF-8 text (save it as CSV UTF-8)") from exc
-    reader = csv.DictReader(io.StringIO(text))
-    columns = {
-        ours: heading
-        for heading in reader.fieldnames or []
-        for ours, names in HEADINGS.items()
-        if heading.strip().casefold() in names
-    }
-    if "phone" not in columns:
-        raise RoleImportError("no phone column (name, phone, kibbutz, role)")
-    rows = [
-        {ours: (row.get(heading) or "").strip() for ours, heading in columns.items()}
-        for row in reader
-    ]
-    if len(rows) > MAX_ROWS:
-        raise RoleImportError(f"at most {MAX_ROWS} rows at once")
-    return rows
+    refused: list[tuple[int, Refusal]] = field(default_factory=list)
 
 
 async def import_role_holders(
-    session: AsyncSession, rows: Iterable[dict[str, str]], now: datetime
+    session: AsyncSession,
+    rows: Sequence[Row],
+    now: datetime,
+    regions: frozenset[str] | None = None,
 ) -> RoleImport:
-    """Create or complete a person per row, reachable on WhatsApp at the phone given."""
-    result = RoleImport()
-    kibbutzim = _names(await session.scalars(select(Kibbutz)))
-    roles = _names(await session.scalars(select(MovementRole)))
-    for line, row in enumerate(rows, start=2):
-        phone = to_e164(row.get("phone", ""))
-        kibbutz = kibbutzim.get(row.get("kibbutz", "").casefold()) if row.get("kibbutz") else None
-        held = [roles.get(part.strip().casefold()) for part in _split(row.get("role", ""))]
-        if phone is None:
-            result.refused.append((line, "phone"))
-        elif row.get("kibbutz") and kibbutz is None:
-            result.refused.append((line, "kibbutz"))
-        elif None in held:
-            result.refused.append((line, "role"))
-        else:
-            person, created = await _person(session, phone)
-            person.name = person.name or row.get("name") or None
-            person.kibbutz = person.kibbutz or kibbutz
-            person.roles = sorted({*(person.roles or []), *(role for role in held if role)})
-            await _mark_imported(session, person, now)
-            (result.created if created else result.updated).append(person.id)
+    """Create or complete a person per accepted row, reachable on WhatsApp at the phone given.
+    A few statements per batch of rows, not per row: a list of thousands is imported while
+    the conversation holds the database's writer."""
+    check = await check_rows(session, rows, regions)
+    result = RoleImport(refused=check.refused)
+    known = {
+        person.id: person
+        for batch in batches([row.known for row in check.accepted if row.known])
+        for person in await session.scalars(select(Person).where(Person.id.in_(batch)))
+    }
+    # New people, their identities and consent records go in as multi-row INSERTs: the ORM's
+    # unit of work costs some milliseconds a row, seconds of the writer for a long list.
+    # The operator naming them vouches for the numbers, as `person_at` does.
+    fresh = [row for row in check.accepted if row.known is None]
+    created: dict[str, int] = {}
+    if fresh:
+        inserted = await session.execute(
+            insert(Person).returning(Person.id, Person.phone, sort_by_parameter_order=True),
+            [
+                {
+                    "phone": row.phone,
+                    "phone_verified": True,
+                    "name": row.row.name or None,
+                    "kibbutz": row.kibbutz,
+                    "roles": sorted(set(row.roles)),
+                    "interests": [],
+                }
+                for row in fresh
+            ],
+        )
+        created = {str(phone): int(person_id) for person_id, phone in inserted}
+    addresses = sorted({f"whatsapp:{row.phone}" for row in check.accepted})
+    reachable = {
+        address
+        for batch in batches(addresses)
+        for address in await session.scalars(
+            select(ChannelIdentity.address).where(
+                ChannelIdentity.channel == Channel.WHATSAPP, ChannelIdentity.address.in_(batch)
+            )
+        )
+    }
+    identities = []
+    for row in check.accepted:
+        if row.known is not None:  # what they told us is kept; roles are added
+            person = known[row.known]
+            person.name = person.name or row.row.name or None
+            person.kibbutz = person.kibbutz or row.kibbutz
+            person.roles = sorted({*(person.roles or []), *row.roles})
+        person_id = created[row.phone] if row.known is None else row.known
+        address = f"whatsapp:{row.phone}"
+        if address not in reachable:  # the identity the opt-in template goes to
+            identities.append(
+                {"person_id": person_id, "channel": Channel.WHATSAPP, "address": address}
+            )
+            reachable.add(address)
+        (result.updated if row.known else result.created).append(person_id)
+    if identities:
+        await session.execute(insert(ChannelIdentity), identities)
+    await _mark_imported(session, result.created, result.updated, now)
     await session.flush()
     return result
 
 
-def _split(text: str) -> list[str]:
-    return [part for part in text.replace(",", ";").split(";") if part.strip()]
-
-
-def _names(entries: Iterable[Kibbutz | MovementRole]) -> dict[str, str]:
-    """Slug and every name, folded, → slug."""
-    found: dict[str, str] = {}
-    for entry in entries:
-        found[entry.slug.casefold()] = entry.slug
-        for lang in entry.content:
-            found[localized(entry.content, "name", lang).casefold()] = entry.slug
-    return found
-
-
-async def _person(session: AsyncSession, phone: str) -> tuple[Person, bool]:
-    """The person with this phone (or WhatsApp number), else a new one; with the identity the
-    opt-in template goes to."""
-    address = f"whatsapp:{phone}"
-    known = await session.scalar(
-        select(Person.id)
-        .outerjoin(ChannelIdentity)
-        .where(or_(Person.phone == phone, ChannelIdentity.address == address))
-        .limit(1)
-    )
-    person = await person_at(session, phone=phone)
-    identity = await session.scalar(
-        select(ChannelIdentity).where(
-            ChannelIdentity.channel == Channel.WHATSAPP, ChannelIdentity.address == address
-        )
-    )
-    if identity is None:
-        session.add(ChannelIdentity(person_id=person.id, channel=Channel.WHATSAPP, address=address))
-    return person, known is None
-
-
-async def _mark_imported(session: AsyncSession, person: Person, now: datetime) -> None:
+async def _mark_imported(
+    session: AsyncSession, created: list[int], known: list[int], now: datetime
+) -> None:
     """Record "imported, not yet consented" once, unless they consented themselves."""
-    listed = exists().where(
-        ConsentRecord.person_id == person.id, ConsentRecord.action == ConsentAction.IMPORTED
-    )
-    if await session.scalar(select(consented(person.id) | listed)):
-        return
-    session.add(
-        ConsentRecord(
-            person_id=person.id,
-            action=ConsentAction.IMPORTED,
-            channel=IMPORTED_BY,
-            wording_version=CONSENT_WORDING_VERSION,
-            at=now,
+    recorded = {
+        person_id
+        for batch in batches(sorted(set(known)))
+        for person_id in await session.scalars(
+            select(Person.id).where(
+                Person.id.in_(batch),
+                consented(Person.id)
+                | exists().where(
+                    ConsentRecord.person_id == Person.id,
+                    ConsentRecord.action == ConsentAction.IMPORTED,
+                ),
+            )
         )
-    )
+    }
+    records = [
+        {
+            "person_id": person_id,
+            "action": ConsentAction.IMPORTED,
+            "channel": IMPORTED_BY,
+            "wording_version": CONSENT_WORDING_VERSION,
+            "at": now,
+        }
+        for person_id in dict.fromkeys([*created, *known])
+        if person_id not in recorded
+    ]
+    if records:
+        await session.execute(insert(ConsentRecord), records)

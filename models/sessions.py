@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from hdate import HDateInfo
 from hdate.holidays import HolidayTypes
+from hdate.translator import context_language
 from sqlalchemy import (
     ColumnElement,
     ForeignKey,
@@ -104,19 +105,27 @@ class Rule:
 
     def times(self, timezone: str) -> list[tuple[datetime, datetime | None]]:
         """The meetings' (start, end) in UTC, in order."""
+        return self.plan(timezone)[0]
+
+    def plan(self, timezone: str) -> tuple[list[tuple[datetime, datetime | None]], list[date]]:
+        """The meetings' (start, end) in UTC, in order, and the days the rule passed over
+        (no meetings that day, or listed in `skip`) before the last of them."""
         if not 1 <= self.count <= MAX_SESSIONS or self.every_weeks < 1:
             raise RuleError(f"count must be 1–{MAX_SESSIONS}, every_weeks ≥ 1")
         if self.nth is not None and not 1 <= self.nth <= 4:
             raise RuleError("nth must be 1–4")
         zone = ZoneInfo(timezone)
         found: list[tuple[datetime, datetime | None]] = []
+        passed: list[date] = []
         for day in self._days():
             starts = datetime.combine(day, self.at, tzinfo=zone).astimezone(UTC)
             ends = None if self.length is None else starts + self.length
             if day not in self.skip and meets_on(starts, ends, timezone):
                 found.append((starts, ends))
                 if len(found) == self.count:
-                    return found
+                    return found, passed
+            else:
+                passed.append(day)
         raise RuleError("no room for that many meetings within three years")
 
     def _days(self) -> list[date]:
@@ -145,6 +154,19 @@ def meets_on(starts: datetime, ends: datetime | None, timezone: str) -> bool:
     return not (
         rest_period(starts, timezone=timezone) or (ends and rest_period(ends, timezone=timezone))
     )
+
+
+def holiday_name(day: date, locale: str) -> str | None:
+    """The festival, fast or memorial day that keeps meetings off `day`, named in `locale`
+    (hdate's names); None when it is Shabbat alone that does."""
+    for holiday in HDateInfo(day).holidays:
+        if holiday.type in NO_MEETING or holiday.name in NO_MEETING_DAYS:
+            token = context_language.set("en" if locale == "en" else "he")
+            try:
+                return str(holiday)
+            finally:
+                context_language.reset(token)
+    return None
 
 
 async def sessions_of(

@@ -18,7 +18,7 @@ from PIL import Image
 from bot.cli import main
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
-from handlers.core.types import Button, FileTooLarge, Incoming, IncomingFile, Reply
+from handlers.core.types import Button, InboundFile, Incoming, Reply
 from handlers.people.waitlist import OfferNotices
 from models.people import Channel
 
@@ -70,23 +70,19 @@ class Chat:
     async def send_file(
         self,
         data: bytes,
-        *,
-        kind: str = "photo",
+        name: str | None = None,
         mime: str | None = "image/jpeg",
-        caption: str | None = None,
+        *,
         size: int | None = None,
-        filename: str | None = None,
+        unsized: bool = False,
+        caption: str | None = None,
     ) -> list[Reply]:
-        """Send a picture or file whose bytes are `data` (the platform may state another
-        `size`, or none); the bytes come only when a step fetches them."""
-        stated = len(data) if size is None else size
-
-        async def fetch(limit: int) -> bytes:
-            if max(stated, len(data)) > limit:
-                raise FileTooLarge(stated)
-            return data
-
-        file = IncomingFile(mime, stated, fetch, filename)
+        """Send a file, its bytes at hand (as the console sends one): with a `name` as a
+        document, without one as a photo (phones send photos unnamed, as JPEG). The platform
+        states `size` (by default the bytes' length), or none when `unsized` (as Twilio)."""
+        stated = None if unsized else len(data) if size is None else size
+        file = InboundFile(name, mime, stated, data=data)
+        kind = "photo" if name is None else "document"
         incoming = Incoming(self.channel, self.address, text=caption, media=kind, file=file)
         return await self._deliver(incoming)
 

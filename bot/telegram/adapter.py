@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from telegram import Document, Message, PhotoSize, Update
+from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
 
-from handlers.core.types import FileTooLarge, FileUnavailable, Incoming, IncomingFile
+from handlers.core.types import InboundFile, Incoming
 from models.people import Channel
 
 MEDIA_KINDS = (
@@ -61,33 +60,17 @@ def international(phone: str) -> str:
     return digits if digits.startswith("+") else f"+{digits}"
 
 
+def sent_file(message: Message) -> InboundFile | None:
+    """A document, or a photo at its largest size, as a file a step may fetch."""
+    if (document := message.document) is not None:
+        return InboundFile(
+            document.file_name, document.mime_type, document.file_size, document.file_id
+        )
+    if message.photo:
+        photo = message.photo[-1]
+        return InboundFile(None, "image/jpeg", photo.file_size, photo.file_id)
+    return None
+
+
 def media_kind(message: Message) -> str | None:
     return next((kind for kind in MEDIA_KINDS if getattr(message, kind, None)), None)
-
-
-def sent_file(message: Message) -> IncomingFile | None:
-    """A photo (Telegram sends it as JPEG) or a file sent as a document, fetched on request."""
-    item: PhotoSize | Document
-    mime: str | None
-    if message.photo:
-        item, mime, name = message.photo[-1], "image/jpeg", None  # the largest size
-    elif message.document is not None:
-        item, mime, name = message.document, message.document.mime_type, message.document.file_name
-    else:
-        return None
-
-    async def fetch(limit: int) -> bytes:
-        if (item.file_size or 0) > limit:
-            raise FileTooLarge(item.file_size)
-        try:
-            file = await item.get_file()
-            if (file.file_size or 0) > limit:
-                raise FileTooLarge(file.file_size)
-            data = await file.download_as_bytearray()
-        except TelegramError as error:
-            raise FileUnavailable(type(error).__name__) from error
-        if len(data) > limit:
-            raise FileTooLarge(len(data))
-        return bytes(data)
-
-    return IncomingFile(mime, item.file_size, fetch, name)

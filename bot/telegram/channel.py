@@ -11,6 +11,7 @@ from telegram.error import Forbidden, TelegramError
 from bot.metrics import Metrics
 from bot.telegram.adapter import to_incoming
 from bot.telegram.deliver import deliver
+from bot.telegram.files import TelegramFiles
 from bot.telegram.updates import stored_update
 from handlers.core.engine import Answer, Engine
 from handlers.core.group_commit import GroupCommit
@@ -29,6 +30,7 @@ class TelegramChannel:
         self.engine = engine
         self.metrics = metrics
         self.bot = bot
+        engine.files[Channel.TELEGRAM] = TelegramFiles(bot)
         # Updates queue in a GroupCommit and share transactions: SQLite takes one writer at a
         # time, and on PostgreSQL a batch saves each update its BEGIN and COMMIT round trips
         # (chats answered together never share rows: one chat's updates go in order). Replies

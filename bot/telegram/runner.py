@@ -19,6 +19,7 @@ from bot.metrics import Metrics
 from bot.settings import SettingsError
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.commands import publish_commands
+from bot.telegram.files import file_url
 from bot.telegram.pacing import SharedPacing
 from bot.telegram.polling import Polling
 from bot.telegram.updates import bot_id
@@ -57,13 +58,6 @@ def build_application(
     )
     application: TelegramApplication = builder.build()
     return application
-
-
-def file_url(base_url: str) -> str:
-    """Where files sent to the bot are downloaded from: beside the Bot API, as Telegram has it
-    (https://api.telegram.org/bot → https://api.telegram.org/file/bot)."""
-    root, slash, last = base_url.rstrip("/").rpartition("/")
-    return f"{root}/file/{last}" if slash else f"{base_url}/file"
 
 
 class TelegramRunner:

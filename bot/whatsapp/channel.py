@@ -14,6 +14,7 @@ from bot.http import Limits
 from bot.intake import Intake
 from bot.whatsapp import status
 from bot.whatsapp.client import Outbound, TwilioConfig
+from bot.whatsapp.files import TwilioFiles
 from bot.whatsapp.inbound import WhatsAppInbound
 from bot.whatsapp.media import MediaShelf
 from bot.whatsapp.sender import WhatsAppSender
@@ -22,6 +23,7 @@ from bot.whatsapp.status import StatusReports
 from handlers.core.engine import Engine
 from models.base import utcnow
 from models.inbox import Claimed
+from models.people import Channel
 
 
 class WhatsAppChannel:
@@ -43,6 +45,8 @@ class WhatsAppChannel:
             whatsapp_tier=config.tier,
         )
         self.outbound = Outbound(config)
+        self.files = TwilioFiles(config.account_sid, config.auth_token, config.api_base_url)
+        engine.files[Channel.WHATSAPP] = self.files
         shelf = MediaShelf(engine.sessions, config.public_base_url, clock)
         signatures = Signatures(config.auth_token, config.public_base_url)
         self.sender = WhatsAppSender(
@@ -78,3 +82,4 @@ class WhatsAppChannel:
 
     async def close(self) -> None:
         await self.outbound.close()
+        await self.files.close()

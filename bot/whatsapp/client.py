@@ -16,7 +16,7 @@ from bot.settings import Settings, SettingsError
 from bot.whatsapp.menus import Menus, as_content
 from bot.whatsapp.render import bodies, width
 from bot.whatsapp.templates import Templates, variables
-from handlers.core.types import FileTooLarge, FileUnavailable, Reply, TemplateKind, TemplateUse
+from handlers.core.types import Reply, TemplateKind, TemplateUse
 from models.people import IdentityStatus
 from scheduler.sender import (
     Deferred,
@@ -42,9 +42,6 @@ UNREACHABLE = {
 NEXT_DAY = timedelta(hours=24)
 """Past the messaging tier (63018) a slot frees within a rolling day."""
 STATUS_PATH = "/whatsapp/status"
-MEDIA_TIMEOUT = aiohttp.ClientTimeout(total=20)
-"""A file sent to us is fetched while its sender waits for an answer."""
-CHUNK = 64 * 1024
 CAPTION = 1024
 """WhatsApp's limit for a media message's caption: a longer text follows the picture."""
 
@@ -172,28 +169,6 @@ class Outbound:
     async def send_media(self, to: str, media_urls: list[str], *, reported: bool) -> str:
         """Files alone, one call for all of them."""
         return await self._create(to, reported, media_url=media_urls)
-
-    async def fetch_media(self, url: str, limit: int) -> bytes:
-        """A file someone sent us, from Twilio (which asks for our credentials, then redirects
-        to where the file is); FileTooLarge past `limit` bytes, read no further."""
-        auth = aiohttp.BasicAuth(self.config.account_sid, self.config.auth_token)
-        try:
-            async with (
-                aiohttp.ClientSession(timeout=MEDIA_TIMEOUT) as client,
-                client.get(url, auth=auth) as response,
-            ):
-                if response.status != 200:
-                    raise FileUnavailable(str(response.status))
-                if (response.content_length or 0) > limit:
-                    raise FileTooLarge(response.content_length)
-                data = bytearray()
-                async for chunk in response.content.iter_chunked(CHUNK):
-                    data += chunk
-                    if len(data) > limit:
-                        raise FileTooLarge(None)
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise FileUnavailable(type(error).__name__) from error
-        return bytes(data)
 
     async def send_template(self, to: str, use: TemplateUse, locale: str) -> str:
         """An approved template with its variables cleaned by rule; always reported.

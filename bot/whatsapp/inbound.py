@@ -8,7 +8,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from starlette.routing import Route
 
@@ -20,7 +19,7 @@ from bot.whatsapp.render import render
 from bot.whatsapp.signature import Signatures
 from bot.whatsapp.webhooks import address, sid, webhook
 from handlers.core.engine import Engine
-from handlers.core.types import Incoming, IncomingFile, Reply
+from handlers.core.types import InboundFile, Incoming, Reply
 from locales import gettext
 from models.base import utcnow
 from models.held_messages import release_held
@@ -58,17 +57,13 @@ def arrival(params: dict[str, str]) -> Arrival | None:
     return Arrival(Channel.WHATSAPP, message_id, KIND, sender, kept)
 
 
-def parse(
-    params: dict[str, str], fetch: Callable[[str, int], Awaitable[bytes]] | None = None
-) -> Incoming:
-    """The stored message as the conversation engine sees it; `fetch` brings a file's bytes
-    from Twilio when a step asks for them."""
-    media, file = None, None
+def parse(params: dict[str, str]) -> Incoming:
+    """The stored message as the conversation engine sees it."""
+    media = file = None
     if params.get("NumMedia", "0") not in ("", "0"):
         media = params.get("MediaContentType0") or "media"
-        if fetch is not None and params.get("MediaUrl0"):
-            mime = params.get("MediaContentType0")
-            file = IncomingFile(mime, None, partial(fetch, params["MediaUrl0"]))
+        if url := params.get("MediaUrl0"):
+            file = InboundFile(None, params.get("MediaContentType0"), None, url)
     return Incoming(
         Channel.WHATSAPP,
         params["From"],
@@ -111,7 +106,7 @@ class WhatsAppInbound:
     async def answer(self, entry: Claimed) -> None:
         """Run the conversation and send its replies in the language it chose; then what was
         held for the person goes, since their message opened the window."""
-        incoming = parse(entry.payload, self.outbound.fetch_media)
+        incoming = parse(entry.payload)
         answer = await self.engine.answer(incoming)
         await self.send_all(entry, incoming.address, answer.replies, answer.locale)
         if answer.identity_id is not None:

@@ -105,7 +105,7 @@ async def _photo(ctx: Ctx) -> list[Reply] | None:
     return [Reply(ctx.t("broadcast.image.kept")), _ask(ctx)]
 
 
-@coordinator.step(BroadcastStep.COMPOSE, media=True)
+@coordinator.step(BroadcastStep.COMPOSE, files=True)
 async def compose(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Keep the Hebrew text if it fits, then ask for an English one."""
     if answer := await _photo(ctx):
@@ -127,7 +127,7 @@ def _ask_english(ctx: Ctx) -> Reply:
     )
 
 
-@coordinator.step(BroadcastStep.ENGLISH, media=True)
+@coordinator.step(BroadcastStep.ENGLISH, files=True)
 async def english(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Keep the English text, then ask for an optional link."""
     if answer := await _photo(ctx):
@@ -173,7 +173,7 @@ def _ask_link(ctx: Ctx, error: str | None = None) -> Reply:
     )
 
 
-@coordinator.step(BroadcastStep.LINK, media=True)
+@coordinator.step(BroadcastStep.LINK, files=True)
 async def link(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Keep a well-formed link and go on to the audience."""
     if answer := await _photo(ctx):
@@ -204,7 +204,7 @@ def _ask_image(ctx: Ctx, has_one: bool) -> Reply:
     return Reply(text, buttons=remove if has_one else [])
 
 
-@coordinator.step(BroadcastStep.IMAGE, media=True)
+@coordinator.step(BroadcastStep.IMAGE, files=True)
 async def image(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Put the photo sent on the draft (instead of its photo) and preview it again."""
     if not ctx.incoming.media:

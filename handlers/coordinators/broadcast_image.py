@@ -12,7 +12,7 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.core.context import Ctx
-from handlers.core.types import Attachment, FileTooLarge, FileUnavailable, Reply
+from handlers.core.types import Attachment, FileProblem, Reply
 from models.shared_files import FileToShare, keep_until, share, shared
 
 IMAGE_LIMIT = 5 * 1024 * 1024
@@ -39,19 +39,16 @@ async def take_image(ctx: Ctx) -> str | Reply:
         key = "broadcast.image.unavailable" if kind == "photo" else "broadcast.image.not_photo"
         return Reply(ctx.t(key, limit=limit))
     if file.mime and file.mime not in {mime for mime, _ in FORMATS.values()}:
-        shown = _type_name(file.mime, file.filename)
+        shown = _type_name(file.mime, file.name)
         return Reply(ctx.t("broadcast.image.wrong_type", type=shown, limit=limit))
-    if file.size is not None and file.size > IMAGE_LIMIT:
+    data = ctx.file_data(IMAGE_LIMIT)
+    if data == FileProblem.TOO_LARGE:
         return _too_large(ctx, file.size)
-    try:
-        data = await file.fetch(IMAGE_LIMIT)
-    except FileTooLarge as error:
-        return _too_large(ctx, error.size or file.size)
-    except FileUnavailable:
+    if isinstance(data, FileProblem):
         return Reply(ctx.t("broadcast.image.unavailable"))
     found = _checked(data)
     if isinstance(found, str):
-        return Reply(ctx.t(found, type=_type_name(file.mime, file.filename), limit=limit))
+        return Reply(ctx.t(found, type=_type_name(file.mime, file.name), limit=limit))
     mime, extension = found
     kept = FileToShare(f"broadcast.{extension}", mime, data)
     return await share(ctx.session, kept, ctx.now + KEEP)

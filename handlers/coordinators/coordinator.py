@@ -116,12 +116,13 @@ class CoordinatorRouter(Router):
         return handler
 
     def step(  # type: ignore[override]
-        self, name: StrEnum, whole_labels: bool = False, media: bool = False
+        self, name: StrEnum, whole_labels: bool = False, files: bool = False
     ) -> Callable[[CoordinatorHandler], CoordinatorHandler]:
-        """Register a coordinator free-text step; a revoked role ends the flow at the next step."""
+        """Register a coordinator free-text step (`files`: a sent file too); a revoked role
+        ends the flow at the next step."""
 
         def register(handler: CoordinatorHandler) -> CoordinatorHandler:
-            Router.step(self, name, whole_labels, media)(_guarded(name, handler))
+            Router.step(self, name, whole_labels, files)(_guarded(name, handler))
             return handler
 
         return register

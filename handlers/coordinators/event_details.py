@@ -1,15 +1,22 @@
 """An event's further details from /manage_events: the description in Hebrew and English, the
 place in English, the registration deadline, and the minimum of participants with its go/no-go
-date (scheduler.go_no_go asks about it). Each is one typed answer; "-" clears it."""
+date (scheduler.go_no_go asks about it). Each is one typed answer; "-" clears it.
+
+EventDetail(event) → the details with their values; EventDetail(event, detail) → VALUE
+VALUE  a valid value, or "-" → saved, the details shown again (flow ends)
+VALUE  anything else         → what is wrong; VALUE again
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.coordinators.event_manage import Manage, managed_event
 from handlers.coordinators.event_tools import EventDetail
 from handlers.core.context import Ctx
+from handlers.core.flow import FlowData
 from handlers.core.router import Stale
 from handlers.core.types import Button, Reply
 from handlers.inputs import event_input
@@ -43,6 +50,14 @@ class DetailStep(StrEnum):
     VALUE = "event_details.value"
 
 
+@dataclass(frozen=True)
+class Detailing(FlowData):
+    """The event and the detail (a Detail's value) being typed."""
+
+    event_id: int = 0
+    field: str = ""
+
+
 def _shown(ctx: Ctx, event: Event, detail: Detail) -> str:
     """The detail's current value, short, or a dash."""
     zone = ctx.config.timezone
@@ -69,7 +84,7 @@ async def details(ctx: Ctx, authority: Authority, choice: EventDetail) -> list[R
             detail = Detail(choice.field)
         except ValueError as unknown:
             raise Stale(choice.field) from unknown
-        ctx.goto(DetailStep.VALUE, event_id=event.id, field=detail.value)
+        ctx.goto(DetailStep.VALUE, Detailing(event.id, detail.value))
         back = [[Button(ctx.t("manage_event.keep"), EventDetail(event.id).pack())]]
         return [Reply(ctx.t(f"details.ask.{detail}"), buttons=back)]
     lines = [ctx.t("details.title", title=title(ctx, event))]
@@ -85,14 +100,16 @@ async def details(ctx: Ctx, authority: Authority, choice: EventDetail) -> list[R
 @coordinator.reask(DetailStep.VALUE)
 async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
     """The detail's question again."""
-    return await details(ctx, authority, EventDetail(int(ctx.data["event_id"]), ctx.data["field"]))
+    data = ctx.flow(Detailing)
+    return await details(ctx, authority, EventDetail(data.event_id, data.field))
 
 
 @coordinator.step(DetailStep.VALUE)
 async def got_value(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Check and save the typed value, then show the details again."""
-    event = await managed_event(ctx, authority, int(ctx.data["event_id"]), "details")
-    detail = Detail(str(ctx.data["field"]))
+    data = ctx.flow(Detailing)
+    event = await managed_event(ctx, authority, data.event_id, "details")
+    detail = Detail(data.field)
     before = _shown(ctx, event, detail)
     problem = _apply(ctx, event, detail, ctx.text)
     if problem is not None:

@@ -2,6 +2,14 @@
 each. A new time or place is shown first with how many registrants will be told (and a warning
 when it falls on Shabbat or a holiday), then told to them (event_notices); the pending
 reminders follow on the planner's next run. More seats are offered to the waiting list in order.
+
+Manage(event, TITLE | STARTS_AT | PLACE | CAPACITY) → that step (event_manage)
+TITLE         a title     → saved, the event shown (flow ends)
+CAPACITY      a number    → saved, new seats offered to the waiting list (flow ends)
+STARTS_AT     a date/time → CONFIRM_MOVE (the same time again: nothing to confirm, flow ends)
+PLACE         a place     → CONFIRM_MOVE (the same place again: nothing to confirm, flow ends)
+CONFIRM_MOVE  ConfirmMove → moved, registrants told (flow ends); typed text → asked again
+(any step)    invalid input → what is wrong; the same step again
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from datetime import datetime
 from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.coordinators.event_manage import (
     Action,
+    Editing,
     Manage,
     ManageStep,
     act,
@@ -40,7 +49,7 @@ coordinator = CoordinatorRouter("event_edit")
 
 async def _editing(ctx: Ctx, authority: Authority, action: Action) -> Event:
     """The event an edit step is about, checked again: the role may have changed meanwhile."""
-    return await managed_event(ctx, authority, int(ctx.data["event_id"]), action)
+    return await managed_event(ctx, authority, ctx.flow(Editing).event_id, action)
 
 
 async def _again(ctx: Ctx, problem: Problem) -> list[Reply]:
@@ -53,12 +62,12 @@ async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Ask the edit's question again, or show the change awaiting confirmation, in the language
     just chosen."""
     step = ManageStep(str(ctx.state.step))
+    data = ctx.flow(Editing)
     if step == ManageStep.CONFIRM_MOVE:
-        field, value = str(ctx.data["field"]), str(ctx.data["value"])
-        event = await _editing(ctx, authority, Action(field))
-        return [await _confirmation(ctx, event, field, value)]
+        event = await _editing(ctx, authority, Action(data.field))
+        return [await _confirmation(ctx, event, data.field, data.value)]
     action = Action(step.value.removeprefix("manage_event."))
-    return await act(ctx, authority, Manage(int(ctx.data["event_id"]), action))
+    return await act(ctx, authority, Manage(data.event_id, action))
 
 
 @coordinator.step(ManageStep.TITLE)
@@ -118,7 +127,7 @@ async def _confirm(
 ) -> list[Reply]:
     """Keep the new time or place until confirmed; the same one again changes nothing, so
     there is nothing to confirm."""
-    ctx.goto(ManageStep.CONFIRM_MOVE, event_id=event.id, field=field, value=value)
+    ctx.goto(ManageStep.CONFIRM_MOVE, Editing(event.id, field, value))
     if not _would_move(event, field, value):
         return await _moved(ctx, authority, event, Schedule.of(event), field, value)
     return [await _confirmation(ctx, event, field, value)]
@@ -155,19 +164,21 @@ async def _confirmation(ctx: Ctx, event: Event, field: str, value: str) -> Reply
 @coordinator.step(ManageStep.CONFIRM_MOVE)
 async def typed_at_confirm(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Free text where a button was expected: the change waits for the button."""
-    event = await _editing(ctx, authority, Action(str(ctx.data["field"])))
-    again = await _confirmation(ctx, event, str(ctx.data["field"]), str(ctx.data["value"]))
+    data = ctx.flow(Editing)
+    event = await _editing(ctx, authority, Action(data.field))
+    again = await _confirmation(ctx, event, data.field, data.value)
     return [Reply(ctx.t("manage_event.confirm.use_buttons")), again]
 
 
 @coordinator.callback(ConfirmMove, step=ManageStep.CONFIRM_MOVE)
 async def confirm_move(ctx: Ctx, authority: Authority, choice: ConfirmMove) -> list[Reply]:
     """Apply the confirmed time or place and tell the registrants."""
-    if ctx.data.get("event_id") != choice.event_id:
+    data = ctx.flow(Editing)
+    if data.event_id != choice.event_id:
         raise Stale(choice.event_id)
-    field, value = str(ctx.data["field"]), str(ctx.data["value"])
-    event = await _editing(ctx, authority, Action(field))
-    return await _moved(ctx, authority, event, _apply(event, field, value), field, value)
+    event = await _editing(ctx, authority, Action(data.field))
+    before = _apply(event, data.field, data.value)
+    return await _moved(ctx, authority, event, before, data.field, data.value)
 
 
 def _would_move(event: Event, field: str, value: str) -> bool:

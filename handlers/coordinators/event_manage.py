@@ -21,6 +21,7 @@ from handlers.coordinators.event_tools import (
 from handlers.coordinators.roster import counts
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
+from handlers.core.flow import FlowData
 from handlers.core.pages import navigation, page_of
 from handlers.core.router import Stale
 from handlers.core.types import Button, Reply
@@ -57,6 +58,16 @@ class ManageStep(StrEnum):
     PLACE = "manage_event.place"
     CAPACITY = "manage_event.capacity"
     CONFIRM_MOVE = "manage_event.confirm_move"
+
+
+@dataclass(frozen=True)
+class Editing(FlowData):
+    """The event being edited and, at CONFIRM_MOVE, the new time (ISO) or place awaiting the
+    coordinator's confirmation (`field` is starts_at or place)."""
+
+    event_id: int = 0
+    field: str = ""
+    value: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,8 +144,8 @@ async def overview(ctx: Ctx, event: Event, note: str | None = None) -> Reply:
         actions.append(Action.PUBLISH)
     actions.append(Action.CANCEL)
     buttons = [[Button(ctx.t(f"manage_event.do.{a}"), Manage(event.id, a).pack())] for a in actions]
-    if series:
-        buttons.insert(1, [Button(ctx.t("series.sessions"), SessionList(event.id).pack())])
+    # An event that meets once becomes a series by adding sessions there.
+    buttons.insert(1, [Button(ctx.t("series.sessions"), SessionList(event.id).pack())])
     buttons.append([Button(ctx.t("details.button"), EventDetail(event.id).pack())])
     buttons.append([Button(ctx.t("question_form.button"), QuestionList(event.id).pack())])
     buttons.append([Button(ctx.t("copy.button"), CopyEvent(event.id).pack())])
@@ -150,7 +161,7 @@ async def act(ctx: Ctx, authority: Authority, choice: Manage) -> list[Reply]:
     if choice.action == Action.STARTS_AT and await has_sessions(ctx.session, event.id):
         raise Stale(choice.action)  # a series moves session by session
     if choice.action in (Action.TITLE, Action.STARTS_AT, Action.PLACE, Action.CAPACITY):
-        ctx.goto(ManageStep(f"manage_event.{choice.action}"), event_id=event.id)
+        ctx.goto(ManageStep(f"manage_event.{choice.action}"), Editing(event.id))
         keep = [[Button(ctx.t("manage_event.keep"), Manage(event.id).pack())]]
         # A typed seat count must not be read as the number of an option.
         buttons = [] if choice.action == Action.CAPACITY else keep

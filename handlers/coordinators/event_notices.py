@@ -105,6 +105,33 @@ async def announce_session(
     return await _tell(session, registrants, config, now, CHANGED, change, notice, scope)
 
 
+async def announce_added(
+    session: AsyncSession,
+    event: Event,
+    added: list[EventSession],
+    config: EngineConfig,
+    now: datetime,
+) -> int:
+    """Tell the series' registrants of its new sessions (their registration covers them)."""
+    change = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
+
+    def notice(t: Translator, registration: Registration) -> Reply:
+        facts = _facts(t, event, config)
+        facts["sessions"] = "\n".join(
+            t(
+                "series.card_line",
+                when=format_span(m.starts_at, m.ends_at, t.locale, config.timezone),
+            )
+            for m in added
+        )
+        button = Button(t("event_notice.mine"), MyRegistration(registration.id).pack())
+        return Reply(t("series_notice.added", **facts), buttons=[[button]])
+
+    registrants = await _registrants(session, event)
+    scope = f"a{added[0].id}:"
+    return await _tell(session, registrants, config, now, CHANGED, change, notice, scope)
+
+
 async def cancel_event(
     session: AsyncSession, event: Event, config: EngineConfig, now: datetime
 ) -> int:

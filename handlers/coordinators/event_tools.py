@@ -16,6 +16,13 @@ class SessionList(CallbackData, prefix="mss"):
 
 
 @dataclass(frozen=True)
+class AddSessions(CallbackData, prefix="msd"):
+    """Starts adding sessions to an event (handlers.coordinators.session_add)."""
+
+    event_id: int
+
+
+@dataclass(frozen=True)
 class CopyEvent(CallbackData, prefix="mcp"):
     """Copies an event as a draft (handlers.coordinators.event_copy): first press asks."""
 

@@ -1,9 +1,16 @@
 """Writing in an inbox thread: an answer, delivered to the person on the channel they asked
 from through the outbox (on WhatsApp outside the 24-hour window: the notice template, then the
-answer in full when they reply), or an internal note only coordinators see."""
+answer in full when they reply), or an internal note only coordinators see.
+
+InboxWrite → ANSWER, or NOTE when it is a note's button
+ANSWER  a text → delivered to the person and kept in the thread (flow ends)
+NOTE    a text → kept in the thread for the team (flow ends)
+        (empty or too long: asked again)
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -13,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.coordinators.inbox import InboxWrite, thread_card, thread_in_reach
 from handlers.core.context import Ctx
+from handlers.core.flow import FlowData
 from handlers.core.types import Reply, reply_to_payload
 from handlers.people.ask_reply import reply_button
 from locales import Translator
@@ -35,14 +43,21 @@ class InboxStep(StrEnum):
     NOTE = "inbox.note"
 
 
+@dataclass(frozen=True)
+class Writing(FlowData):
+    """The thread written in."""
+
+    thread_id: int = 0
+
+
 @coordinator.callback(InboxWrite)
 async def start_writing(ctx: Ctx, authority: Authority, choice: InboxWrite) -> list[Reply]:
     """Ask for the answer (saying where it will go) or the note."""
     thread = await thread_in_reach(ctx, authority, choice.thread_id, "inbox.write")
     if choice.note:
-        ctx.goto(InboxStep.NOTE, thread_id=thread.id)
+        ctx.goto(InboxStep.NOTE, Writing(thread.id))
         return [Reply(ctx.t("inbox.note_prompt", id=thread.id))]
-    ctx.goto(InboxStep.ANSWER, thread_id=thread.id)
+    ctx.goto(InboxStep.ANSWER, Writing(thread.id))
     channel = await _channel(ctx.session, thread)
     return [Reply(ctx.t("inbox.answer_prompt", id=thread.id, channel=channel or "—"))]
 
@@ -50,7 +65,7 @@ async def start_writing(ctx: Ctx, authority: Authority, choice: InboxWrite) -> l
 @coordinator.step(InboxStep.ANSWER)
 async def typed_answer(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Send the answer to the person and keep it in the thread."""
-    thread = await thread_in_reach(ctx, authority, int(ctx.data["thread_id"]), "inbox.answer")
+    thread = await thread_in_reach(ctx, authority, ctx.flow(Writing).thread_id, "inbox.answer")
     text = ctx.text.strip()
     if not text or len(text) > MAX_TEXT:
         return [Reply(ctx.t("inbox.bad_text", limit=MAX_TEXT))]
@@ -77,7 +92,7 @@ async def typed_answer(ctx: Ctx, authority: Authority) -> list[Reply]:
 @coordinator.step(InboxStep.NOTE)
 async def typed_note(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Keep a note in the thread for the team; the person never sees it."""
-    thread = await thread_in_reach(ctx, authority, int(ctx.data["thread_id"]), "inbox.note")
+    thread = await thread_in_reach(ctx, authority, ctx.flow(Writing).thread_id, "inbox.note")
     text = ctx.text.strip()
     if not text or len(text) > MAX_TEXT:
         return [Reply(ctx.t("inbox.bad_text", limit=MAX_TEXT))]

@@ -1,30 +1,37 @@
-"""A coordinator's questions for an event, from /manage_events: the list, adding one (its kind,
-required or not, the wording in Hebrew and English, the options) and removing one nobody has
-answered yet. Registration asks them after the personal details."""
+"""Adding a question to an event, from its list (question_list): its kind, required or not, the
+wording in Hebrew and English, and a choice's options. Registration asks the event's questions
+after the personal details.
+
+QuestionAdd (question_list)          → KIND
+KIND        QuestionKindPick         → REQUIRED
+REQUIRED    QuestionRequired         → TEXT_HE
+TEXT_HE     the Hebrew wording       → TEXT_EN
+TEXT_EN     the English one, or -    → a text question saved (flow ends); a choice → OPTIONS_HE
+OPTIONS_HE  options, one a line      → OPTIONS_EN
+OPTIONS_EN  as many in English, or - → saved, the event's questions shown (flow ends)
+(any step)  anything else            → what is wrong, or the buttons again; the same step
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from sqlalchemy import func, select
-
 from handlers.coordinators.coordinator import CoordinatorRouter
-from handlers.coordinators.event_manage import Manage, managed_event
+from handlers.coordinators.event_manage import managed_event
 from handlers.coordinators.event_tools import QuestionList
+from handlers.coordinators.question_list import QuestionAdd, show
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
+from handlers.core.flow import FlowData
 from handlers.core.router import Stale
 from handlers.core.types import Button, Reply
 from handlers.inputs import event_input
 from handlers.inputs.event_input import Problem
-from handlers.people.events import title
 from models.audit import audit
-from models.catalog import Event
 from models.event_questions import (
     MAX_OPTIONS,
     MAX_QUESTIONS,
-    Answer,
     EventQuestion,
     QuestionKind,
     questions_of,
@@ -52,8 +59,17 @@ class QuestionFormStep(StrEnum):
 
 
 @dataclass(frozen=True)
-class QuestionAdd(CallbackData, prefix="mqa"):
-    event_id: int
+class Forming(FlowData):
+    """The event and the question's answers so far (added to the event at the last step)."""
+
+    event_id: int = 0
+    kind: str = QuestionKind.TEXT.value
+    required: bool = False
+    text_he: str = ""
+    text_en: str | None = None
+    options_he: tuple[str, ...] = ()
+    options_en: tuple[str, ...] | None = None
+    """None when the options have no English wording."""
 
 
 @dataclass(frozen=True)
@@ -66,45 +82,6 @@ class QuestionKindPick(CallbackData, prefix="mqk"):
 class QuestionRequired(CallbackData, prefix="mqr"):
     event_id: int
     required: bool
-
-
-@dataclass(frozen=True)
-class QuestionRemove(CallbackData, prefix="mqx"):
-    """Removes a question nobody answered: first press asks, `sure` removes."""
-
-    question_id: int
-    sure: bool = False
-
-
-@coordinator.callback(QuestionList)
-async def show(ctx: Ctx, authority: Authority, choice: QuestionList) -> list[Reply]:
-    """The event's questions, each with how many answered it, and what can be done."""
-    event = await managed_event(ctx, authority, choice.event_id, "questions")
-    ctx.end()
-    questions = await questions_of(ctx.session, event.id)
-    lines = [ctx.t("question_form.list", title=title(ctx, event))]
-    buttons = []
-    for number, question in enumerate(questions, 1):
-        answered = await _answered(ctx, question)
-        kind = ctx.t(f"question_form.kind.{question.kind}")
-        need = ctx.t("question_form.required" if question.required else "question_form.optional")
-        text = question.text(ctx.locale)
-        lines.append(
-            f"{number}. {text} ({kind}, {need}) · {ctx.t('question_form.answered', count=answered)}"
-        )
-        remove = ctx.t("question_form.remove", number=number)
-        buttons.append([Button(remove, QuestionRemove(question.id).pack())])
-    if not questions:
-        lines.append(ctx.t("question_form.none"))
-    if len(questions) < MAX_QUESTIONS:
-        buttons.insert(0, [Button(ctx.t("question_form.add"), QuestionAdd(event.id).pack())])
-    buttons.append([Button(ctx.t("series.back"), Manage(event.id).pack())])
-    return [Reply("\n".join(lines), buttons=buttons)]
-
-
-async def _answered(ctx: Ctx, question: EventQuestion) -> int:
-    count = await ctx.session.scalar(select(func.count()).where(Answer.question_id == question.id))
-    return int(count or 0)
 
 
 def _kinds(ctx: Ctx, event_id: int) -> list[list[Button]]:
@@ -120,23 +97,24 @@ async def add(ctx: Ctx, authority: Authority, choice: QuestionAdd) -> list[Reply
     event = await managed_event(ctx, authority, choice.event_id, "questions")
     if len(await questions_of(ctx.session, event.id)) >= MAX_QUESTIONS:
         raise Stale(event.id)
-    ctx.end()
-    ctx.goto(QuestionFormStep.KIND, event_id=event.id)
+    ctx.goto(QuestionFormStep.KIND, Forming(event_id=event.id))
     return [Reply(ctx.t("question_form.ask.kind"), buttons=_kinds(ctx, event.id))]
 
 
-async def _forming(ctx: Ctx, authority: Authority, event_id: int, *steps: StrEnum) -> Event:
-    """The event whose question this flow is forming, at one of `steps`, or Stale."""
-    if ctx.state.step not in steps or ctx.data.get("event_id") != event_id:
+async def _forming(ctx: Ctx, authority: Authority, event_id: int) -> Forming:
+    """The question this flow is forming, if for `event_id` (still within reach), or Stale."""
+    data = ctx.flow(Forming)
+    if data.event_id != event_id:
         raise Stale(event_id)
-    return await managed_event(ctx, authority, event_id, "questions")
+    await managed_event(ctx, authority, event_id, "questions")
+    return data
 
 
-@coordinator.callback(QuestionKindPick)
+@coordinator.callback(QuestionKindPick, step=QuestionFormStep.KIND)
 async def got_kind(ctx: Ctx, authority: Authority, choice: QuestionKindPick) -> list[Reply]:
     """Keep the kind; ask whether an answer is required."""
-    await _forming(ctx, authority, choice.event_id, QuestionFormStep.KIND)
-    ctx.goto(QuestionFormStep.REQUIRED, kind=choice.kind.value)
+    data = await _forming(ctx, authority, choice.event_id)
+    ctx.goto(QuestionFormStep.REQUIRED, replace(data, kind=choice.kind.value))
     return [_ask_required(ctx, choice.event_id)]
 
 
@@ -148,11 +126,11 @@ def _ask_required(ctx: Ctx, event_id: int) -> Reply:
     return Reply(ctx.t("question_form.ask.required"), buttons=buttons)
 
 
-@coordinator.callback(QuestionRequired)
+@coordinator.callback(QuestionRequired, step=QuestionFormStep.REQUIRED)
 async def got_required(ctx: Ctx, authority: Authority, choice: QuestionRequired) -> list[Reply]:
     """Keep whether it is required; ask for the Hebrew wording."""
-    await _forming(ctx, authority, choice.event_id, QuestionFormStep.REQUIRED)
-    ctx.goto(QuestionFormStep.TEXT_HE, required=choice.required)
+    data = await _forming(ctx, authority, choice.event_id)
+    ctx.goto(QuestionFormStep.TEXT_HE, replace(data, required=choice.required))
     return [Reply(ctx.t("question_form.ask.text_he"))]
 
 
@@ -160,13 +138,13 @@ async def got_required(ctx: Ctx, authority: Authority, choice: QuestionRequired)
 async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
     """The current step's question again."""
     step = QuestionFormStep(str(ctx.state.step))
-    event_id = int(ctx.data["event_id"])
+    data = ctx.flow(Forming)
     if step == QuestionFormStep.KIND:
-        return [Reply(ctx.t("question_form.ask.kind"), buttons=_kinds(ctx, event_id))]
+        return [Reply(ctx.t("question_form.ask.kind"), buttons=_kinds(ctx, data.event_id))]
     if step == QuestionFormStep.REQUIRED:
-        return [_ask_required(ctx, event_id)]
+        return [_ask_required(ctx, data.event_id)]
     key = step.value.replace("question_form.", "question_form.ask.")
-    count = len(ctx.data.get("options_he") or [])
+    count = len(data.options_he)
     return [Reply(ctx.t(key, count=count, limit=MAX_OPTIONS))]
 
 
@@ -188,25 +166,27 @@ async def got_text_he(ctx: Ctx, authority: Authority) -> list[Reply]:
     text = event_input.line(ctx.text, MAX_QUESTION)
     if isinstance(text, Problem):
         return [Reply(ctx.t(text.key, **text.values))]
-    ctx.goto(QuestionFormStep.TEXT_EN, text_he=text)
+    ctx.goto(QuestionFormStep.TEXT_EN, replace(ctx.flow(Forming), text_he=text))
     return [Reply(ctx.t("question_form.ask.text_en"))]
 
 
 @coordinator.step(QuestionFormStep.TEXT_EN)
 async def got_text_en(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Take the English wording (or none); a choice goes on to its options."""
-    text: str | Problem | None = None
+    english: str | None = None
     if ctx.text != SKIP:
         text = event_input.line(ctx.text, MAX_QUESTION)
         if isinstance(text, Problem):
             return [Reply(ctx.t(text.key, **text.values))]
-    ctx.goto(QuestionFormStep.OPTIONS_HE, text_en=text)
-    if ctx.data["kind"] == QuestionKind.TEXT:
+        english = text
+    data = replace(ctx.flow(Forming), text_en=english)
+    ctx.goto(QuestionFormStep.OPTIONS_HE, data)
+    if data.kind == QuestionKind.TEXT:
         return await _save(ctx, authority)
     return [Reply(ctx.t("question_form.ask.options_he", limit=MAX_OPTIONS))]
 
 
-def _options(text: str, count: int | None) -> list[str] | None:
+def _options(text: str, count: int | None) -> tuple[str, ...] | None:
     """Options one a line: 2 to MAX_OPTIONS (or exactly `count`), each short, with letters."""
     options = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
     if count is None and not 2 <= len(options) <= MAX_OPTIONS:
@@ -217,7 +197,7 @@ def _options(text: str, count: int | None) -> list[str] | None:
         return None
     if len(set(options)) != len(options):
         return None
-    return options
+    return tuple(options)
 
 
 @coordinator.step(QuestionFormStep.OPTIONS_HE)
@@ -227,50 +207,51 @@ async def got_options_he(ctx: Ctx, authority: Authority) -> list[Reply]:
     if options is None:
         bad = ctx.t("question_form.bad_options", limit=MAX_OPTIONS, length=MAX_OPTION)
         return [Reply(bad)]
-    ctx.goto(QuestionFormStep.OPTIONS_EN, options_he=options)
+    ctx.goto(QuestionFormStep.OPTIONS_EN, replace(ctx.flow(Forming), options_he=options))
     return [Reply(ctx.t("question_form.ask.options_en", count=len(options)))]
 
 
 @coordinator.step(QuestionFormStep.OPTIONS_EN)
 async def got_options_en(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Take the English options (as many as the Hebrew, or none), then save."""
-    hebrew = [str(option) for option in ctx.data["options_he"]]
-    english: list[str] | None = None
+    data = ctx.flow(Forming)
+    hebrew = data.options_he
+    english: tuple[str, ...] | None = None
     if ctx.text != SKIP:
         english = _options(ctx.incoming.text or "", len(hebrew))
         if english is None:
             return [
                 Reply(ctx.t("question_form.bad_options_en", count=len(hebrew), length=MAX_OPTION))
             ]
-    ctx.goto(QuestionFormStep.OPTIONS_EN, options_en=english)
+    ctx.goto(QuestionFormStep.OPTIONS_EN, replace(data, options_en=english))
     return await _save(ctx, authority)
 
 
 async def _save(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Add the formed question at the end of the event's questions."""
-    data = ctx.data
-    event = await managed_event(ctx, authority, int(data["event_id"]), "questions")
+    data = ctx.flow(Forming)
+    event = await managed_event(ctx, authority, data.event_id, "questions")
     existing = await questions_of(ctx.session, event.id)
     if len(existing) >= MAX_QUESTIONS:
         raise Stale(event.id)
     taken = {question.slug for question in existing}
     slug = next(f"q{n}" for n in range(1, MAX_QUESTIONS + len(taken) + 2) if f"q{n}" not in taken)
-    content = {"he": {"text": data["text_he"]}}
-    if data.get("text_en"):
-        content["en"] = {"text": data["text_en"]}
-    english = data.get("options_en") or []
+    content = {"he": {"text": data.text_he}}
+    if data.text_en:
+        content["en"] = {"text": data.text_en}
+    english = data.options_en or ()
     options = [
         {"value": f"o{n}", "label": {"he": he, **({"en": english[n - 1]} if english else {})}}
-        for n, he in enumerate(data.get("options_he") or [], 1)
+        for n, he in enumerate(data.options_he, 1)
     ]
     question = EventQuestion(
         event_id=event.id,
         slug=slug,
         position=max((q.position for q in existing), default=-1) + 1,
-        kind=QuestionKind(data["kind"]),
-        required=bool(data["required"]),
+        kind=QuestionKind(data.kind),
+        required=data.required,
         content=content,
-        options=options if data["kind"] != QuestionKind.TEXT else [],
+        options=options if data.kind != QuestionKind.TEXT else [],
     )
     ctx.session.add(question)
     await ctx.session.flush()
@@ -278,30 +259,3 @@ async def _save(ctx: Ctx, authority: Authority) -> list[Reply]:
         ctx.session, authority.person_id, "event.question_add", f"event:{event.slug}", slug=slug
     )
     return [Reply(ctx.t("manage_event.saved")), *await show(ctx, authority, QuestionList(event.id))]
-
-
-@coordinator.callback(QuestionRemove)
-async def remove(ctx: Ctx, authority: Authority, choice: QuestionRemove) -> list[Reply]:
-    """Remove a question nobody answered (asking first); an answered one stays."""
-    question = await ctx.session.get(EventQuestion, choice.question_id)
-    if question is None:
-        raise Stale(choice.question_id)
-    event = await managed_event(ctx, authority, question.event_id, "questions")
-    ctx.end()
-    back = [[Button(ctx.t("series.back"), QuestionList(event.id).pack())]]
-    if answered := await _answered(ctx, question):
-        return [Reply(ctx.t("question_form.keeps", count=answered), buttons=back)]
-    if not choice.sure:
-        sure = [Button(ctx.t("question_form.remove_yes"), QuestionRemove(question.id, True).pack())]
-        text = ctx.t("question_form.remove_sure", question=question.text(ctx.locale))
-        return [Reply(text, buttons=[sure, *back])]
-    await ctx.session.delete(question)
-    await ctx.session.flush()
-    await audit(
-        ctx.session,
-        authority.person_id,
-        "event.question_remove",
-        f"event:{event.slug}",
-        slug=question.slug,
-    )
-    return await show(ctx, authority, QuestionList(event.id))

@@ -1,6 +1,7 @@
 """A series' sessions in /manage_events: move one session to a typed time or cancel it. Its
 registrants — and nobody else — are told (event_notices.announce_session); reminders follow on
-the planner's next run, as they do for a moved event."""
+the planner's next run, as they do for a moved event. Adding sessions (to a series, or to an
+event that meets once) is handlers.coordinators.session_add."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ from enum import StrEnum
 from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.coordinators.event_manage import Manage, managed_event
 from handlers.coordinators.event_notices import announce_session, count_registrants
-from handlers.coordinators.event_tools import SessionList
+from handlers.coordinators.event_tools import AddSessions, SessionList
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
+from handlers.core.flow import FlowData
 from handlers.core.router import Stale
 from handlers.core.types import Button, Reply
 from handlers.inputs import event_input
 from handlers.inputs.event_input import Problem
-from handlers.people.events import title
+from handlers.people.events import title, when
 from locales.dates import format_span
 from models.audit import audit
 from models.catalog import Event, EventStatus
@@ -43,6 +45,14 @@ class SessionStep(StrEnum):
 
     NEW_TIME = "sessions.new_time"
     CONFIRM = "sessions.confirm"
+
+
+@dataclass(frozen=True)
+class MoveFlow(FlowData):
+    """The session being moved and, once typed, its new start (UTC, ISO)."""
+
+    session_id: int = 0
+    to: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,21 +81,25 @@ def _when(ctx: Ctx, meeting: EventSession) -> str:
 
 @coordinator.callback(SessionList)
 async def show_sessions(ctx: Ctx, authority: Authority, choice: SessionList) -> list[Reply]:
-    """The series' sessions: the past and cancelled ones named, those ahead as buttons."""
+    """The series' sessions: the past and cancelled ones named, those ahead as buttons; an
+    event that meets once, with the offer to add sessions."""
     event = await managed_event(ctx, authority, choice.event_id, "sessions")
     ctx.end()
-    lines = [ctx.t("series.list", title=title(ctx, event))]
+    meetings = await sessions_of(ctx.session, event.id)
+    key = "series.list" if meetings else "series.single"
+    lines = [ctx.t(key, title=title(ctx, event), when=when(ctx, event))]
     buttons = []
-    for number, meeting in enumerate(await sessions_of(ctx.session, event.id), 1):
-        when = _when(ctx, meeting)
+    for number, meeting in enumerate(meetings, 1):
+        at = _when(ctx, meeting)
         if meeting.status == SessionStatus.CANCELLED:
-            lines.append(ctx.t("series.line_cancelled", number=number, when=when))
+            lines.append(ctx.t("series.line_cancelled", number=number, when=at))
         elif meeting.starts_at <= ctx.now:
-            lines.append(ctx.t("series.line_past", number=number, when=when))
+            lines.append(ctx.t("series.line_past", number=number, when=at))
         else:
-            lines.append(ctx.t("series.line", number=number, when=when))
-            label = ctx.t("series.button", number=number, when=when)
+            lines.append(ctx.t("series.line", number=number, when=at))
+            label = ctx.t("series.button", number=number, when=at)
             buttons.append([Button(label, SessionAct(meeting.id).pack())])
+    buttons.append([Button(ctx.t("series.add"), AddSessions(event.id).pack())])
     buttons.append([Button(ctx.t("series.back"), Manage(event.id).pack())])
     return [Reply("\n".join(lines), buttons=buttons)]
 
@@ -97,7 +111,7 @@ async def act(ctx: Ctx, authority: Authority, choice: SessionAct) -> list[Reply]
     ctx.end()
     back = Button(ctx.t("series.back"), SessionList(event.id).pack())
     if choice.action == SessionAction.MOVE:
-        ctx.goto(SessionStep.NEW_TIME, session_id=meeting.id)
+        ctx.goto(SessionStep.NEW_TIME, MoveFlow(meeting.id))
         return [Reply(ctx.t("series.ask_time", when=_when(ctx, meeting)), buttons=[[back]])]
     if choice.action == SessionAction.CANCEL:
         told = await count_registrants(ctx.session, event)
@@ -123,24 +137,24 @@ async def act(ctx: Ctx, authority: Authority, choice: SessionAct) -> list[Reply]
 @coordinator.reask(SessionStep.NEW_TIME, SessionStep.CONFIRM)
 async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Ask for the new time again, or show the move awaiting confirmation."""
-    session_id = int(ctx.data["session_id"])
+    flow = ctx.flow(MoveFlow)
     if ctx.state.step == SessionStep.CONFIRM:
-        meeting, event = await _session(ctx, authority, session_id)
-        return [await _confirmation(ctx, event, meeting, datetime.fromisoformat(ctx.data["to"]))]
-    return await act(ctx, authority, SessionAct(session_id, SessionAction.MOVE))
+        meeting, event = await _session(ctx, authority, flow.session_id)
+        return [await _confirmation(ctx, event, meeting, datetime.fromisoformat(flow.to))]
+    return await act(ctx, authority, SessionAct(flow.session_id, SessionAction.MOVE))
 
 
 @coordinator.step(SessionStep.NEW_TIME)
 async def got_time(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Read the new start (the length stays) and show who will be told."""
-    meeting, event = await _session(ctx, authority, int(ctx.data["session_id"]))
+    meeting, event = await _session(ctx, authority, ctx.flow(MoveFlow).session_id)
     new = event_input.start(ctx.text, ctx.now, ctx.config.timezone)
     if isinstance(new, Problem):
         return [Reply(ctx.t(new.key, **new.values))]
     if new == meeting.starts_at:
         ctx.end()
         return await show_sessions(ctx, authority, SessionList(event.id))
-    ctx.goto(SessionStep.CONFIRM, session_id=meeting.id, to=new.isoformat())
+    ctx.goto(SessionStep.CONFIRM, MoveFlow(meeting.id, new.isoformat()))
     return [await _confirmation(ctx, event, meeting, new)]
 
 
@@ -176,10 +190,11 @@ async def typed_at_confirm(ctx: Ctx, authority: Authority) -> list[Reply]:
 @coordinator.callback(ConfirmSessionMove, step=SessionStep.CONFIRM)
 async def confirm_move(ctx: Ctx, authority: Authority, choice: ConfirmSessionMove) -> list[Reply]:
     """Move the session as confirmed, keeping its length, and tell its registrants."""
-    if ctx.data.get("session_id") != choice.session_id:
+    flow = ctx.flow(MoveFlow)
+    if flow.session_id != choice.session_id:
         raise Stale(choice.session_id)
     meeting, event = await _session(ctx, authority, choice.session_id)
-    was, new = meeting.starts_at, datetime.fromisoformat(ctx.data["to"])
+    was, new = meeting.starts_at, datetime.fromisoformat(flow.to)
     if meeting.ends_at is not None:
         meeting.ends_at = new + (meeting.ends_at - meeting.starts_at)
     meeting.starts_at = new

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.core.flow import FlowData
-from handlers.core.types import Incoming
+from handlers.core.types import FileProblem, Incoming
 from locales import DEFAULT_LOCALE, Translator
 from locales.dates import DEFAULT_TIMEZONE
 from models.conversation import ConversationState
@@ -42,6 +42,15 @@ class EngineConfig:
     """Check-in codes are accepted from this long before an event's start until its end."""
 
 
+class NeedsFile(Exception):
+    """A step asked for the bytes of the file that came with the message: the engine fetches
+    them outside the transaction (a download must hold no database lock) and answers again."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
 @dataclass
 class Ctx:
     incoming: Incoming
@@ -65,6 +74,19 @@ class Ctx:
         """False on WhatsApp, which delivers images, PDF and office files but no .ics, .csv or
         .json: features send those another way there."""
         return self.incoming.channel != Channel.WHATSAPP
+
+    def file_data(self, limit: int) -> bytes | FileProblem:
+        """The bytes of the file that came with the message (at most `limit`), or why not."""
+        file = self.incoming.file
+        if file is None:
+            return FileProblem.UNAVAILABLE
+        if (file.size or 0) > limit or (file.data is not None and len(file.data) > limit):
+            return FileProblem.TOO_LARGE
+        if file.data is not None:
+            return file.data
+        if file.problem is not None:
+            return file.problem
+        raise NeedsFile(limit)
 
     @property
     def locale(self) -> str:

@@ -15,17 +15,24 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.coordinators.coordinator import require_coordinator
 from handlers.core.callback import InvalidPayload, unpack
-from handlers.core.context import Ctx, EngineConfig, clean_text
+from handlers.core.context import Ctx, EngineConfig, NeedsFile, clean_text
 from handlers.core.features import FEATURES, routes
 from handlers.core.menu import fallback, media_answer, stale
 from handlers.core.optout import is_opt_out, opt_out
 from handlers.core.router import Handler, Refused, Router, Stale
-from handlers.core.types import Attachment, Incoming, Reply
+from handlers.core.types import (
+    Attachment,
+    FileFetchError,
+    FileProblem,
+    FileSource,
+    Incoming,
+    Reply,
+)
 from handlers.inputs.typed_choice import choose
 from locales import Translator, supported
 from models.base import utcnow
 from models.conversation import ConcurrentUpdate, open_conversation, save_state
-from models.people import ChannelIdentity, Person
+from models.people import Channel, ChannelIdentity, Person
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +63,8 @@ class Engine:
         self.config = config or EngineConfig()
         self.clock = clock
         self.routes = routes(features)
+        self.files: dict[Channel, FileSource] = {}
+        """How each channel fetches a file a person sent (its adapter registers itself)."""
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """The replies to one inbound message (see `answer`)."""
@@ -63,16 +72,35 @@ class Engine:
 
     async def answer(self, incoming: Incoming) -> Answer:
         """Answer one inbound message; all its writes commit together or not at all."""
-        for attempt in range(1, ATTEMPTS + 1):
+        attempt = 1
+        while True:
             try:
                 async with self.sessions() as session, session.begin():
                     answer = await self._handle(session, incoming)
                 return await made_files(answer)
+            except NeedsFile as need:
+                incoming = await self._fetched(incoming, need.limit)
             except (ConcurrentUpdate, IntegrityError) as exc:
                 if attempt == ATTEMPTS:
                     raise
+                attempt += 1
                 log.info("retrying a %s message after %s", incoming.channel, type(exc).__name__)
-        raise AssertionError("unreachable")
+
+    async def _fetched(self, incoming: Incoming, limit: int) -> Incoming:
+        """The message with its file's bytes, or with the reason there are none (never asked
+        twice: the step then answers from `data` or `problem`)."""
+        file = incoming.file
+        assert file is not None  # Ctx.file_data asks only when there is one
+        source = self.files.get(incoming.channel)
+        try:
+            if source is None:
+                raise FileFetchError(FileProblem.UNAVAILABLE)
+            fetched = dataclasses.replace(file, data=await source.fetch(file, limit))
+        except FileFetchError as exc:
+            log.info("a %s file could not be fetched: %s", incoming.channel, exc.problem)
+            size = exc.size or file.size
+            fetched = dataclasses.replace(file, size=size, problem=exc.problem)
+        return dataclasses.replace(incoming, file=fetched)
 
     async def handle_together(self, batch: Sequence[Incoming]) -> list[Answer | Exception]:
         """Answer several people's messages in one transaction, in order: one BEGIN and one
@@ -133,6 +161,8 @@ class Engine:
         return answer
 
     async def _dispatch(self, ctx: Ctx) -> list[Reply]:
+        if resumed := self.routes.renamed.get(ctx.state.step or ""):
+            ctx.state.step = resumed(ctx).value
         text = ctx.text
         if is_opt_out(text):
             return await opt_out(ctx)
@@ -141,11 +171,13 @@ class Engine:
         payload = ctx.incoming.payload or self._chosen(ctx, text)
         if payload:
             return await self._button(ctx, payload)
-        taken = (ctx.state.step or "") in self.routes.media_steps
-        if ctx.incoming.media and not text and not taken:
-            return [media_answer(ctx, ctx.incoming.media)]
         step = self.routes.steps.get(ctx.state.step or "")
-        if step is not None and (text or ctx.incoming.contact_phone or ctx.incoming.media):
+        sent = ctx.incoming.file or ctx.incoming.media
+        if sent and step is not None and ctx.state.step in self.routes.file_steps:
+            return await step(ctx)
+        if ctx.incoming.media and not text:
+            return [media_answer(ctx, ctx.incoming.media)]
+        if step is not None and (text or ctx.incoming.contact_phone):
             return await step(ctx)
         if ctx.incoming.contact_phone and self.routes.contact is not None:
             return await self.routes.contact(ctx)

@@ -16,6 +16,7 @@ from handlers.core.context import Ctx
 from handlers.core.types import Reply
 
 Handler = Callable[[Ctx], Awaitable[list[Reply]]]
+Resumer = Callable[[Ctx], StrEnum]
 CallbackHandler = Callable[[Ctx, Any], Awaitable[list[Reply]]]
 DeepLinkHandler = Callable[[Ctx, str], Awaitable[list[Reply]]]
 H = TypeVar("H")
@@ -50,12 +51,17 @@ class Router:
         self.whole_labels: set[str] = set()
         """Steps where only a whole label (or its number) stands for a button, never the start
         of one: a typed "כן" must not confirm "כן, למחוק הכול"."""
-        self.media_steps: set[str] = set()
-        """Steps that take a picture or file; anywhere else one is answered as not understood."""
+        self.file_steps: set[str] = set()
+        """Steps that take what is sent (a file or photo; a voice note or sticker too, to say
+        what they want instead) as their answer, not only text; anywhere else media get the
+        general answer."""
         self.reasks: dict[str, Handler] = {}
         """Shows a step's question again, as after a change of language mid-flow."""
         self.closings: dict[str, Callable[[Ctx], Reply]] = {}
         """What /cancel says on leaving a step whose work was saved as it went."""
+        self.renamed: dict[str, Resumer] = {}
+        """Steps an older version saved under a name no longer used, each with the step such a
+        state waits at now: someone mid-flow across a deploy carries on."""
         self.unplaced: Handler | None = None
         """Answers free text outside any flow that is neither a first message nor a greeting
         (the response team offers to pass it on)."""
@@ -83,6 +89,7 @@ class Router:
             (self.deep_links, other.deep_links),
             (self.reasks, other.reasks),
             (self.closings, other.closings),
+            (self.renamed, other.renamed),
         ):
             clash = mine.keys() & theirs.keys()
             if clash:
@@ -99,7 +106,7 @@ class Router:
                 raise ValueError(f"{other.name} and {self.name} both answer unplaced text")
             self.unplaced = other.unplaced
         self.whole_labels |= other.whole_labels
-        self.media_steps |= other.media_steps
+        self.file_steps |= other.file_steps
         self.menu += other.menu
         self.admin_menu += other.admin_menu
         self.panels += other.panels
@@ -138,14 +145,17 @@ class Router:
         return register
 
     def step(
-        self, step: StrEnum, whole_labels: bool = False, media: bool = False
+        self, step: StrEnum, whole_labels: bool = False, files: bool = False
     ) -> Callable[[Handler], Handler]:
+        """Handle free text at `step`; with `files`, whatever is sent there too (a file's
+        bytes by Ctx.file_data)."""
+
         def register(handler: Handler) -> Handler:
             self.steps[step.value] = handler
             if whole_labels:
                 self.whole_labels.add(step.value)
-            if media:
-                self.media_steps.add(step.value)
+            if files:
+                self.file_steps.add(step.value)
             return handler
 
         return register
@@ -162,6 +172,15 @@ class Router:
         def register(summary: Callable[[Ctx], Reply]) -> Callable[[Ctx], Reply]:
             self.closings[step.value] = summary
             return summary
+
+        return register
+
+    def renamed_step(self, old: str) -> Callable[[Resumer], Resumer]:
+        """Read a state saved at `old` as waiting at the step `resumer` names."""
+
+        def register(resumer: Resumer) -> Resumer:
+            self.renamed[old] = resumer
+            return resumer
 
         return register
 

@@ -3,36 +3,54 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from models.people import Channel
 
 
-class FileTooLarge(Exception):
-    """The file sent is larger than the caller can take; `size` in bytes, when known."""
+@dataclass(frozen=True)
+class InboundFile:
+    """A file a person sent, as the channel describes it; its bytes are fetched only when a
+    step asks for them (`Ctx.file_data`). `ref` is the channel's handle for fetching it (a
+    Telegram file_id, a Twilio MediaUrl); `data` is set once fetched, or by the console."""
 
-    def __init__(self, size: int | None = None) -> None:
-        super().__init__(size)
+    name: str | None
+    mime: str | None
+    size: int | None
+    """Bytes, when the channel says before the download (Telegram does, Twilio does not)."""
+    ref: str = ""
+    data: bytes | None = field(default=None, repr=False)
+    problem: FileProblem | None = None
+    """Why the bytes could not be had, once a fetch was tried."""
+
+
+class FileProblem(StrEnum):
+    """Why a file's bytes could not be fetched: TOO_LARGE (over the step's limit),
+    UNAVAILABLE (the platform would not give them: expired, refused, unreachable)."""
+
+    TOO_LARGE = "too_large"
+    UNAVAILABLE = "unavailable"
+
+
+class FileFetchError(Exception):
+    """Raised by a channel's fetcher; `problem` says which, `size` the file's bytes when the
+    download told what the channel had not said (Twilio's Content-Length)."""
+
+    def __init__(self, problem: FileProblem, size: int | None = None) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
         self.size = size
 
 
-class FileUnavailable(Exception):
-    """The platform would not hand over the file sent (gone, or the network failed)."""
+class FileSource(Protocol):
+    """How a channel fetches a file it described (bot/ implements it per channel)."""
 
-
-@dataclass(frozen=True)
-class IncomingFile:
-    """A picture or file someone sent, as the platform describes it. `fetch(limit)` brings
-    its bytes from the platform (FileTooLarge past `limit`, FileUnavailable when it cannot):
-    only the channel knows how, and only a step that wants the file asks."""
-
-    mime: str | None
-    size: int | None
-    fetch: Callable[[int], Awaitable[bytes]] = field(compare=False, repr=False)
-    filename: str | None = None
+    async def fetch(self, file: InboundFile, limit: int) -> bytes:
+        """The file's bytes; FileFetchError(TOO_LARGE) past `limit` bytes, or UNAVAILABLE."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -49,7 +67,7 @@ class Incoming:
     media: str | None = None
     display_name: str | None = None
     locale_hint: str | None = None
-    file: IncomingFile | None = None
+    file: InboundFile | None = None
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,25 @@
 """Asking the response team: /ask, "💬 Ask the team" on the menu and on track and event cards,
 and the offer to pass on free text the bot did not understand. The catalogue's answers come
-first; what they do not answer becomes a thread in the coordinators' inbox."""
+first; what they do not answer becomes a thread in the coordinators' inbox.
+
+/ask [question], AskStart → TEXT (the question read at once when typed after /ask)
+TEXT    a question → CHOOSE with the catalogue's answers; none fit → sent (as AskSend)
+CHOOSE  AskAnswered → the menu (flow ends)
+CHOOSE  AskSend     → sent to the team (flow ends); first, when nothing tells the region, the
+                      region question (AskRegion → sent)
+CHOOSE  typed text  → it is the question now (as at TEXT)
+(unplaced text) → CHOOSE with the offer to send it; REPLY: handlers.people.ask_reply
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from enum import StrEnum
 
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
+from handlers.core.flow import FlowData
 from handlers.core.menu import main_menu
 from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
@@ -34,6 +44,17 @@ class AskStep(StrEnum):
     TEXT = "ask.text"
     CHOOSE = "ask.choose"
     REPLY = "ask.reply"
+
+
+@dataclass(frozen=True)
+class Asking(FlowData):
+    """What the question is asked from (a key of ABOUT, and the card's id), the question once
+    typed, and the region chosen for it ("" for none: the national team; None: not asked)."""
+
+    about: str = "m"
+    ref: int | None = None
+    text: str | None = None
+    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,8 +86,7 @@ def ask_button(ctx: Ctx, about: str = "m", ref: int | None = None) -> Button:
 @router.command("ask", menu=True)
 async def ask_command(ctx: Ctx) -> list[Reply]:
     """Ask the team; text after the command is the question itself."""
-    ctx.end()
-    ctx.goto(AskStep.TEXT, about="m", ref=None)
+    ctx.goto(AskStep.TEXT, Asking())
     if ctx.args:
         return await got_question(ctx, ctx.args)
     return [Reply(ctx.t("ask.prompt"))]
@@ -78,8 +98,7 @@ async def start(ctx: Ctx, choice: AskStart) -> list[Reply]:
     if choice.about not in ABOUT:
         raise Stale(choice.about)
     subject = await _subject(ctx, choice.about, choice.ref)
-    ctx.end()
-    ctx.goto(AskStep.TEXT, about=choice.about, ref=choice.ref)
+    ctx.goto(AskStep.TEXT, Asking(about=choice.about, ref=choice.ref))
     if subject:
         return [Reply(ctx.t("ask.prompt_about", subject=subject))]
     return [Reply(ctx.t("ask.prompt"))]
@@ -104,7 +123,7 @@ async def got_question(ctx: Ctx, text: str) -> list[Reply]:
         return [Reply(ctx.t("ask.need_words"))]
     if len(text) > MAX_QUESTION:
         return [Reply(ctx.t("ask.too_long", limit=MAX_QUESTION))]
-    ctx.goto(AskStep.CHOOSE, text=text)
+    ctx.goto(AskStep.CHOOSE, replace(ctx.flow(Asking), text=text))
     track_id, event_id = await _context_ids(ctx)
     found = await find_answers(ctx.session, text, track_id, event_id)
     if not found:
@@ -148,15 +167,15 @@ async def answered(ctx: Ctx, _: AskAnswered) -> list[Reply]:
     return [main_menu(ctx, "ask.glad")]
 
 
-@router.callback(AskSend)
+@router.callback(AskSend, step=AskStep.CHOOSE)
 async def send(ctx: Ctx, _: AskSend) -> list[Reply]:
     """Store the question for the team (asking the region first when nothing tells it)."""
-    text = ctx.data.get("text") if ctx.state.step == AskStep.CHOOSE else None
-    if not text:
+    data = ctx.flow(Asking)
+    if not data.text:
         raise Stale("ask")
     track, event = await _context(ctx)
-    region = (event.region if event else None) or ctx.person.region or ctx.data.get("region")
-    if region is None and track is None and "region" not in ctx.data:
+    region = (event.region if event else None) or ctx.person.region or data.region
+    if region is None and track is None:
         return await _ask_region(ctx)
     urgent = event is not None and event.starts_at - ctx.now < URGENT_BEFORE
     thread = Thread(
@@ -167,10 +186,10 @@ async def send(ctx: Ctx, _: AskSend) -> list[Reply]:
         region=region or None,
         track_id=track.id if track else (event.track_id if event else None),
         event_id=event.id if event else None,
-        context=ABOUT.get(str(ctx.data.get("about")), "menu"),
+        context=ABOUT.get(data.about, "menu"),
         urgent=urgent,
     )
-    await open_thread(ctx.session, thread, str(text), ctx.now)
+    await open_thread(ctx.session, thread, data.text, ctx.now)
     ctx.end()
     who = await who_answers(ctx, thread)
     return [Reply(ctx.t("ask.sent", who=who)), main_menu(ctx)]
@@ -205,14 +224,16 @@ async def _ask_region(ctx: Ctx) -> list[Reply]:
 @router.callback(AskRegion, step=AskStep.CHOOSE)
 async def chose_region(ctx: Ctx, choice: AskRegion) -> list[Reply]:
     """Route the question to a region's coordinators (or, skipped, to the national team)."""
-    ctx.goto(AskStep.CHOOSE, region="" if choice.region == "-" else choice.region[:32])
+    region = "" if choice.region == "-" else choice.region[:32]
+    ctx.goto(AskStep.CHOOSE, replace(ctx.flow(Asking), region=region))
     return await send(ctx, AskSend())
 
 
 async def _context(ctx: Ctx) -> tuple[Track | None, Event | None]:
     """The track or event card the question came from, if it is still there."""
-    about, ref = ctx.data.get("about"), ctx.data.get("ref")
-    if not isinstance(ref, int):
+    data = ctx.flow(Asking)
+    about, ref = data.about, data.ref
+    if ref is None:
         return None, None
     if about == "t":
         track = await ctx.session.get(Track, ref)

@@ -1,5 +1,11 @@
 """The person's side of a thread after the team answered: replying to the answer, and free
-text the bot cannot place, offered to the team (as a reply when an answer awaits one)."""
+text the bot cannot place, offered to the team (as a reply when an answer awaits one).
+
+(unplaced text) → CHOOSE (handlers.people.ask): the catalogue's answers, or the offer to send
+                  it (AskSend), or to add it to the thread the team answered (AskReply now)
+AskReply         → REPLY; AskReply(now) at CHOOSE → the text just typed added (flow ends)
+REPLY  a reply   → added to the thread, back to the team (flow ends)
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,11 @@ from dataclasses import dataclass
 
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
+from handlers.core.flow import FlowData
 from handlers.core.menu import main_menu, not_understood
 from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
-from handlers.people.ask import MAX_QUESTION, AskSend, AskStep, faq_reply
+from handlers.people.ask import MAX_QUESTION, Asking, AskSend, AskStep, faq_reply
 from locales import Translator
 from models.faq import find_answers
 from models.questions import (
@@ -33,6 +40,13 @@ class AskReply(CallbackData, prefix="qr"):
 
     thread_id: int
     now: bool = False
+
+
+@dataclass(frozen=True)
+class Replying(FlowData):
+    """The thread the person is replying in."""
+
+    thread_id: int = 0
 
 
 async def _theirs(ctx: Ctx, thread_id: int) -> Thread:
@@ -63,18 +77,18 @@ async def reply_offer(ctx: Ctx, thread: Thread) -> Reply:
 async def start_reply(ctx: Ctx, choice: AskReply) -> list[Reply]:
     """Reply to the team: ask for the words, or send those just typed."""
     thread = await _theirs(ctx, choice.thread_id)
-    text = ctx.data.get("text") if ctx.state.step == AskStep.CHOOSE else None
+    # `now` comes with the offer for text just typed, kept while the offer waits at CHOOSE.
+    text = ctx.flow(Asking).text if ctx.state.step == AskStep.CHOOSE else None
     if choice.now and text:
-        return await _send_reply(ctx, thread, str(text))
-    ctx.end()
-    ctx.goto(AskStep.REPLY, thread_id=thread.id)
+        return await _send_reply(ctx, thread, text)
+    ctx.goto(AskStep.REPLY, Replying(thread.id))
     return [Reply(ctx.t("ask.reply_prompt"))]
 
 
 @router.step(AskStep.REPLY)
 async def typed_reply(ctx: Ctx) -> list[Reply]:
     """The person's reply goes into the same thread, back to the team."""
-    thread = await _theirs(ctx, int(ctx.data.get("thread_id") or 0))
+    thread = await _theirs(ctx, ctx.flow(Replying).thread_id)
     text = " ".join(ctx.text.split())
     if not any(ch.isalpha() for ch in text):
         return [Reply(ctx.t("ask.need_words"))]
@@ -116,7 +130,7 @@ async def offer_to_send(ctx: Ctx) -> list[Reply]:
     text = " ".join(ctx.text.split())
     if not (3 <= len(text) <= MAX_QUESTION and any(ch.isalpha() for ch in text)):
         return not_understood(ctx)
-    ctx.goto(AskStep.CHOOSE, text=text, about="x", ref=None)
+    ctx.goto(AskStep.CHOOSE, Asking(about="x", text=text))
     if found := await find_answers(ctx.session, text):
         return [faq_reply(ctx, found, text)]
     thread = await awaiting_reply(ctx.session, ctx.person.id)

@@ -5,6 +5,7 @@ The handlers that take them are in handlers.people.registration_more."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -17,7 +18,8 @@ from models.event_questions import EventQuestion, QuestionKind, questions_of, sh
 
 
 class QuestionStep(StrEnum):
-    """ANSWER: waiting for the answer to the question named in the flow's data."""
+    """ANSWER: waiting for the answer to the question named in the flow's data
+    (handlers.people.registration.Registering.question_id)."""
 
     ANSWER = "registration.answer"
 
@@ -37,11 +39,6 @@ class QuestionDone(CallbackData, prefix="eqd"):
     question_id: int
 
 
-def answers(ctx: Ctx) -> dict[str, list[str]]:
-    """The answers given so far in this registration: question id → values."""
-    return dict(ctx.data.get("answers") or {})
-
-
 async def pending(
     session: AsyncSession, event_id: int, given: dict[str, list[str]]
 ) -> EventQuestion | None:
@@ -52,9 +49,10 @@ async def pending(
     return None
 
 
-def ask(ctx: Ctx, question: EventQuestion, note: str | None = None) -> Reply:
-    """The question with its options as buttons (those already ticked marked)."""
-    ticked = set(ctx.data.get("ticked") or [])
+def ask(
+    ctx: Ctx, question: EventQuestion, ticked: Collection[str] = (), note: str | None = None
+) -> Reply:
+    """The question with its options as buttons (those already `ticked` marked)."""
     lines = [note] if note else []
     lines.append(question.text(ctx.locale))
     if question.kind == QuestionKind.MULTI:
@@ -73,9 +71,8 @@ def ask(ctx: Ctx, question: EventQuestion, note: str | None = None) -> Reply:
     return Reply("\n".join(lines), buttons=buttons)
 
 
-async def summary_lines(ctx: Ctx, event_id: int) -> list[str]:
-    """Each answered question with its answer, for the summary before confirming."""
-    given = answers(ctx)
+async def summary_lines(ctx: Ctx, event_id: int, given: Mapping[str, list[str]]) -> list[str]:
+    """Each question answered in `given` with its answer, for the summary before confirming."""
     lines = []
     for question in await questions_of(ctx.session, event_id):
         if values := given.get(str(question.id)):

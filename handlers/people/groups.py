@@ -5,6 +5,7 @@ the handlers that take the answers are in handlers.people.registration_more."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -39,10 +40,6 @@ class GroupSplit(CallbackData, prefix="grp"):
     agree: bool
 
 
-def guests(ctx: Ctx) -> list[str]:
-    return [str(name) for name in ctx.data.get("guests") or []]
-
-
 def read_names(text: str, wanted: int) -> list[str] | None:
     """Up to `wanted` names, one a line (or comma-separated), each with a letter; else None."""
     parts = [" ".join(part.split()) for part in text.replace(",", "\n").splitlines()]
@@ -54,10 +51,9 @@ def read_names(text: str, wanted: int) -> list[str] | None:
     return names
 
 
-def summary_line(ctx: Ctx) -> str | None:
+def summary_line(ctx: Ctx, guests: Sequence[str], split: bool) -> str | None:
     """The group as the summary shows it, or None for one person."""
-    names = guests(ctx)
-    if not names:
+    if not guests:
         return None
-    key = "groups.summary_split" if ctx.data.get("split") else "groups.summary"
-    return ctx.t(key, count=len(names) + 1, names=", ".join(names))
+    key = "groups.summary_split" if split else "groups.summary"
+    return ctx.t(key, count=len(guests) + 1, names=", ".join(guests))

@@ -1,15 +1,27 @@
 """ "🙋 I'm interested" on a track card: ask for what is missing (name, phone, an optional note),
-ask consent to be contacted, and leave a lead in the track coordinators' inbox."""
+ask consent to be contacted, and leave a lead in the track coordinators' inbox.
+
+TrackInterest    → the first missing of NAME, PHONE, NOTE; else CONSENT (none if already agreed)
+NAME     a name  → the next missing detail; else CONSENT
+PHONE    a phone → the next missing detail; else CONSENT
+NOTE     a note, or LeadNoteSkip → CONSENT
+CONSENT  LeadConsent(agree) → the lead in the team's inbox (flow ends); a phone someone else
+         has → PHONE
+CONSENT  LeadConsent(decline) → nothing kept (flow ends); typed text → the question again
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any, Self
 
 from sqlalchemy import select
 
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
+from handlers.core.flow import FlowData
 from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from handlers.inputs.details import MAX_NAME, given_phone, known_phone, plain_text
@@ -32,6 +44,26 @@ class LeadStep(StrEnum):
     PHONE = "lead.phone"
     NOTE = "lead.note"
     CONSENT = "lead.consent"
+
+
+@dataclass(frozen=True)
+class Leaving(FlowData):
+    """The track and the details typed so far (saved with consent)."""
+
+    track_id: int = 0
+    name: str | None = None
+    phone: str | None = None
+    phone_shared: bool = False
+    """The phone came from the platform's share-my-phone button, so it is verified."""
+    note: str | None = None
+    noted: bool = False
+    """The optional note was asked (and given or skipped)."""
+
+    @classmethod
+    def load(cls, stored: Mapping[str, Any]) -> Self:
+        if "noted" not in stored:  # saved before typed flow data, which kept an asked note's key
+            stored = {**stored, "noted": "note" in stored}
+        return super().load(stored)
 
 
 @dataclass(frozen=True)
@@ -67,39 +99,38 @@ async def interest(ctx: Ctx, choice: TrackInterest) -> list[Reply]:
     if existing is not None and existing.consent_at is not None:
         text = ctx.t("tracks.interest_exists", title=title)
         return [Reply(text, buttons=track_actions(ctx, track))]
-    ctx.end()
-    ctx.goto(LeadStep.CONSENT, track_id=track.id)
+    ctx.goto(LeadStep.CONSENT, Leaving(track_id=track.id))
     return await next_question(ctx)
 
 
 @router.reask(*LeadStep)
 async def next_question(ctx: Ctx) -> list[Reply]:
     """Ask for the first missing detail, or for consent once nothing is missing."""
-    data = ctx.data
-    if not (data.get("name") or ctx.person.name):
+    data = ctx.flow(Leaving)
+    if not (data.name or ctx.person.name):
         ctx.goto(LeadStep.NAME)
         return [Reply(ctx.t("registration.ask_name"))]
-    if not (data.get("phone") or known_phone(ctx)):
+    if not (data.phone or known_phone(ctx)):
         ctx.goto(LeadStep.PHONE)
         return [Reply(ctx.t("registration.ask_phone"), request_contact=True)]
-    if "note" not in data:
+    if not data.noted:
         ctx.goto(LeadStep.NOTE)
-        skip = Button(ctx.t("lead.note_skip"), LeadNoteSkip(int(data["track_id"])).pack())
+        skip = Button(ctx.t("lead.note_skip"), LeadNoteSkip(data.track_id).pack())
         return [Reply(ctx.t("lead.ask_note"), buttons=[[skip]])]
     return await consent_question(ctx)
 
 
 async def consent_question(ctx: Ctx) -> list[Reply]:
     """What the team will see and the question whether they may use it."""
-    track = await _track(ctx, int(ctx.data["track_id"]))
+    data = ctx.flow(Leaving)
+    track = await _track(ctx, data.track_id)
     ctx.goto(LeadStep.CONSENT)
-    note = ctx.data.get("note")
     text = ctx.t(
         "lead.consent",
         title=localized(track.content, "title", ctx.locale),
-        name=ctx.data.get("name") or ctx.person.name,
-        phone=ctx.data.get("phone") or known_phone(ctx),
-        note=ctx.t("lead.note_line", note=note) if note else "",
+        name=data.name or ctx.person.name,
+        phone=data.phone or known_phone(ctx),
+        note=ctx.t("lead.note_line", note=data.note) if data.note else "",
     )
     buttons = [
         [Button(ctx.t("lead.agree"), LeadConsent(track.id, True).pack())],
@@ -114,7 +145,7 @@ async def got_name(ctx: Ctx) -> list[Reply]:
     name = plain_text(ctx, MAX_NAME)
     if name is None:
         return [Reply(ctx.t("registration.bad_name", limit=MAX_NAME))]
-    ctx.goto(LeadStep.NAME, name=name)
+    ctx.goto(LeadStep.NAME, replace(ctx.flow(Leaving), name=name))
     return await next_question(ctx)
 
 
@@ -125,7 +156,7 @@ async def got_phone(ctx: Ctx) -> list[Reply]:
     if isinstance(given, Reply):
         return [given]
     phone, shared = given
-    ctx.goto(LeadStep.PHONE, phone=phone, phone_shared=shared)
+    ctx.goto(LeadStep.PHONE, replace(ctx.flow(Leaving), phone=phone, phone_shared=shared))
     return await next_question(ctx)
 
 
@@ -135,16 +166,17 @@ async def got_note(ctx: Ctx) -> list[Reply]:
     note = " ".join(ctx.text.split())
     if len(note) > MAX_NOTE:
         return [Reply(ctx.t("ask.too_long", limit=MAX_NOTE))]
-    ctx.goto(LeadStep.NOTE, note=note or None)
+    ctx.goto(LeadStep.NOTE, replace(ctx.flow(Leaving), note=note or None, noted=True))
     return await next_question(ctx)
 
 
 @router.callback(LeadNoteSkip, step=LeadStep.NOTE)
 async def skip_note(ctx: Ctx, choice: LeadNoteSkip) -> list[Reply]:
     """No note."""
-    if ctx.data.get("track_id") != choice.track_id:
+    data = ctx.flow(Leaving)
+    if data.track_id != choice.track_id:
         raise Stale(choice.track_id)
-    ctx.goto(LeadStep.NOTE, note=None)
+    ctx.goto(LeadStep.NOTE, replace(data, note=None, noted=True))
     return await next_question(ctx)
 
 
@@ -158,29 +190,29 @@ async def typed_at_consent(ctx: Ctx) -> list[Reply]:
 async def consent(ctx: Ctx, choice: LeadConsent) -> list[Reply]:
     """With consent, keep the details and put the lead in the team's inbox; without, nothing."""
     track = await _track(ctx, choice.track_id)
-    data = ctx.data if ctx.data.get("track_id") == track.id else {}
+    data = ctx.flow(Leaving)
     title = localized(track.content, "title", ctx.locale)
-    if not data:
+    if data.track_id != track.id:
         raise Stale(track.id)
     ctx.end()
     if not choice.agree:
         return [Reply(ctx.t("lead.declined", title=title), buttons=track_actions(ctx, track))]
     person = ctx.person
-    if phone := data.get("phone") or (None if person.phone else known_phone(ctx)):
+    if phone := data.phone or (None if person.phone else known_phone(ctx)):
         try:
             person = await attach_phone(
-                ctx.session, ctx.identity, phone, verified=bool(data.get("phone_shared"))
+                ctx.session, ctx.identity, phone, verified=data.phone_shared
             )
         except PhoneTaken:
-            ctx.goto(LeadStep.PHONE, **{**data, "phone": None, "phone_shared": False})
+            ctx.goto(LeadStep.PHONE, replace(data, phone=None, phone_shared=False))
             return [Reply(ctx.t("registration.phone_taken"), request_contact=True)]
-    person.name = data.get("name") or person.name
+    person.name = data.name or person.name
     lead = await _lead(ctx, track.id)
     if lead is None:
         lead = Lead(person_id=person.id, track_id=track.id, created_at=ctx.now)
         ctx.session.add(lead)
     lead.name, lead.phone, lead.phone_verified = person.name, person.phone, person.phone_verified
-    lead.note, lead.consent_at = data.get("note"), ctx.now
+    lead.note, lead.consent_at = data.note, ctx.now
     await ctx.session.flush()
     thread = Thread(
         kind=ThreadKind.LEAD,
@@ -192,6 +224,6 @@ async def consent(ctx: Ctx, choice: LeadConsent) -> list[Reply]:
         lead_id=lead.id,
         context="lead",
     )
-    await open_thread(ctx.session, thread, data.get("note") or "", ctx.now)
+    await open_thread(ctx.session, thread, data.note or "", ctx.now)
     back = [[Button(ctx.t("tracks.back", title=title), TrackOpen(track.id).pack())]]
     return [Reply(ctx.t("tracks.interest_saved", title=title), buttons=back)]

@@ -21,7 +21,7 @@ from handlers.core.flow import FlowData
 from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from handlers.inputs.details import MAX_HOME, MAX_NAME, given_phone, known_phone, plain_text
-from handlers.people.event_questions import QuestionStep, answers, ask, pending, summary_lines
+from handlers.people.event_questions import QuestionStep, ask, pending, summary_lines
 from handlers.people.events import (
     EventList,
     RegisterStart,
@@ -90,7 +90,7 @@ class ConfirmRegistration(CallbackData, prefix="evk"):
 
 async def registering(ctx: Ctx, event_id: int) -> Event:
     """The event of the registration in progress, for a step or button of its flow, or Stale."""
-    if ctx.data.get("event_id") != event_id:
+    if ctx.flow(Registering).event_id != event_id:
         raise Stale(event_id)
     return await _event(ctx, event_id)
 
@@ -129,8 +129,8 @@ async def next_question(ctx: Ctx) -> list[Reply]:
     if not (data.home or ctx.person.home):
         ctx.goto(RegistrationStep.ASK_HOME)
         return [Reply(ctx.t("registration.ask_home"))]
-    if question := await pending(ctx.session, data.event_id, answers(ctx)):
-        ctx.goto(QuestionStep.ANSWER, question_id=question.id, ticked=[])
+    if question := await pending(ctx.session, data.event_id, dict(data.answers)):
+        ctx.goto(QuestionStep.ANSWER, replace(data, question_id=question.id, ticked=()))
         return [ask(ctx, question)]
     return await summary(ctx)
 
@@ -148,8 +148,8 @@ async def summary(ctx: Ctx, error: str | None = None) -> list[Reply]:
         phone=data.phone or known_phone(ctx),
         home=data.home or ctx.person.home,
     )
-    extra = await summary_lines(ctx, event.id)
-    if group := group_line(ctx):
+    extra = await summary_lines(ctx, event.id, data.answers)
+    if group := group_line(ctx, data.guests, data.split):
         extra.insert(0, group)
     text = "\n".join([text, *extra])
     buttons = [

@@ -78,3 +78,26 @@ def test_qr_draws_the_poster_for_the_readme_example_or_names_the_setting(
     poster = conversation(configured.stdout)[-1][1]
     assert "https://t.me/hagshama_bot?start=ev_" in poster
     assert "https://wa.me/14155238886" in poster and ".png (image/png" in poster
+
+
+def test_a_coordinator_sends_a_file_from_the_console_with_slash_file(
+    database_url: str, tmp_path: object, catalog: None
+) -> None:
+    hagshama("admin", "grant", "--console", "local", "--national", database_url=database_url)
+    listed = f"{tmp_path}/role-holders.csv"
+    with open(listed, "w", encoding="utf-8-sig") as fh:
+        fh.write("שם,טלפון,קיבוץ,תפקיד\nדנה כהן,050-123-4567,סאסא,גזבר/ית\n")
+    script = f"{tmp_path}/import.txt"
+    with open(script, "w", encoding="utf-8") as fh:
+        fh.write(f"/import_people\n/file {tmp_path}/missing.csv\n/file {listed}\nלייבא\n")
+    result = hagshama("chat", "--script", script, database_url=database_url)
+    assert result.returncode == 0, result.stderr
+    verify_dialog(
+        result.stdout,
+        [
+            says("/import_people", "שלחו את רשימת בעלי התפקידים כקובץ"),
+            says(f"/file {tmp_path}/missing.csv", "/file: No such file or directory"),
+            says(f"/file {listed}", "שורות ברשימה: 1", "אנשים חדשים: 1"),
+            says("לייבא", "הייבוא הושלם. אנשים חדשים: 1."),
+        ],
+    )

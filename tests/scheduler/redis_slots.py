@@ -1,10 +1,12 @@
 """One instance drawing on a Redis send budget, in a process of its own (for
 tests/scheduler/test_redis_budget.py): takes COUNT slots of NAME at RATE, or first meets a 429
-(--hold), and prints when each slot falls due, on the wall clock every process shares.
+(--hold), waiting for each as a sender would, and prints when each slot fell due, on the wall
+clock every process shares.
 
-    python -m tests.scheduler.redis_slots URL NAME RATE COUNT [--hold SECONDS] [--at EPOCH]
+    python -m tests.scheduler.redis_slots URL NAME RATE COUNT [--hold SECONDS]
 
-`--at` starts taking slots at that moment, so that several processes draw at once.
+It says "ready" once imported and starts on a line from its standard input, so that several
+processes draw at once however long each took to start on a busy machine.
 """
 
 from __future__ import annotations
@@ -12,23 +14,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 import time
 
 from scheduler.redis_budget import RedisBudgets
 from scheduler.shared_budget import SharedSlots
 
 
-async def main(url: str, name: str, rate: float, count: int, hold: float, at: float) -> None:
-    await asyncio.sleep(max(0.0, at - time.time()))
+async def main(url: str, name: str, rate: float, count: int, hold: float) -> None:
+    print("ready", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
     store = RedisBudgets(url)
     try:
         slots = SharedSlots(store, name, rate)
         if hold:
             await slots.hold(hold)
+            print("held", flush=True)
         due = []
         for _ in range(count):
             wait = await slots.reserve()
             due.append(time.time() + wait)
+            await asyncio.sleep(wait)
     finally:
         await store.close()
     print(json.dumps(due), flush=True)
@@ -41,6 +47,5 @@ if __name__ == "__main__":
     arguments.add_argument("rate", type=float)
     arguments.add_argument("count", type=int)
     arguments.add_argument("--hold", type=float, default=0.0)
-    arguments.add_argument("--at", type=float, default=0.0)
     o = arguments.parse_args()
-    asyncio.run(main(o.url, o.name, o.rate, o.count, o.hold, o.at))
+    asyncio.run(main(o.url, o.name, o.rate, o.count, o.hold))

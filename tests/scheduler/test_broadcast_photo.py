@@ -46,7 +46,7 @@ async def test_every_reader_gets_the_photo_uploaded_once_with_the_text_in_their_
     assert len(photos) == 3 and len(uploads) == 1
     assert uploads[0].params["photo"]["data"] == photo
     reused = {call.params["photo"] for call in photos if call not in uploads}
-    assert len(reused) == 1 and standin.files[reused.pop()] == photo
+    assert len(reused) == 1 and standin.files[reused.pop()][1] == photo
 
     for hebrew in (5001, 5002):
         [with_photo] = [call for call in photos if call.chat_id == hebrew]

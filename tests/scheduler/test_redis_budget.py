@@ -10,6 +10,7 @@ import socket
 import sys
 import time
 import uuid
+from asyncio.subprocess import Process
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -36,11 +37,8 @@ def budget_name() -> str:
     return f"test-{uuid.uuid4().hex[:12]}"
 
 
-async def instance(
-    url: str, name: str, count: int, hold: float = 0.0, at: float = 0.0
-) -> list[float]:
-    """When each slot an instance in its own process took falls due (wall clock); it starts
-    taking them `at` that moment."""
+async def started(url: str, name: str, count: int, hold: float = 0.0) -> Process:
+    """An instance in its own process, imported and waiting for the word to take `count` slots."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -51,21 +49,26 @@ async def instance(
         str(count),
         "--hold",
         str(hold),
-        "--at",
-        str(at),
+        stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )
-    out, _ = await process.communicate()
+    assert process.stdout is not None
+    assert await process.stdout.readline() == b"ready\n"
+    return process
+
+
+async def slots(process: Process) -> list[float]:
+    """When each slot the instance took falls due (wall clock), once told to go."""
+    out, _ = await process.communicate(b"go\n")
     assert process.returncode == 0
     due: list[float] = json.loads(out)
     return due
 
 
 async def test_two_processes_together_get_the_rate_of_one(redis_url: str) -> None:
-    name, at = budget_name(), time.time() + 5  # both started by then, on a busy machine too
-    first, second = await asyncio.gather(
-        instance(redis_url, name, 100, at=at), instance(redis_url, name, 100, at=at)
-    )
+    name = budget_name()
+    one, other = [await started(redis_url, name, 100) for _ in range(2)]
+    first, second = await asyncio.gather(slots(one), slots(other))
     together = sorted(first + second)
     # 200 messages at 50 a second take four seconds, however the two processes split them.
     assert together[-1] - together[0] >= 199 / RATE * 0.95
@@ -75,11 +78,15 @@ async def test_two_processes_together_get_the_rate_of_one(redis_url: str) -> Non
 
 async def test_a_429_met_by_one_process_holds_back_the_other(redis_url: str) -> None:
     name = budget_name()
-    throttled = await instance(redis_url, name, 1, hold=2.0)
-    started = time.time()
-    [bystander] = await instance(redis_url, name, 1)
-    assert throttled[0] - started > 1.0  # the one that met the 429 waits it out
-    assert bystander - started > 1.0  # and so does the other, who never met it
+    throttled, bystander = [await started(redis_url, name, 1, hold) for hold in (2.0, 0.0)]
+    began = time.time()
+    assert throttled.stdin is not None and throttled.stdout is not None
+    throttled.stdin.write(b"go\n")
+    assert await throttled.stdout.readline() == b"held\n"  # the 429 is in the budget
+    [other] = await slots(bystander)
+    [own] = await slots(throttled)
+    assert own - began > 1.0  # the one that met the 429 waits it out
+    assert other - began > 1.0  # and so does the other, who never met it
 
 
 async def test_an_unreachable_redis_is_reported_as_such() -> None:

@@ -3,8 +3,8 @@
 It serves the methods the bot uses, records every request, hands queued updates to long
 polling, and answers with an injected 429 (retry_after) or 403 when a test asks it to. Like
 Telegram it takes a photo as an upload or by the file id it gave an earlier one, refuses a
-caption over 1,024 characters and a photo over 10 MB, and lets the bot download the files
-people send (getFile, then /file/bot<token>/<path>; none over 20 MB).
+caption over 1,024 characters and a photo over 10 MB, and keeps the photos and documents a
+person "sends" for getFile, served under /file/bot<token>/<file_path> (none over 20 MB).
 """
 
 from __future__ import annotations
@@ -75,8 +75,10 @@ class StandIn:
     counts: Counter[str] = field(default_factory=Counter)
     """Requests per method, cheap to poll when many are expected."""
     messages: dict[tuple[int, int], Json] = field(default_factory=dict)
-    files: dict[str, bytes] = field(default_factory=dict)
-    """Every file by its file id: photos the bot uploaded and files people sent."""
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    """file_id → (file_path, bytes): photos the bot uploaded and files people sent."""
+    downloads: list[str] = field(default_factory=list)
+    """The file paths the bot downloaded."""
     _updates: list[Json] = field(default_factory=list)
     _failures: dict[str, list[Failure]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -156,41 +158,47 @@ class StandIn:
 
     def photo(self, chat_id: int, data: bytes, caption: str | None = None) -> Json:
         """An update: the person sent a photo (Telegram offers it in sizes, largest last)."""
-        file_id = self._keep(data)
+        small = self._keep(data[:100], "photos/file_{}.jpg")
+        file_id = self._keep(data, "photos/file_{}.jpg")
         sizes = [
-            {"file_id": f"{file_id}-s", "file_unique_id": "s", "width": 90, "height": 60},
+            {"file_id": small, "file_unique_id": small[-6:], "width": 90, "height": 60},
             {
                 "file_id": file_id,
-                "file_unique_id": file_id,
+                "file_unique_id": file_id[-6:],
                 "width": 900,
                 "height": 600,
                 "file_size": len(data),
             },
         ]
-        self.files[f"{file_id}-s"] = data[:100]
         extra = {"caption": caption} if caption else {}
         return self.update(message=self._incoming(chat_id, photo=sizes, **extra))
 
-    def document(self, chat_id: int, data: bytes, mime: str, name: str) -> Json:
-        """An update: the person sent a file."""
-        file_id = self._keep(data)
+    def document(
+        self, chat_id: int, data: bytes, name: str, mime: str, caption: str | None = None
+    ) -> Json:
+        """An update: the person sent a file as a document (kept for getFile)."""
+        file_id = self._keep(data, "documents/file_{}." + name.rpartition(".")[2])
         document = {
             "file_id": file_id,
-            "file_unique_id": file_id,
+            "file_unique_id": file_id[-6:],
             "file_name": name,
             "mime_type": mime,
             "file_size": len(data),
         }
-        return self.update(message=self._incoming(chat_id, document=document))
+        extra = {"caption": caption} if caption else {}
+        return self.update(message=self._incoming(chat_id, document=document, **extra))
 
     def voice(self, chat_id: int) -> Json:
         """An update: the person sent a voice note."""
-        voice = {"file_id": self._keep(b"OggS"), "file_unique_id": "v", "duration": 3}
+        file_id = self._keep(b"OggS", "voice/file_{}.oga")
+        voice = {"file_id": file_id, "file_unique_id": file_id[-6:], "duration": 3}
         return self.update(message=self._incoming(chat_id, voice=voice))
 
-    def _keep(self, data: bytes) -> str:
-        file_id = f"file{next(self._ids)}"
-        self.files[file_id] = data
+    def _keep(self, data: bytes, path: str) -> str:
+        """Keep a file for getFile under a new file id; `path` has a {} for its number."""
+        number = next(self._ids)
+        file_id = f"BQACAgQAAxkBAAI{number}"
+        self.files[file_id] = (path.format(number), data)
         return file_id
 
     def _incoming(self, chat_id: int, **content: Any) -> Json:
@@ -291,31 +299,16 @@ class StandIn:
             if isinstance(photo, str) and photo not in self.files:
                 return Failure(400, "Bad Request: wrong file identifier/HTTP URL specified")
         if method == "getFile":
-            data = self.files.get(str(params["file_id"]))
-            if data is None:
+            found = self.files.get(str(params["file_id"]))
+            if found is None:
                 return Failure(400, "Bad Request: invalid file_id")
-            if len(data) > DOWNLOAD_LIMIT:
+            if len(found[1]) > DOWNLOAD_LIMIT:
                 return Failure(400, "Bad Request: file is too big")
         return None
-
-    async def _download(self, request: web.Request) -> web.Response:
-        file_id = request.match_info["path"].rpartition("/")[2].partition(".")[0]
-        data = self.files.get(file_id)
-        if request.match_info["token"] != TOKEN or data is None:
-            return web.Response(status=404)
-        return web.Response(body=data, content_type="application/octet-stream")
 
     def _answer(self, method: str, params: Json) -> Any:
         if method == "getMe":
             return BOT_USER
-        if method == "getFile":
-            file_id = str(params["file_id"])
-            return {
-                "file_id": file_id,
-                "file_unique_id": file_id,
-                "file_size": len(self.files[file_id]),
-                "file_path": f"photos/{file_id}.jpg",
-            }
         if method in {"sendMessage", "sendDocument", "sendPhoto"}:
             return self._store(params, method)
         if method in {"editMessageText", "editMessageReplyMarkup"}:
@@ -326,9 +319,31 @@ class StandIn:
             message["reply_markup"] = _inline(params)
             self.messages[key] = message
             return message
+        if method == "getFile":
+            return self._get_file(str(params["file_id"]))
         if method == "getWebhookInfo":
             return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
         return True  # answerCallbackQuery, setMyCommands, setWebhook, deleteWebhook…
+
+    def _get_file(self, file_id: str) -> Json:
+        path, data = self.files[file_id]
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id[-6:],
+            "file_size": len(data),
+            "file_path": path,
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        assert request.match_info["token"] == TOKEN, "a download with another bot's token"
+        path = request.match_info["path"]
+        found = [data for stored, data in self.files.values() if stored == path]
+        if not found:
+            return web.Response(status=404, text="Not Found")
+        async with self._news:
+            self.downloads.append(path)
+            self._news.notify_all()
+        return web.Response(body=found[0], content_type="application/octet-stream")
 
     def _store(self, params: Json, method: str) -> Json:
         chat_id = int(params["chat_id"])
@@ -349,7 +364,9 @@ class StandIn:
             }
         else:
             photo = params["photo"]
-            file_id = photo if isinstance(photo, str) else self._keep(photo["data"])
+            file_id = (
+                photo if isinstance(photo, str) else self._keep(photo["data"], "photos/file_{}.jpg")
+            )
             message["photo"] = [
                 {"file_id": file_id, "file_unique_id": file_id, "width": 100, "height": 100}
             ]

@@ -23,10 +23,10 @@ async def test_a_photo_sent_while_composing_is_downloaded_checked_and_previewed(
     await running.say(BOSS, standin.message(BOSS, "/broadcast"))
     voice, _ = await running.say(BOSS, standin.voice(BOSS), count=2)
     assert "הקלטה" in voice.params["text"]
-    pdf = standin.document(BOSS, b"%PDF-1.7", "application/pdf", "plan.pdf")
+    pdf = standin.document(BOSS, b"%PDF-1.7", "plan.pdf", "application/pdf")
     refused, _ = await running.say(BOSS, pdf, count=2)
     assert "(PDF)" in refused.params["text"]
-    huge = standin.document(BOSS, b"\xff\xd8\xff" + bytes(30 * MB), "image/jpeg", "big.jpg")
+    huge = standin.document(BOSS, b"\xff\xd8\xff" + bytes(30 * MB), "big.jpg", "image/jpeg")
     large, _ = await running.say(BOSS, huge, count=2)
     assert "30 MB" in large.params["text"] and "5 MB" in large.params["text"]
     assert not standin.of("getFile")  # refused by the size Telegram states, never downloaded
@@ -40,6 +40,6 @@ async def test_a_photo_sent_while_composing_is_downloaded_checked_and_previewed(
     await standin.wait_for(lambda: len(standin.of("sendPhoto")) == 2)
     hebrew, english_sample = standin.of("sendPhoto")
     assert hebrew.params["photo"]["data"] == photo  # uploaded once…
-    assert standin.files[english_sample.params["photo"]] == photo  # …then sent by its file id
+    assert standin.files[english_sample.params["photo"]][1] == photo  # …then sent by its file id
     assert "מפגש גזברים בסאסא" in hebrew.params["caption"]
     assert "🖼 החלפת התמונה או הסרתה" in english_sample.buttons

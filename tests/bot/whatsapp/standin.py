@@ -3,18 +3,18 @@ answers with an injected error (63016, 21610, 429, 500) when a test asks it to, 
 signed status report to the message's StatusCallback before answering, as Twilio may. Like
 Twilio it fetches every MediaUrl, records what was served, and refuses a message whose media
 WhatsApp does not accept (12300, "Invalid Content-Type"), an image over 5 MB (11751) or a body
-over 1,600 characters (21617). It also keeps the files people send, for the bot to fetch with
-the account's credentials (`inbound_media`), as Twilio's media URLs do."""
+over 1,600 characters (21617). Media people send are served as Twilio does: the MediaUrl
+answers only with the account's basic auth, by a redirect to the file in its media store."""
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import itertools
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from aiohttp import ClientSession, web
+from aiohttp import BasicAuth, ClientSession, web
 from twilio.request_validator import RequestValidator
 
 WHATSAPP_MEDIA = {
@@ -82,8 +82,10 @@ class StandIn:
     """The same, for the next requests that send a template (ContentSid)."""
     early_reports: list[list[dict[str, str]]] = field(default_factory=list)
     """Per next message, first first: status reports posted before its send is answered."""
-    received: dict[str, tuple[bytes, str]] = field(default_factory=dict)
-    """Files people sent, by media id: (bytes, content type)."""
+    media_store: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    """Media people sent, by the MediaUrl's last part: (Content-Type, bytes)."""
+    media_requests: list[tuple[str, bool]] = field(default_factory=list)
+    """MediaUrls asked for, with whether the request carried the account's credentials."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _news: asyncio.Condition = field(default_factory=asyncio.Condition)
     _runner: web.AppRunner | None = None
@@ -92,9 +94,8 @@ class StandIn:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self._create)
-        app.router.add_get(
-            "/2010-04-01/Accounts/{sid}/Messages/{message}/Media/{media}", self._media
-        )
+        app.router.add_get("/2010-04-01/Accounts/{sid}/Messages/{msg}/Media/{media}", self._media)
+        app.router.add_get("/media-store/{token}", self._stored)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -106,20 +107,28 @@ class StandIn:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    def inbound_media(self, data: bytes, content_type: str) -> str:
-        """Keep a file a person sends; returns its MediaUrl0, as Twilio's webhook gives it."""
-        media = f"ME{next(self._ids):032d}"
-        self.received[media] = (data, content_type)
-        return f"{self.base_url}/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM0/Media/{media}"
+    def sent_media(self, data: bytes, content_type: str) -> dict[str, str]:
+        """The webhook fields of a message carrying this file, as Twilio would post them."""
+        media = f"ME{secrets.token_hex(16)}"
+        self.media_store[media] = (content_type, data)
+        message = f"MM{secrets.token_hex(16)}"
+        url = f"{self.base_url}/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/{message}/Media/{media}"
+        return {"NumMedia": "1", "MediaContentType0": content_type, "MediaUrl0": url}
 
     async def _media(self, request: web.Request) -> web.Response:
-        expected = base64.b64encode(f"{ACCOUNT_SID}:{AUTH_TOKEN}".encode()).decode()
-        if request.headers.get("Authorization") != f"Basic {expected}":
-            return web.Response(status=401)
-        found = self.received.get(request.match_info["media"])
-        if found is None:
-            return web.Response(status=404)
-        return web.Response(body=found[0], content_type=found[1])
+        expected = BasicAuth(ACCOUNT_SID, AUTH_TOKEN).encode()
+        authorized = request.headers.get("Authorization") == expected
+        self.media_requests.append((str(request.url), authorized))
+        media = request.match_info["media"]
+        if not authorized:
+            return web.json_response({"code": 20003, "message": "Authenticate"}, status=401)
+        if media not in self.media_store:
+            return web.json_response({"code": 20404, "message": "Not found"}, status=404)
+        raise web.HTTPTemporaryRedirect(f"/media-store/{media}")
+
+    async def _stored(self, request: web.Request) -> web.Response:
+        content_type, data = self.media_store[request.match_info["token"]]
+        return web.Response(body=data, headers={"Content-Type": content_type})
 
     def fail_next(self, status: int, code: int) -> None:
         self.failures.append((status, code))

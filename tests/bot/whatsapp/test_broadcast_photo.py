@@ -35,26 +35,22 @@ async def _people(whatsapp: WhatsApp, sessions: Sessions) -> None:
         await grant(session, boss.person, RoleScope.NATIONAL)
 
 
-def _media(whatsapp: WhatsApp, data: bytes, mime: str) -> dict[str, str]:
-    url = whatsapp.standin.inbound_media(data, mime)
-    return {"NumMedia": "1", "MediaContentType0": mime, "MediaUrl0": url}
-
-
 async def test_a_photo_sent_on_whatsapp_goes_with_the_broadcast_as_one_media_message(
     whatsapp: WhatsApp, sessions: Sessions, clock: Clock
 ) -> None:
+    standin = whatsapp.standin
     await _people(whatsapp, sessions)
     await whatsapp.say("/broadcast", BOSS)
-    voice, _ = await whatsapp.say("", BOSS, count=2, **_media(whatsapp, b"OggS", "audio/ogg"))
+    voice, _ = await whatsapp.say("", BOSS, count=2, **standin.sent_media(b"OggS", "audio/ogg"))
     assert "הקלטה" in voice.body
-    pdf = _media(whatsapp, b"%PDF-1.7", "application/pdf")
+    pdf = standin.sent_media(b"%PDF-1.7", "application/pdf")
     refused, asked = await whatsapp.say("", BOSS, count=2, **pdf)
     assert "(PDF)" in refused.body and "כתבו את ההודעה" in asked.body
-    big = _media(whatsapp, b"\xff\xd8\xff" + bytes(6 * MB), "image/jpeg")
+    big = standin.sent_media(b"\xff\xd8\xff" + bytes(6 * MB), "image/jpeg")
     large, _ = await whatsapp.say("", BOSS, count=2, **big)
     assert "6 MB" in large.body and "5 MB" in large.body
     photo = picture(640, 480)
-    await whatsapp.say("מפגש גזברים בסאסא", BOSS, **_media(whatsapp, photo, "image/jpeg"))
+    await whatsapp.say("מפגש גזברים בסאסא", BOSS, **standin.sent_media(photo, "image/jpeg"))
     await whatsapp.say("בלי נוסח באנגלית", BOSS)
     await whatsapp.say("להמשיך בלי קישור", BOSS)
     preview = await whatsapp.say("לכל המנויים", BOSS, count=5)

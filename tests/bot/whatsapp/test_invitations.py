@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.core.types import Reply, reply_to_payload
 from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, Priority, enqueue, to_one
 from models.people import ChannelIdentity
+from models.role_file import Row
 from models.role_import import import_role_holders
 from tests.bot.whatsapp.conftest import ALL_TEMPLATES, NOA, TEMPLATE, StartWhatsApp
 from tests.bot.whatsapp.test_templates import dispatch, row
@@ -23,7 +24,7 @@ INVITATION = Reply("📣 הזמנה לכנס גזברים ביום חמישי ב
 async def _import_noa(sessions: async_sessionmaker[AsyncSession], now: datetime) -> int:
     """Noa, a treasurer, from a coordinator's list; returns her WhatsApp identity."""
     async with sessions() as session, session.begin():
-        rows = [{"name": "נועה", "phone": "050-123-4567", "kibbutz": "sasa", "role": "treasurer"}]
+        rows = [Row(2, "נועה", "050-123-4567", "sasa", "treasurer")]
         result = await import_role_holders(session, rows, now)
         assert result.created and not result.refused
         identity = await session.scalar(

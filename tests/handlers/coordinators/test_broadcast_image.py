@@ -80,13 +80,13 @@ async def test_what_is_no_photo_or_too_large_gets_a_clear_answer_and_the_text_st
     await national.send("/broadcast")
     await national.send_media("voice")
     assert "הקלטה" in national.text and "כתבו את ההודעה" in national.text
-    await national.send_file(b"%PDF-1.7 ...", kind="document", mime="application/pdf")
+    await national.send_file(b"%PDF-1.7 ...", "plan.pdf", "application/pdf")
     assert "(PDF)" in national.text and "JPEG או PNG" in national.text
     await national.send_file(picture(), size=30 * MB)  # as the platform states it
     assert "30 MB" in national.text and "עד 5 MB" in national.text
-    await national.send_file(b"x" * (6 * MB), kind="document", mime=None, size=None)
+    await national.send_file(b"x" * (6 * MB), "notes", None, unsized=True)
     assert "עד 5 MB" in national.text  # the size learnt only while fetching
-    await national.send_file(b"not really a jpeg", filename="a.jpg")
+    await national.send_file(b"not really a jpeg", "a.jpg")
     assert "זו לא תמונה" in national.text  # judged by the bytes, not the name
     await national.send_file(picture(4000, 150))
     assert "ארוכה וצרה מדי" in national.text
@@ -120,7 +120,7 @@ async def test_the_photo_is_added_replaced_and_removed_after_the_preview(
     assert "נמענים: 1" in national.text  # the audience kept
     second = picture(640, 480)
     await national.press("החלפת התמונה או הסרתה")
-    await national.send_file(b"%PDF", kind="document", mime="application/pdf")
+    await national.send_file(b"%PDF", "plan.pdf", "application/pdf")
     assert "(PDF)" in national.text
     await national.send_file(second)
     assert national.attachments == [("image/jpeg", len(second))] * 2

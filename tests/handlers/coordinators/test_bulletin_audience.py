@@ -13,6 +13,7 @@ from models.bulletins import Bulletin
 from models.catalog import Topic
 from models.outbox import OutboxMessage
 from models.people import Channel, ChannelIdentity, identify
+from models.role_file import Row
 from models.role_import import import_role_holders
 from models.subscriptions import Subscription, SubscriptionStatus, subscribe
 from scheduler.bulletins import publish_due_bulletins
@@ -37,9 +38,8 @@ async def _imported_treasurer_on_the_list(sessions: Sessions) -> int:
     """A treasurer of Sasa a coordinator imported, on the topic's list without having agreed
     (as an old list might hold them): marketing must never reach them."""
     async with sessions() as session, session.begin():
-        found = await import_role_holders(
-            session, [{"phone": "052-7654321", "kibbutz": "Sasa", "role": "treasurer"}], NOW
-        )
+        rows = [Row(2, phone="052-7654321", kibbutz="Sasa", role="treasurer")]
+        found = await import_role_holders(session, rows, NOW)
         [person_id] = found.created
         topic = await session.scalar(select(Topic).where(Topic.slug == COOP))
         assert topic is not None
