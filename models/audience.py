@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Exists, ScalarSelect, Subquery, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import distinct_on
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from locales import SUPPORTED_LOCALES
 from models.people import ChannelIdentity, IdentityStatus, Person
-from models.subscriptions import Subscription, SubscriptionStatus
 
 
 def reachable_identity(
@@ -71,22 +69,6 @@ def can_reach(person_id: QueryableAttribute[int] | QueryableAttribute[int | None
         ChannelIdentity.person_id == person_id,
         ChannelIdentity.status == IdentityStatus.ACTIVE,
     )
-
-
-def topic_readers(topic_id: int) -> tuple[ColumnElement[bool], ...]:
-    """Who a bulletin to the topic reaches: active subscribers we can still write to."""
-    return (
-        Subscription.topic_id == topic_id,
-        Subscription.status == SubscriptionStatus.ACTIVE,
-        can_reach(Subscription.person_id),
-    )
-
-
-async def count_topic_readers(session: AsyncSession, topic_id: int) -> int:
-    """How many people a bulletin to the topic would reach now."""
-    query = select(func.count(Subscription.id)).where(*topic_readers(topic_id))
-    count = await session.scalar(query)
-    return int(count or 0)
 
 
 def speaks(locale: str, default_locale: str) -> ColumnElement[bool]:

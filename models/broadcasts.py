@@ -97,6 +97,9 @@ class Broadcast(Base):
     text: Mapped[str] = mapped_column(Text, doc="in Hebrew, and for anyone without English")
     text_en: Mapped[str | None] = mapped_column(Text, doc="for English readers, if written")
     link: Mapped[str | None] = mapped_column(String(500))
+    image: Mapped[str | None] = mapped_column(
+        String(64), doc="its photo's token among the shared files, if it has one"
+    )
     audience: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, doc="kind, value")
     reach: Mapped[dict[str, Any] | None] = mapped_column(
         JSONType, doc="a regional author's regions and tracks; None for a national one"

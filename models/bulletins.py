@@ -30,6 +30,11 @@ class Bulletin(Base):
     content: Mapped[LocalizedText] = mapped_column(
         JSONType, default=dict, doc='{"he": {"title": …, "body": …}, "en": {…}}'
     )
+    audience: Mapped[str | None] = mapped_column(
+        String(300),
+        doc="the topic's subscribers narrowed by role, kibbutz, stream and region "
+        "(models.audience_places.pack_filters); None: all of them",
+    )
     publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     status: Mapped[BulletinStatus] = mapped_column(String(16), default=BulletinStatus.DRAFT)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))

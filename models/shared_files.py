@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import LargeBinary, String, select
+from sqlalchemy import LargeBinary, String, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -58,3 +58,13 @@ async def shared(session: AsyncSession, token: str, now: datetime) -> FileToShar
         )
     ).one_or_none()
     return FileToShare(row.filename, row.mime, row.data) if row else None
+
+
+async def keep_until(session: AsyncSession, token: str, expires_at: datetime) -> None:
+    """Keep the file at least until `expires_at` (a broadcast's photo, sent later)."""
+    await session.execute(
+        update(SharedFile)
+        .where(SharedFile.token == token, SharedFile.expires_at < expires_at)
+        .values(expires_at=expires_at)
+        .execution_options(synchronize_session=False)
+    )

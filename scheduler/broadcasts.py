@@ -13,6 +13,7 @@ from sqlalchemy import case, literal, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.coordinators.broadcast_flow import Act, BroadcastAct
+from handlers.coordinators.broadcast_image import image_of, keep_image
 from handlers.coordinators.broadcast_message import message, progress
 from handlers.core.context import EngineConfig
 from handlers.core.types import Button, Reply, reply_to_payload
@@ -75,12 +76,15 @@ async def _plan(
     quiet: QuietHours,
 ) -> None:
     """One INSERT … SELECT, each copy in its reader's language, after night hours and
-    Shabbat; news about people's own event goes ahead of marketing."""
+    Shabbat; news about people's own event goes ahead of marketing. A photo goes by its token
+    (the dispatcher loads it), and is kept for the copies that wait."""
     priority = Priority.NOTICE if broadcast.kind.transactional else Priority.BULK
     send_at = quiet.next_allowed(now, priority)
     default = config.default_locale
+    image = await image_of(session, broadcast.image, now, loaded=False)
+    await keep_image(session, broadcast.image, send_at)
     payloads = {
-        locale: literal(reply_to_payload(message(locale, broadcast)), JSONType)
+        locale: literal(reply_to_payload(message(locale, broadcast, image)), JSONType)
         for locale in SUPPORTED_LOCALES
     }
     in_their_language = case(

@@ -1,4 +1,5 @@
-"""Publishing bulletins: at their time, to the topic's subscribers, once each, with a way out.
+"""Publishing bulletins: at their time, to the topic's consenting subscribers (narrowed by the
+bulletin's audience, models.bulletin_audience), once each, with a way out.
 
 The audience is planned in the database (one INSERT … SELECT per language), so a topic with a
 hundred thousand subscribers is queued without loading them into memory.
@@ -16,7 +17,8 @@ from handlers.coordinators.bulletin_message import bulletin_message
 from handlers.core.context import EngineConfig
 from handlers.core.types import reply_to_payload
 from locales import SUPPORTED_LOCALES
-from models.audience import reachable_identity, speaks, topic_readers
+from models.audience import reachable_identity, speaks
+from models.bulletin_audience import readers
 from models.bulletins import Bulletin, BulletinStatus
 from models.catalog import Topic
 from models.outbox import (
@@ -62,8 +64,11 @@ async def publish_due_bulletins(
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
             send_at = quiet.next_allowed(now, Priority.BULK)
             queued += await _queue(session, bulletin, config.default_locale, send_at)
-            queued += await to_channel(session, bulletin, config, send_at)
-            queued += await copy_bulletin(session, bulletin, config, send_at)
+            if bulletin.audience is None:
+                # A narrowed bulletin is for the people it names, not for a public channel
+                # or for kibbutz contacts to pass on to everyone.
+                queued += await to_channel(session, bulletin, config, send_at)
+                queued += await copy_bulletin(session, bulletin, config, send_at)
     return queued
 
 
@@ -101,17 +106,12 @@ async def _queue(
         return 0
     queued = 0
     for locale in SUPPORTED_LOCALES:
-        readers = (
-            select(
-                reachable_identity(Subscription.person_id),
-                keyed(f"{KIND}:{bulletin.id}", Subscription.person_id),
-            )
-            .join(Person, Person.id == Subscription.person_id)
-            .where(*topic_readers(topic.id), speaks(locale, default_locale))
-        )
+        chosen = select(
+            reachable_identity(Person.id), keyed(f"{KIND}:{bulletin.id}", Person.id)
+        ).where(*readers(topic.id, bulletin.audience), speaks(locale, default_locale))
         queued += await enqueue(
             session,
-            readers,
+            chosen,
             KIND,
             reply_to_payload(bulletin_message(bulletin, topic, locale)),
             priority=Priority.BULK,

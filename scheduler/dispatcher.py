@@ -26,6 +26,7 @@ from models.base import utcnow
 from models.conversation import offer_options
 from models.outbox import Claim, OutboxStatus, Settlement, claim_due, settle, skip_pending
 from models.people import Channel, IdentityStatus, mark_blocked
+from scheduler.attached import AttachedFiles
 from scheduler.ratelimit import RateLimiter
 from scheduler.sender import (
     NUMBERED,
@@ -102,6 +103,7 @@ class Dispatcher:
         self.worker = worker or default_worker()
         self.jitter = jitter
         self.stored = dict(stored or {})
+        self.files = AttachedFiles(sessions, clock)
 
     async def run(self, stop: asyncio.Event | None = None, *, until_idle: bool = False) -> None:
         """Claim, send and settle until `stop` is set — or, with `until_idle`, until nothing is
@@ -154,7 +156,7 @@ class Dispatcher:
                 return Outcome(claim.channel, pending)
             await limiter.acquire(claim.address)
         try:
-            reply = reply_from_payload(claim.payload)
+            reply = await self.files.loaded(reply_from_payload(claim.payload))
             provider_id = await self.senders[claim.channel].send(claim.address, reply, claim.kind)
         except RetryLater as error:
             if limiter is not None and error.retry_after is not None:

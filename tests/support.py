@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from PIL import Image
+
 from bot.cli import main
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
@@ -46,8 +48,9 @@ class Chat:
     channel: Channel = Channel.CONSOLE
     replies: list[Reply] = field(default_factory=list)
 
-    async def send(self, text: str, **extra: str) -> list[Reply]:
-        return await self._deliver(Incoming(self.channel, self.address, text=text, **extra))
+    async def send(self, text: str, locale_hint: str | None = None) -> list[Reply]:
+        incoming = Incoming(self.channel, self.address, text=text, locale_hint=locale_hint)
+        return await self._deliver(incoming)
 
     async def says(self, typed: str, *wanted: str, absent: tuple[str, ...] = ()) -> list[Reply]:
         """One turn of a conversation: type `typed`; the answer must contain every `wanted`
@@ -65,12 +68,23 @@ class Chat:
         return await self._deliver(Incoming(self.channel, self.address, media=kind))
 
     async def send_file(
-        self, data: bytes, name: str | None, mime: str | None, size: int | None = None
+        self,
+        data: bytes,
+        name: str | None = None,
+        mime: str | None = "image/jpeg",
+        *,
+        size: int | None = None,
+        unsized: bool = False,
+        caption: str | None = None,
     ) -> list[Reply]:
-        """Send a file as a document, its bytes at hand (as the console sends one)."""
-        file = InboundFile(name, mime, len(data) if size is None else size, data=data)
-        kind = "document"
-        return await self._deliver(Incoming(self.channel, self.address, media=kind, file=file))
+        """Send a file, its bytes at hand (as the console sends one): with a `name` as a
+        document, without one as a photo (phones send photos unnamed, as JPEG). The platform
+        states `size` (by default the bytes' length), or none when `unsized` (as Twilio)."""
+        stated = None if unsized else len(data) if size is None else size
+        file = InboundFile(name, mime, stated, data=data)
+        kind = "photo" if name is None else "document"
+        incoming = Incoming(self.channel, self.address, text=caption, media=kind, file=file)
+        return await self._deliver(incoming)
 
     async def share_contact(self, phone: str) -> list[Reply]:
         return await self._deliver(Incoming(self.channel, self.address, contact_phone=phone))
@@ -92,6 +106,11 @@ class Chat:
         return [b.label for r in self.replies for b in r.options()]
 
     @property
+    def attachments(self) -> list[tuple[str, int]]:
+        """The files of the last answer: (mime, size), in order."""
+        return [(a.mime, len(a.data)) for r in self.replies for a in r.attachments]
+
+    @property
     def text(self) -> str:
         """Everything the last answer said, as one string."""
         return "\n".join(r.text for r in self.replies)
@@ -105,6 +124,13 @@ class Chat:
     async def _deliver(self, incoming: Incoming) -> list[Reply]:
         self.replies = await self.engine.handle(incoming)
         return self.replies
+
+
+def picture(width: int = 300, height: int = 200, kind: str = "JPEG") -> bytes:
+    """A real picture, as a phone would send one (the bot checks the bytes, not the name)."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 120, 200)).save(out, kind)
+    return out.getvalue()
 
 
 SCRIPTS = Path(__file__).parent / "scripts"

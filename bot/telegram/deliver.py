@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Sequence
 
-from telegram import Bot, InputFile, Message
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -14,6 +16,13 @@ from handlers.core.types import Attachment, Reply
 from locales import gettext
 
 log = logging.getLogger(__name__)
+
+CAPTION = 1024
+"""Telegram's limit for a photo's caption: a longer text follows the photo as a message."""
+UPLOADS_KEPT = 16
+"""Photos whose Telegram file id we remember, by their shared file's token."""
+_uploaded: OrderedDict[str, str] = OrderedDict()
+_uploading: dict[str, asyncio.Lock] = {}
 
 
 async def deliver(
@@ -71,6 +80,12 @@ async def _send(bot: Bot, chat_id: int | str, reply: Reply, locale: str) -> Mess
         contact_keyboard(gettext(locale, "telegram.share_phone")) if reply.request_contact else None
     )
     last: Message | None = None
+    if reply.captioned and len(reply.attachments) == 1 and not reply.request_contact:
+        photo = reply.attachments[0]
+        if len(reply.text) <= CAPTION:
+            return await _photo(bot, chat_id, photo, escape(reply.text), inline)
+        await _photo(bot, chat_id, photo)  # the picture first, then the text it goes with
+        reply = Reply(reply.text, reply.buttons)
     if reply.text.strip():
         pieces = split_text(reply.text)
         for index, piece in enumerate(pieces):
@@ -92,7 +107,53 @@ async def _send(bot: Bot, chat_id: int | str, reply: Reply, locale: str) -> Mess
 
 async def _attach(bot: Bot, chat_id: int | str, attachment: Attachment) -> Message:
     """Pictures (QR codes) as photos; everything else (.ics, JSON exports) as documents."""
-    file = InputFile(attachment.data, filename=attachment.filename)
     if attachment.mime.startswith("image/"):
-        return await bot.send_photo(chat_id, file)
-    return await bot.send_document(chat_id, file)
+        return await _photo(bot, chat_id, attachment)
+    return await bot.send_document(
+        chat_id, InputFile(attachment.data, filename=attachment.filename)
+    )
+
+
+async def _photo(
+    bot: Bot,
+    chat_id: int | str,
+    photo: Attachment,
+    caption: str | None = None,
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message:
+    """Send a photo; one kept among the shared files (a broadcast's, going to thousands) is
+    uploaded once and then sent by the file id Telegram gave it."""
+
+    async def send(file: InputFile | str) -> Message:
+        html = ParseMode.HTML if caption else None
+        return await bot.send_photo(
+            chat_id, file, caption=caption, parse_mode=html, reply_markup=markup
+        )
+
+    def upload() -> InputFile:
+        return InputFile(photo.data, filename=photo.filename)
+
+    if photo.shared is None:
+        return await send(upload())
+    async with _uploading.setdefault(photo.shared, asyncio.Lock()):
+        # The first copy uploads; the others wait for its file id rather than upload too.
+        file_id = _uploaded.get(photo.shared)
+        if file_id is None:
+            sent = await send(upload())
+            _remember(photo.shared, sent)
+            return sent
+    try:
+        return await send(file_id)
+    except BadRequest:
+        log.info("a remembered photo id was refused: uploading again")
+        _uploaded.pop(photo.shared, None)
+        sent = await send(upload())
+        _remember(photo.shared, sent)
+        return sent
+
+
+def _remember(token: str, sent: Message) -> None:
+    if sent.photo:
+        _uploaded[token] = sent.photo[-1].file_id
+        while len(_uploaded) > UPLOADS_KEPT:
+            _uploading.pop(_uploaded.popitem(last=False)[0], None)

@@ -31,7 +31,7 @@ class TelegramFiles:
         try:
             found = await self.bot.get_file(file.ref)
             if (found.file_size or 0) > limit:
-                raise FileFetchError(FileProblem.TOO_LARGE)
+                raise FileFetchError(FileProblem.TOO_LARGE, found.file_size)
             data = bytes(await found.download_as_bytearray())
         except BadRequest as exc:
             too_big = "too big" in exc.message.lower()

@@ -14,7 +14,7 @@ from twilio.rest import Client
 
 from bot.settings import Settings, SettingsError
 from bot.whatsapp.menus import Menus, as_content
-from bot.whatsapp.render import bodies
+from bot.whatsapp.render import bodies, width
 from bot.whatsapp.templates import Templates, variables
 from handlers.core.types import Reply, TemplateKind, TemplateUse
 from models.people import IdentityStatus
@@ -42,6 +42,8 @@ UNREACHABLE = {
 NEXT_DAY = timedelta(hours=24)
 """Past the messaging tier (63018) a slot frees within a rolling day."""
 STATUS_PATH = "/whatsapp/status"
+CAPTION = 1024
+"""WhatsApp's limit for a media message's caption: a longer text follows the picture."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,10 @@ class Outbound:
         """Free-form (inside the 24-hour window): the options as buttons when a template can
         carry them, else numbered text; then the files, in a call of their own, so a file
         Twilio refuses never costs the text. Returns the last message's sid. With `reported`,
-        Twilio reports on that message's fate (an outbox row records it)."""
+        Twilio reports on that message's fate (an outbox row records it). A captioned photo
+        goes first, with the text as its body when that fits and no buttons template is used."""
+        if reply.captioned and media_urls:
+            return await self._captioned(to, reply, media_urls, locale=locale, reported=reported)
         sid = await self.send_text(to, reply, locale=locale, reported=reported and not media_urls)
         if media_urls:
             sid = await self.send_media(to, media_urls, reported=reported)
@@ -150,6 +155,16 @@ class Outbound:
         for n, text in enumerate(texts, 1):
             sid = await self._create(to, reported and n == len(texts), body=text)
         return sid
+
+    async def _captioned(
+        self, to: str, reply: Reply, media_urls: list[str], *, locale: str, reported: bool
+    ) -> str:
+        texts = bodies(reply)
+        plain = as_content(reply, self.config.menus, locale) is None
+        if plain and len(texts) == 1 and width(texts[0]) <= CAPTION:
+            return await self._create(to, reported, body=texts[0], media_url=media_urls)
+        await self.send_media(to, media_urls, reported=False)
+        return await self.send_text(to, reply, locale=locale, reported=reported)
 
     async def send_media(self, to: str, media_urls: list[str], *, reported: bool) -> str:
         """Files alone, one call for all of them."""

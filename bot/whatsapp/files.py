@@ -38,7 +38,7 @@ class TwilioFiles:
                     log.info("twilio media answered %d", response.status)
                     raise FileFetchError(FileProblem.UNAVAILABLE)
                 if (response.content_length or 0) > limit:
-                    raise FileFetchError(FileProblem.TOO_LARGE)
+                    raise FileFetchError(FileProblem.TOO_LARGE, response.content_length)
                 data = bytearray()
                 async for chunk in response.content.iter_chunked(CHUNK):
                     data += chunk

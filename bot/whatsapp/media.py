@@ -68,14 +68,19 @@ class MediaShelf:
                 raise PermanentFailure("WhatsApp delivers images up to 5 MB")
         if sum(len(attachment.data) for attachment in attachments) > TOTAL_LIMIT:
             raise PermanentFailure("WhatsApp delivers up to 16 MB of media per message")
-        urls = []
+        tokens = []
         async with self.sessions() as session, session.begin():
             for attachment in attachments:
+                if attachment.shared is not None:
+                    # Already shared (a broadcast's photo): one address for every copy.
+                    tokens.append(attachment.shared)
+                    continue
                 file = FileToShare(attachment.filename, attachment.mime, attachment.data)
-                token = await share(session, file, self.clock() + KEEP)
-                name = quote(attachment.filename)
-                urls.append(f"{self.public_base_url}{MEDIA_PATH}/{token}/{name}")
-        return urls
+                tokens.append(await share(session, file, self.clock() + KEEP))
+        return [
+            f"{self.public_base_url}{MEDIA_PATH}/{token}/{quote(attachment.filename)}"
+            for token, attachment in zip(tokens, attachments, strict=True)
+        ]
 
     def route(self) -> Route:
         async def fetch(request: Request) -> Response:

@@ -10,7 +10,14 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from handlers.coordinators.broadcast_compose import edit, start
-from handlers.coordinators.broadcast_flow import Act, BroadcastAct, BroadcastReview, BroadcastStep
+from handlers.coordinators.broadcast_flow import (
+    Act,
+    BroadcastAct,
+    BroadcastReview,
+    BroadcastStep,
+    Scheduling,
+)
+from handlers.coordinators.broadcast_image import image_of, keep_image
 from handlers.coordinators.broadcast_message import describe, message
 from handlers.coordinators.broadcast_scheduled import scheduled
 from handlers.coordinators.coordinator import CoordinatorRouter
@@ -28,6 +35,13 @@ from models.people import Person
 from models.roles import Authority
 
 coordinator = CoordinatorRouter("broadcast")
+
+EDITS = {
+    Act.EDIT: BroadcastStep.COMPOSE,
+    Act.EDIT_EN: BroadcastStep.ENGLISH,
+    Act.IMAGE: BroadcastStep.IMAGE,
+}
+"""The preview's buttons that change the draft, and the step each asks at."""
 
 
 @coordinator.command("broadcast")
@@ -78,8 +92,8 @@ async def act_on(ctx: Ctx, authority: Authority, act: BroadcastAct) -> list[Repl
         return await _stop(ctx, broadcast)
     if broadcast.status != BroadcastStatus.DRAFT:
         raise Stale(broadcast.status)
-    if act.act in (Act.EDIT, Act.EDIT_EN):
-        return await edit(ctx, broadcast, english=act.act == Act.EDIT_EN)
+    if act.act in EDITS:
+        return await edit(ctx, broadcast, EDITS[act.act])
     ctx.end()
     if act.act == Act.DISCARD:
         draft, discarded = BroadcastStatus.DRAFT, BroadcastStatus.CANCELLED
@@ -88,7 +102,7 @@ async def act_on(ctx: Ctx, authority: Authority, act: BroadcastAct) -> list[Repl
         await audit(ctx.session, ctx.person.id, "broadcast.discard", f"broadcast:{broadcast.id}")
         return [Reply(ctx.t("broadcast.discarded"))]
     if act.act == Act.LATER:
-        ctx.goto(BroadcastStep.WHEN, draft=broadcast.id)
+        ctx.goto(BroadcastStep.WHEN, Scheduling(draft=broadcast.id))
         return [Reply(ctx.t("broadcast.ask_when", example=_example(ctx)))]
     return await _send(ctx, authority, broadcast)
 
@@ -107,7 +121,7 @@ async def ask_when_again(ctx: Ctx, authority: Authority) -> list[Reply]:
 @coordinator.step(BroadcastStep.WHEN)
 async def when(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Read a future time the Israeli way, then send the draft at that time."""
-    broadcast = await ctx.session.get(Broadcast, int(ctx.data.get("draft") or 0))
+    broadcast = await ctx.session.get(Broadcast, ctx.flow(Scheduling).draft)
     if broadcast is None or broadcast.status != BroadcastStatus.DRAFT:
         ctx.end()
         raise Stale("no draft")
@@ -120,6 +134,7 @@ async def when(ctx: Ctx, authority: Authority) -> list[Reply]:
         return [Reply(ctx.t("broadcast.past_when", when=shown, example=_example(ctx)))]
     ctx.end()
     broadcast.send_at = at
+    await keep_image(ctx.session, broadcast.image, at)
     return await _send(ctx, authority, broadcast)
 
 
@@ -153,7 +168,8 @@ async def _send(ctx: Ctx, authority: Authority, broadcast: Broadcast) -> list[Re
 
 
 async def _ask_approval(ctx: Ctx, broadcast: Broadcast, count: int) -> list[Reply]:
-    """Send a large national broadcast to every other national coordinator for approval."""
+    """Send a large national broadcast, with its photo, to every other national coordinator
+    for approval."""
     others = await reviewers(ctx.session, ctx.config.admin_addresses, ctx.person.id)
     if not others:
         return [Reply(ctx.t.n("broadcast.no_reviewer", ctx.config.broadcast_approval_threshold))]
@@ -162,6 +178,7 @@ async def _ask_approval(ctx: Ctx, broadcast: Broadcast, count: int) -> list[Repl
         raise Stale(broadcast.id)
     target = f"broadcast:{broadcast.id}"
     await audit(ctx.session, ctx.person.id, "broadcast.submit", target, recipients=count)
+    image = await image_of(ctx.session, broadcast.image, ctx.now, loaded=False)
     for person_id, identity_id, locale in others:
         t = Translator(locale or ctx.config.default_locale)
         request = t.n(
@@ -179,7 +196,7 @@ async def _ask_approval(ctx: Ctx, broadcast: Broadcast, count: int) -> list[Repl
             ctx.session,
             to_one(identity_id, f"bcr:{broadcast.id}:{person_id}"),
             OutboxKind.BROADCAST_NOTE,
-            reply_to_payload(Reply(request, buttons)),
+            reply_to_payload(Reply(request, buttons, attachments=[image] if image else [])),
             priority=Priority.INTERACTIVE,
             not_before=ctx.now,
         )

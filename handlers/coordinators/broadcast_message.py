@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.core.types import Button, Reply
+from handlers.core.types import Attachment, Button, Reply
 from handlers.people.newsletter import StopAll
 from locales import Translator
 from models.audience_kinds import KINDS
@@ -14,14 +14,18 @@ BAR = 10
 """Cells in the progress bar."""
 
 
-def message(locale: str, broadcast: Broadcast) -> Reply:
+def message(locale: str, broadcast: Broadcast, image: Attachment | None = None) -> Reply:
     """The copy a recipient gets in their language (the Hebrew text when there is no English
-    one), ending with the way out the anti-spam law requires."""
+    one), ending with the way out the anti-spam law requires; the text is the caption of the
+    broadcast's photo, if it has one (`image`, see broadcast_image.image_of)."""
     t = Translator(locale)
     text = broadcast.text_en if locale == "en" and broadcast.text_en else broadcast.text
     body = f"{text}\n\n🔗 {broadcast.link}" if broadcast.link else text
     stop = Button(t("broadcast.unsubscribe"), StopAll().pack())
-    return Reply(t("broadcast.message", body=body), buttons=[[stop]])
+    text = t("broadcast.message", body=body)
+    if image is None:
+        return Reply(text, buttons=[[stop]])
+    return Reply(text, buttons=[[stop]], attachments=[image], captioned=True)
 
 
 async def describe(session: AsyncSession, t: Translator, broadcast: Broadcast) -> str:

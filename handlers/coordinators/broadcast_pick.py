@@ -5,10 +5,13 @@ coordinator's reach is refused and audited."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers.coordinators.broadcast_flow import (
     AudienceChoice,
     AudienceMenu,
     BroadcastStep,
+    Drafting,
     FilterDone,
     FilterPick,
 )
@@ -62,9 +65,12 @@ async def ask_again(ctx: Ctx, authority: Authority) -> list[Reply]:
     return [kinds(ctx)]
 
 
-def _drafting(ctx: Ctx) -> None:
-    if "text" not in ctx.data:
+def _drafting(ctx: Ctx) -> Drafting:
+    """The broadcast written so far; Stale when there is none (an old button)."""
+    data = ctx.flow(Drafting)
+    if data.text is None:
         raise Stale("no draft")
+    return data
 
 
 def _kind(name: str | None) -> AudienceKind:
@@ -77,17 +83,18 @@ def _kind(name: str | None) -> AudienceKind:
 @coordinator.callback(AudienceMenu, step=BroadcastStep.AUDIENCE)
 async def audience_menu(ctx: Ctx, authority: Authority, choice: AudienceMenu) -> list[Reply]:
     """List the kinds of audience, or a page of one kind's values within reach."""
-    _drafting(ctx)
+    data = _drafting(ctx)
     if choice.kind is None:
         return [kinds(ctx)]
     kind = _kind(choice.kind)
     if kind == AudienceKind.EVERYONE:
         return await chosen(ctx, authority, AudienceChoice(kind))
     if kind in COMBINED:
-        filters = ctx.data.get("filters") if ctx.data.get("builder") == kind else {}
-        ctx.goto(BroadcastStep.AUDIENCE, builder=kind.value, filters=filters, menu=None)
-        return [await _builder(ctx, authority)]
-    ctx.goto(BroadcastStep.AUDIENCE, menu=kind.value)
+        filters = data.filters if data.builder == kind else {}
+        data = replace(data, builder=kind.value, filters=filters, menu=None)
+        ctx.goto(BroadcastStep.AUDIENCE, data)
+        return [await _builder(ctx, authority, data)]
+    ctx.goto(BroadcastStep.AUDIENCE, replace(data, menu=kind.value))
     found = await KINDS[kind].choices(ctx.session, authority, ctx.t, ctx.now)
     return [_values(ctx, kind, page_of(found, choice.page, PAGE))]
 
@@ -107,7 +114,7 @@ def _values(ctx: Ctx, kind: AudienceKind, page: Page[Choice]) -> Reply:
 @coordinator.step(BroadcastStep.AUDIENCE)
 async def typed_at_audience(ctx: Ctx, authority: Authority) -> list[Reply]:
     """Find the values whose names come close to what was typed; else offer the buttons."""
-    menu = str(ctx.data.get("menu") or "")
+    menu = ctx.flow(Drafting).menu or ""
     name = menu.removeprefix("filter:")
     if not ctx.text or not menu or (menu.startswith("filter:") and name not in FILTERS):
         return [Reply(ctx.t("broadcast.use_buttons")), kinds(ctx)]
@@ -123,12 +130,12 @@ async def typed_at_audience(ctx: Ctx, authority: Authority) -> list[Reply]:
 @coordinator.callback(AudienceChoice, step=BroadcastStep.AUDIENCE)
 async def chosen(ctx: Ctx, authority: Authority, choice: AudienceChoice) -> list[Reply]:
     """Check the audience is within reach, save the draft and preview it."""
-    _drafting(ctx)
+    data = _drafting(ctx)
     kind = _kind(choice.kind)
     if kind in COMBINED:
         raise Stale(kind)  # built filter by filter, never packed into one button
     await _check(ctx, authority, kind, choice.value)
-    return await _draft(ctx, authority, kind, choice.value)
+    return await _draft(ctx, authority, data, kind, choice.value)
 
 
 async def _check(ctx: Ctx, authority: Authority, kind: AudienceKind, value: str | None) -> None:
@@ -153,14 +160,15 @@ async def _check(ctx: Ctx, authority: Authority, kind: AudienceKind, value: str 
 
 
 async def _draft(
-    ctx: Ctx, authority: Authority, kind: AudienceKind, value: str | None
+    ctx: Ctx, authority: Authority, data: Drafting, kind: AudienceKind, value: str | None
 ) -> list[Reply]:
     draft = Broadcast(
         author_id=ctx.person.id,
         author_identity_id=ctx.identity.id,
-        text=str(ctx.data["text"]),
-        text_en=ctx.data.get("text_en"),
-        link=ctx.data.get("link") or await _event_page(ctx, kind, value),
+        text=data.text or "",
+        text_en=data.text_en,
+        link=data.link or await _event_page(ctx, kind, value),
+        image=data.image,
         audience={"kind": kind.value, "value": value},
         reach=reach_of(authority),
         status=BroadcastStatus.DRAFT,
@@ -180,10 +188,9 @@ async def _event_page(ctx: Ctx, kind: AudienceKind, value: str | None) -> str | 
     return public_url(ctx.config, event_path(event.slug)) if event else None
 
 
-async def _builder(ctx: Ctx, authority: Authority) -> Reply:
+async def _builder(ctx: Ctx, authority: Authority, data: Drafting) -> Reply:
     """The combined audience so far, its exact count, and a button per filter."""
-    kind = AudienceKind(str(ctx.data["builder"]))
-    filters: dict[str, str] = dict(ctx.data.get("filters") or {})
+    kind, filters = _kind(data.builder), data.filters
     sample = Broadcast(audience={"kind": kind.value, "value": pack_filters(filters) or None})
     sample.reach = reach_of(authority)
     count = await count_recipients(ctx.session, sample) if filters else 0
@@ -204,12 +211,12 @@ async def _builder(ctx: Ctx, authority: Authority) -> Reply:
 @coordinator.callback(FilterPick, step=BroadcastStep.AUDIENCE)
 async def filter_pick(ctx: Ctx, authority: Authority, choice: FilterPick) -> list[Reply]:
     """List one filter's values, or set (or drop) it and show the audience again."""
-    _drafting(ctx)
-    if "builder" not in ctx.data or choice.name not in FILTERS:
+    data = _drafting(ctx)
+    if data.builder is None or choice.name not in FILTERS:
         raise Stale(choice.name)
-    filters: dict[str, str] = dict(ctx.data.get("filters") or {})
+    filters = dict(data.filters)
     if choice.value is None:
-        ctx.goto(BroadcastStep.AUDIENCE, menu=f"filter:{choice.name}")
+        ctx.goto(BroadcastStep.AUDIENCE, replace(data, menu=f"filter:{choice.name}"))
         found = await FILTERS[choice.name].choices(ctx.session, authority, ctx.t, ctx.now)
         return [_filter_values(ctx, choice.name, page_of(found, choice.page, PAGE))]
     if choice.value == "-":
@@ -217,8 +224,9 @@ async def filter_pick(ctx: Ctx, authority: Authority, choice: FilterPick) -> lis
     else:
         await _check(ctx, authority, FILTERS[choice.name].kind, choice.value)
         filters[choice.name] = choice.value
-    ctx.goto(BroadcastStep.AUDIENCE, filters=filters, menu=None)
-    return [await _builder(ctx, authority)]
+    data = replace(data, filters=filters, menu=None)
+    ctx.goto(BroadcastStep.AUDIENCE, data)
+    return [await _builder(ctx, authority, data)]
 
 
 def _filter_values(ctx: Ctx, name: str, page: Page[Choice]) -> Reply:
@@ -235,11 +243,10 @@ def _filter_values(ctx: Ctx, name: str, page: Page[Choice]) -> Reply:
 @coordinator.callback(FilterDone, step=BroadcastStep.AUDIENCE)
 async def filters_done(ctx: Ctx, authority: Authority, choice: FilterDone) -> list[Reply]:
     """Check every filter again (the state may be old) and preview the combined audience."""
-    _drafting(ctx)
-    filters: dict[str, str] = dict(ctx.data.get("filters") or {})
-    if "builder" not in ctx.data or not filters:
+    data = _drafting(ctx)
+    if data.builder is None or not data.filters:
         raise Stale("no filters")
-    kind = _kind(str(ctx.data["builder"]))
-    value = pack_filters(filters)
+    kind = _kind(data.builder)
+    value = pack_filters(data.filters)
     await _check(ctx, authority, kind, value)
-    return await _draft(ctx, authority, kind, value)
+    return await _draft(ctx, authority, data, kind, value)

@@ -1,10 +1,11 @@
 """A broadcast's preview: the exact recipient count, the message as each language's readers will
-get it, and what can be done from there (send now or later, edit either text, change the
-audience, discard)."""
+get it (with its photo), and what can be done from there (send now or later, edit either text,
+add, change or remove the photo, change the audience, discard)."""
 
 from __future__ import annotations
 
 from handlers.coordinators.broadcast_flow import Act, AudienceMenu, BroadcastAct
+from handlers.coordinators.broadcast_image import image_of
 from handlers.coordinators.broadcast_message import describe, message
 from handlers.core.context import Ctx
 from handlers.core.types import Button, Reply
@@ -48,12 +49,16 @@ async def preview(ctx: Ctx, draft: Broadcast) -> list[Reply]:
     buttons += [
         act("broadcast.edit", Act.EDIT),
         act("broadcast.edit_en", Act.EDIT_EN),
+        act("broadcast.change_image" if draft.image else "broadcast.add_image", Act.IMAGE),
         [Button(ctx.t("broadcast.change_audience"), AudienceMenu().pack())],
         act("broadcast.discard", Act.DISCARD),
     ]
-    samples = [
-        Reply(ctx.t(f"broadcast.sample.{locale}") + "\n\n" + message(locale, draft).text)
-        for locale in SUPPORTED_LOCALES
-    ]
+    image = await image_of(ctx.session, draft.image, ctx.now, loaded=True)
+    samples = []
+    for locale in SUPPORTED_LOCALES:
+        sample = message(locale, draft, image)
+        sample.text = ctx.t(f"broadcast.sample.{locale}") + "\n\n" + sample.text
+        sample.buttons = []
+        samples.append(sample)
     samples[-1].buttons = buttons
     return [Reply(summary), *samples]

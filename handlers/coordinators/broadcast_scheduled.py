@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.coordinators.broadcast_flow import Act, BroadcastAct, BroadcastReview
+from handlers.coordinators.broadcast_image import image_of
 from handlers.coordinators.broadcast_message import describe
 from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.core.context import Ctx
@@ -69,7 +70,8 @@ async def scheduled(ctx: Ctx, authority: Authority) -> list[Reply]:
 
 @coordinator.panel
 async def pending_approvals(ctx: Ctx, authority: Authority) -> list[Reply]:
-    """Others' broadcasts awaiting a second national coordinator, with approve and reject."""
+    """Others' broadcasts awaiting a second national coordinator (with their photo), with
+    approve and reject."""
     if not authority.national:
         return []
     found = await ctx.session.scalars(
@@ -93,5 +95,6 @@ async def pending_approvals(ctx: Ctx, authority: Authority) -> list[Reply]:
             [Button(ctx.t("broadcast.review.approve"), BroadcastReview(broadcast.id, True).pack())],
             [Button(ctx.t("broadcast.review.reject"), BroadcastReview(broadcast.id, False).pack())],
         ]
-        replies.append(Reply(text, buttons=buttons))
+        image = await image_of(ctx.session, broadcast.image, ctx.now, loaded=True)
+        replies.append(Reply(text, buttons=buttons, attachments=[image] if image else []))
     return replies

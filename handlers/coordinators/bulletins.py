@@ -3,7 +3,8 @@
 /bulletin → the topics; BulletinTopic → HEBREW
 HEBREW   a text                        → ENGLISH (the draft is saved)
 ENGLISH  a text, or BulletinPreview    → the preview (its buttons; no step)
-(preview) BulletinSend → sent (ends); BulletinWhen → WHEN (bulletin_schedule.py)
+(preview) BulletinSend → sent (ends); BulletinWhen → WHEN (bulletin_schedule.py);
+          BulletinAudience → narrowed by role, kibbutz, stream, region (bulletin_audience.py)
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from handlers.core.flow import FlowData
 from handlers.core.router import Stale
 from handlers.core.types import Button, Reply
 from locales import SUPPORTED_LOCALES
-from models.audience import count_topic_readers
 from models.audit import audit
+from models.bulletin_audience import NARROWED, count_readers
 from models.bulletin_service import (
     add_translation,
     schedule,
@@ -84,6 +85,23 @@ class BulletinCancel(CallbackData, prefix="bux"):
 @dataclass(frozen=True)
 class BulletinUpcoming(CallbackData, prefix="bul"):
     pass
+
+
+@dataclass(frozen=True)
+class BulletinAudience(CallbackData, prefix="bua"):
+    """Show the draft's audience with a button per filter."""
+
+    bulletin_id: int
+
+
+@dataclass(frozen=True)
+class BulletinFilter(CallbackData, prefix="buf"):
+    """List one filter's values (no value), set one, or drop the filter (the value "-")."""
+
+    bulletin_id: int
+    name: str
+    value: str | None = None
+    page: int = 0
 
 
 def topic_title(ctx: Ctx, topic: Topic) -> str:
@@ -211,8 +229,12 @@ async def without_english(ctx: Ctx, authority: Authority, choice: BulletinPrevie
 async def preview(ctx: Ctx, bulletin: Bulletin, topic: Topic) -> list[Reply]:
     """The bulletin exactly as subscribers get it in each language, their number, and what next."""
     ctx.end()
-    readers = await count_topic_readers(ctx.session, topic.id)
-    replies = [Reply(ctx.t.n("bulletins.preview", readers, topic=topic_title(ctx, topic)))]
+    readers = await count_readers(ctx.session, topic.id, bulletin.audience)
+    summary = ctx.t.n("bulletins.preview", readers, topic=topic_title(ctx, topic))
+    if bulletin.audience:
+        narrowed = await NARROWED.name(ctx.session, ctx.t, bulletin.audience)
+        summary += "\n" + ctx.t("bulletins.narrowed", audience=narrowed)
+    replies = [Reply(summary)]
     for locale in SUPPORTED_LOCALES:
         message = bulletin_message(bulletin, topic, locale)
         shown = [ctx.t("bulletins.preview_button", label=b.label) for b in message.options()]
@@ -220,6 +242,7 @@ async def preview(ctx: Ctx, bulletin: Bulletin, topic: Topic) -> list[Reply]:
     actions = [
         [Button(ctx.t.n("bulletins.send_now", readers), BulletinSend(bulletin.id).pack())],
         [Button(ctx.t("bulletins.schedule"), BulletinWhen(bulletin.id).pack())],
+        [Button(ctx.t("bulletins.narrow"), BulletinAudience(bulletin.id).pack())],
         [Button(ctx.t("bulletins.discard"), BulletinCancel(bulletin.id).pack())],
     ]
     replies.append(Reply(ctx.t("bulletins.what_next"), buttons=actions))
@@ -232,13 +255,14 @@ async def send_now(ctx: Ctx, authority: Authority, choice: BulletinSend) -> list
     found = await bulletin_in_reach(ctx, authority, choice.bulletin_id, "bulletin.publish")
     if found is None or not await schedule(ctx.session, choice.bulletin_id, ctx.now):
         return [Reply(ctx.t("bulletins.too_late"))]
-    readers = await count_topic_readers(ctx.session, found[1].id)
+    readers = await count_readers(ctx.session, found[1].id, found[0].audience)
     await audit(
         ctx.session,
         authority.person_id,
         "bulletin.publish",
         f"bulletin:{choice.bulletin_id}",
         topic=found[1].slug,
+        audience=found[0].audience,
         readers=readers,
     )
     return [Reply(ctx.t.n("bulletins.sending", readers))]

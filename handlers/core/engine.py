@@ -103,7 +103,8 @@ class Engine:
             fetched = dataclasses.replace(file, data=await source.fetch(file, limit))
         except FileFetchError as exc:
             log.info("a %s file could not be fetched: %s", incoming.channel, exc.problem)
-            fetched = dataclasses.replace(file, problem=exc.problem)
+            size = exc.size or file.size
+            fetched = dataclasses.replace(file, size=size, problem=exc.problem)
         return dataclasses.replace(incoming, file=fetched)
 
     async def handle_together(self, batch: Sequence[Incoming]) -> list[Answer | Exception]:
@@ -193,7 +194,8 @@ class Engine:
         if payload:
             return await self._button(ctx, payload)
         step = self.routes.steps.get(ctx.state.step or "")
-        if ctx.incoming.file and step is not None and ctx.state.step in self.routes.file_steps:
+        sent = ctx.incoming.file or ctx.incoming.media
+        if sent and step is not None and ctx.state.step in self.routes.file_steps:
             return await step(ctx)
         if ctx.incoming.media and not text:
             return [media_answer(ctx, ctx.incoming.media)]

@@ -52,7 +52,9 @@ class Router:
         """Steps where only a whole label (or its number) stands for a button, never the start
         of one: a typed "כן" must not confirm "כן, למחוק הכול"."""
         self.file_steps: set[str] = set()
-        """Steps that take a file (a document sent) as their answer, not only text."""
+        """Steps that take what is sent (a file or photo; a voice note or sticker too, to say
+        what they want instead) as their answer, not only text; anywhere else media get the
+        general answer."""
         self.reasks: dict[str, Handler] = {}
         """Shows a step's question again, as after a change of language mid-flow."""
         self.closings: dict[str, Callable[[Ctx], Reply]] = {}
@@ -145,7 +147,8 @@ class Router:
     def step(
         self, step: StrEnum, whole_labels: bool = False, files: bool = False
     ) -> Callable[[Handler], Handler]:
-        """Handle free text at `step`; with `files`, a file sent there too (Ctx.file_data)."""
+        """Handle free text at `step`; with `files`, whatever is sent there too (a file's
+        bytes by Ctx.file_data)."""
 
         def register(handler: Handler) -> Handler:
             self.steps[step.value] = handler

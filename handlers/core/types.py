@@ -36,11 +36,13 @@ class FileProblem(StrEnum):
 
 
 class FileFetchError(Exception):
-    """Raised by a channel's fetcher; `problem` says which."""
+    """Raised by a channel's fetcher; `problem` says which, `size` the file's bytes when the
+    download told what the channel had not said (Twilio's Content-Length)."""
 
-    def __init__(self, problem: FileProblem) -> None:
+    def __init__(self, problem: FileProblem, size: int | None = None) -> None:
         super().__init__(problem.value)
         self.problem = problem
+        self.size = size
 
 
 class FileSource(Protocol):
@@ -53,7 +55,9 @@ class FileSource(Protocol):
 
 @dataclass(frozen=True)
 class Incoming:
-    """One thing a person did: typed text, pressed a button, shared a contact, sent media."""
+    """One thing a person did: typed text, pressed a button, shared a contact, sent media
+    (`media` its kind, such as "photo" or "voice"; `file` the file, when one can be fetched;
+    `text` a caption)."""
 
     channel: Channel
     address: str
@@ -64,7 +68,6 @@ class Incoming:
     display_name: str | None = None
     locale_hint: str | None = None
     file: InboundFile | None = None
-    """The document (or other file) that came with the message, if any."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,10 @@ class Attachment:
     later: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
     """Makes `data` once the conversation's transaction has committed (Engine.answer): a slow
     file (a PDF) then holds no database lock. It must use only values taken beforehand."""
+    shared: str | None = None
+    """The token of a file kept among the shared files (a broadcast's photo): a queued message
+    carries the token, not the bytes, since the same file goes to thousands; the dispatcher
+    loads them, and channels that can reuse one upload do."""
 
 
 class TemplateKind(StrEnum):
@@ -107,7 +114,9 @@ class Reply:
     `request_contact` asks channels that can to offer a "share my phone" button; `edit_of`
     (queued messages only) names an earlier message of ours that channels able to edit
     replace in place, such as a progress bar. `template` (queued messages only) is the
-    approved template that can stand in for the message outside WhatsApp's 24-hour window."""
+    approved template that can stand in for the message outside WhatsApp's 24-hour window.
+    `captioned`: the text belongs to its one picture, sent as one message where the platform
+    allows the text as a caption, else the picture first and the text after it."""
 
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
@@ -116,6 +125,7 @@ class Reply:
     request_contact: bool = False
     edit_of: int | None = None
     template: TemplateUse | None = None
+    captioned: bool = False
 
     def options(self) -> list[Button]:
         """The buttons in reading order: the numbering text-only channels show."""
@@ -129,11 +139,10 @@ def reply_to_payload(reply: Reply) -> dict[str, Any]:
         "buttons": [
             [{"label": b.label, "payload": b.payload} for b in row] for row in reply.buttons
         ],
-        "attachments": [
-            {"filename": a.filename, "mime": a.mime, "data": base64.b64encode(a.data).decode()}
-            for a in reply.attachments
-        ],
+        "attachments": [_attachment_to_payload(a) for a in reply.attachments],
     }
+    if reply.captioned:
+        payload["captioned"] = True
     if reply.edit_of is not None:
         payload["edit_of"] = reply.edit_of
     if reply.template is not None:
@@ -152,13 +161,25 @@ def reply_from_payload(payload: dict[str, Any]) -> Reply:
             [Button(str(b["label"]), str(b["payload"])) for b in row]
             for row in payload.get("buttons") or []
         ],
-        attachments=[
-            Attachment(str(a["filename"]), str(a["mime"]), base64.b64decode(a["data"]))
-            for a in payload.get("attachments") or []
-        ],
+        attachments=[_attachment_from_payload(a) for a in payload.get("attachments") or []],
         edit_of=int(payload["edit_of"]) if payload.get("edit_of") else None,
         template=_template(payload.get("template")),
+        captioned=bool(payload.get("captioned")),
     )
+
+
+def _attachment_to_payload(attachment: Attachment) -> dict[str, str]:
+    kept = {"filename": attachment.filename, "mime": attachment.mime}
+    if attachment.shared is not None:
+        return {**kept, "shared": attachment.shared}
+    return {**kept, "data": base64.b64encode(attachment.data).decode()}
+
+
+def _attachment_from_payload(value: dict[str, Any]) -> Attachment:
+    filename, mime = str(value["filename"]), str(value["mime"])
+    if value.get("shared"):
+        return Attachment(filename, mime, shared=str(value["shared"]))
+    return Attachment(filename, mime, base64.b64decode(value["data"]))
 
 
 def _template(value: Any) -> TemplateUse | None:

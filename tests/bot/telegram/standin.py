@@ -1,9 +1,10 @@
 """A stand-in for Telegram's Bot API on 127.0.0.1, for tests and the benchmark.
 
 It serves the methods the bot uses, records every request, hands queued updates to long
-polling, and answers with an injected 429 (retry_after) or 403 when a test asks it to. A
-document a person "sends" is kept for getFile and served, as Telegram does, under
-/file/bot<token>/<file_path>.
+polling, and answers with an injected 429 (retry_after) or 403 when a test asks it to. Like
+Telegram it takes a photo as an upload or by the file id it gave an earlier one, refuses a
+caption over 1,024 characters and a photo over 10 MB, and keeps the photos and documents a
+person "sends" for getFile, served under /file/bot<token>/<file_path> (none over 20 MB).
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ BOT_USER = {
 PATIENCE = 30
 """Seconds a test waits for the bot before failing (never a timing assertion)."""
 TEXT_FIELDS = {"text", "caption", "callback_query_id", "url", "secret_token", "language_code"}
+CAPTION = 1024
+PHOTO_LIMIT = 10 * 1024 * 1024
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
+"""Telegram's limits: a caption, a photo the bot sends, a file the bot may download."""
 
 Json = dict[str, Any]
 
@@ -71,7 +76,7 @@ class StandIn:
     """Requests per method, cheap to poll when many are expected."""
     messages: dict[tuple[int, int], Json] = field(default_factory=dict)
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
-    """file_id → (file_path, bytes) of the documents people sent."""
+    """file_id → (file_path, bytes): photos the bot uploaded and files people sent."""
     downloads: list[str] = field(default_factory=list)
     """The file paths the bot downloaded."""
     _updates: list[Json] = field(default_factory=list)
@@ -151,22 +156,50 @@ class StandIn:
         card = {"phone_number": phone, "first_name": "Noa", "user_id": owner or chat_id}
         return self.update(message=self._incoming(chat_id, contact=card))
 
+    def photo(self, chat_id: int, data: bytes, caption: str | None = None) -> Json:
+        """An update: the person sent a photo (Telegram offers it in sizes, largest last)."""
+        small = self._keep(data[:100], "photos/file_{}.jpg")
+        file_id = self._keep(data, "photos/file_{}.jpg")
+        sizes = [
+            {"file_id": small, "file_unique_id": small[-6:], "width": 90, "height": 60},
+            {
+                "file_id": file_id,
+                "file_unique_id": file_id[-6:],
+                "width": 900,
+                "height": 600,
+                "file_size": len(data),
+            },
+        ]
+        extra = {"caption": caption} if caption else {}
+        return self.update(message=self._incoming(chat_id, photo=sizes, **extra))
+
     def document(
         self, chat_id: int, data: bytes, name: str, mime: str, caption: str | None = None
     ) -> Json:
         """An update: the person sent a file as a document (kept for getFile)."""
-        number = next(self._ids)
-        file_id = f"BQACAgQAAxkBAAI{number}"
-        self.files[file_id] = (f"documents/file_{number}.{name.rpartition('.')[2]}", data)
+        file_id = self._keep(data, "documents/file_{}." + name.rpartition(".")[2])
         document = {
             "file_id": file_id,
-            "file_unique_id": f"AgAD{number}",
+            "file_unique_id": file_id[-6:],
             "file_name": name,
             "mime_type": mime,
             "file_size": len(data),
         }
         extra = {"caption": caption} if caption else {}
         return self.update(message=self._incoming(chat_id, document=document, **extra))
+
+    def voice(self, chat_id: int) -> Json:
+        """An update: the person sent a voice note."""
+        file_id = self._keep(b"OggS", "voice/file_{}.oga")
+        voice = {"file_id": file_id, "file_unique_id": file_id[-6:], "duration": 3}
+        return self.update(message=self._incoming(chat_id, voice=voice))
+
+    def _keep(self, data: bytes, path: str) -> str:
+        """Keep a file for getFile under a new file id; `path` has a {} for its number."""
+        number = next(self._ids)
+        file_id = f"BQACAgQAAxkBAAI{number}"
+        self.files[file_id] = (path.format(number), data)
+        return file_id
 
     def _incoming(self, chat_id: int, **content: Any) -> Json:
         return {
@@ -224,7 +257,8 @@ class StandIn:
             self.counts[method] += 1
             self._news.notify_all()
         failures = self._failures.get(method)
-        failure = failures.pop(0) if failures else self.admit(method, params)
+        failure = failures.pop(0) if failures else self._refusal(method, params)
+        failure = failure or self.admit(method, params)
         if failure is not None:
             body: Json = {
                 "ok": False,
@@ -252,6 +286,25 @@ class StandIn:
                 except TimeoutError:
                     pass
             return self._updates[: int(params.get("limit") or 100)]
+
+    def _refusal(self, method: str, params: Json) -> Failure | None:
+        """What Telegram itself would refuse: a photo too big, a caption too long, a file id
+        it never gave, a download over its limit."""
+        if method == "sendPhoto":
+            photo = params["photo"]
+            if len(_shown(params, "caption")) > CAPTION:
+                return Failure(400, "Bad Request: message caption is too long")
+            if isinstance(photo, dict) and len(photo["data"]) > PHOTO_LIMIT:
+                return Failure(413, "Request Entity Too Large")
+            if isinstance(photo, str) and photo not in self.files:
+                return Failure(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        if method == "getFile":
+            found = self.files.get(str(params["file_id"]))
+            if found is None:
+                return Failure(400, "Bad Request: invalid file_id")
+            if len(found[1]) > DOWNLOAD_LIMIT:
+                return Failure(400, "Bad Request: file is too big")
+        return None
 
     def _answer(self, method: str, params: Json) -> Any:
         if method == "getMe":
@@ -310,16 +363,22 @@ class StandIn:
                 "file_name": params["document"]["filename"],
             }
         else:
+            photo = params["photo"]
+            file_id = (
+                photo if isinstance(photo, str) else self._keep(photo["data"], "photos/file_{}.jpg")
+            )
             message["photo"] = [
-                {"file_id": "p", "file_unique_id": "p", "width": 100, "height": 100}
+                {"file_id": file_id, "file_unique_id": file_id, "width": 100, "height": 100}
             ]
+            if params.get("caption"):
+                message["caption"] = _shown(params, "caption")
         self.messages[chat_id, message["message_id"]] = message
         return message
 
 
-def _shown(params: Json) -> str:
+def _shown(params: Json, name: str = "text") -> str:
     """The text as a person sees it: HTML entities decoded (we never send tags)."""
-    text = str(params["text"])
+    text = str(params.get(name) or "")
     return html.unescape(text) if params.get("parse_mode") == "HTML" else text
 
 

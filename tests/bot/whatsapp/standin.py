@@ -2,9 +2,9 @@
 answers with an injected error (63016, 21610, 429, 500) when a test asks it to, and can post a
 signed status report to the message's StatusCallback before answering, as Twilio may. Like
 Twilio it fetches every MediaUrl, records what was served, and refuses a message whose media
-WhatsApp does not accept (12300, "Invalid Content-Type"). Media people send are served as
-Twilio does: the MediaUrl answers only with the account's basic auth, by a redirect to the
-file in its media store."""
+WhatsApp does not accept (12300, "Invalid Content-Type"), an image over 5 MB (11751) or a body
+over 1,600 characters (21617). Media people send are served as Twilio does: the MediaUrl
+answers only with the account's basic auth, by a redirect to the file in its media store."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ apart from the bot's own so that a test checks one against the other."""
 ACCOUNT_SID = "AC00000000000000000000000000000000"
 AUTH_TOKEN = "stand-in-auth-token"
 OUR_NUMBER = "whatsapp:+14155238886"
+IMAGE_LIMIT = 5 * 1024 * 1024
+BODY_LIMIT = 1600
 PATIENCE = 30
 """Seconds a test waits for the bot before failing (never a timing assertion)."""
 
@@ -168,6 +170,13 @@ class StandIn:
             f.status != 200 or f.content_type not in WHATSAPP_MEDIA for f in media
         ):
             failure = (400, 12300)
+        if failure is None and any(
+            f.content_type.startswith("image/") and len(f.data) > IMAGE_LIMIT for f in media
+        ):
+            failure = (400, 11751)
+        body = form.get("Body", [""])[0]
+        if failure is None and len(body.encode("utf-16-le")) // 2 > BODY_LIMIT:
+            failure = (400, 21617)
         async with self._news:
             self.requests.append(Sent(form, sid, accepted=failure is None, media=media))
             self._news.notify_all()

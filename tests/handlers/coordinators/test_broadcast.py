@@ -79,8 +79,8 @@ async def test_bad_text_is_answered_and_the_draft_kept_until_a_good_one_comes(
     assert "עד 3500 תווים" in national.text
     await national.send("א" * 5000)
     assert "5000 תווים" in national.text and "3500" in national.text
-    await national.send_media("photo")
-    assert "רק בטקסט" in national.text
+    await national.send_media("sticker")
+    assert "אי אפשר לצרף" in national.text
     await national.send("\u200f\u200f  ")
     await national.send("\u200fשלום לכולם 🎉🎉 Hello!")
     assert "נוסח באנגלית" in national.text

@@ -50,6 +50,8 @@ async def test_a_national_coordinator_imports_the_list_sent_in_the_chat(
     await national.press("ייבוא בעלי תפקידים")
     assert "CSV או אקסל (XLSX), עד 2 MB ועד 5,000 שורות" in national.text
     await national.says("הנה", "שלחו את הרשימה כקובץ")
+    await national.send_media("voice")
+    assert "שלחו את הרשימה כקובץ" in national.text  # not the general answer to a recording
 
     await national.send_file(_excel_csv(LIST), "role-holders.csv", CSV)
     for shown in (

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.coordinators.broadcast_flow import Drafting, Scheduling
 from handlers.coordinators.bulletins import Composing
 from handlers.coordinators.checkin import Desk
 from handlers.coordinators.event_details import Detailing
@@ -47,6 +48,8 @@ from tests.support import Chat
         Consenting(topic=4),
         Composing(topic_id=2, bulletin_id=9),
         Desk(event_id=5, checked=12),
+        Drafting(text="כנס", image="tok", builder="people", filters={"role": "treasurer"}),
+        Scheduling(draft=3),
     ],
 )
 def test_flow_data_round_trips_through_json(data: FlowData) -> None:
