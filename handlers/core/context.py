@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -97,20 +97,16 @@ class Ctx:
         """The typed text with surrounding whitespace and direction marks removed."""
         return clean_text(self.incoming.text or "")
 
-    @property
-    def data(self) -> dict[str, Any]:
-        """Scratch values of the flow in progress; saved with the state."""
-        return self.state.data
-
     def flow(self, kind: type[F]) -> F:
         """The scratch values of the flow in progress, as `kind` reads them."""
         return kind.load(self.state.data)
 
-    def goto(self, step: StrEnum, flow: FlowData | None = None, /, **data: Any) -> None:
-        """Wait for free text at `step`, keeping `flow` (all of the flow's values) or else
-        `data` (added to those kept) for later steps."""
+    def goto(self, step: StrEnum, flow: FlowData | None = None) -> None:
+        """Wait for free text at `step`, keeping `flow` (all of the flow's values) for later
+        steps; without one, the values kept so far stay as they are."""
         self.state.step = step.value
-        self.state.data = flow.dump() if flow is not None else {**self.state.data, **data}
+        if flow is not None:
+            self.state.data = flow.dump()
 
     def end(self) -> None:
         """Leave any flow in progress."""
