@@ -12,9 +12,7 @@ import threading
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 from sqlalchemy import text
@@ -23,6 +21,7 @@ from sqlalchemy.pool import NullPool
 
 from models.catalog_import import DEMO_CATALOG, import_catalog
 from models.db import create_engine, sessionmaker, upgrade
+from tests.pristine import Pristine, quoted
 from tests.support import OFFERS
 
 PREFIX = "hagshama_test_"
@@ -48,12 +47,8 @@ async def _pg_admin(base: str, *statements: str) -> None:
         await admin.dispose()
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _drop(name: str) -> str:
-    return f"DROP DATABASE IF EXISTS {_quoted(name)} WITH (FORCE)"
+    return f"DROP DATABASE IF EXISTS {quoted(name)} WITH (FORCE)"
 
 
 async def _build(url: str, with_catalog: bool) -> None:
@@ -71,79 +66,6 @@ async def _build(url: str, with_catalog: bool) -> None:
         # Everything in the main file, so that copying the file copies the database.
         with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-SHAPE = """
-SELECT md5(string_agg(c.relname || ' ' || c.relkind::text || ' ' || coalesce(columns, ''), ';'
-                      ORDER BY c.relname))
-FROM pg_class c
-LEFT JOIN LATERAL (
-    SELECT string_agg(attname || ' ' || atttypid::regtype::text, ',' ORDER BY attnum) AS columns
-    FROM pg_attribute WHERE attrelid = c.oid AND attnum > 0 AND NOT attisdropped
-) AS shape ON true
-WHERE c.relnamespace = 'public'::regnamespace
-"""
-"""A digest of the schema's relations and columns: a copy whose schema a test changed is
-dropped rather than reused."""
-
-TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-SEQUENCES = "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
-REFERENCES = """
-SELECT a.relname, b.relname FROM pg_constraint
-JOIN pg_class a ON a.oid = conrelid JOIN pg_class b ON b.oid = confrelid
-WHERE contype = 'f' AND connamespace = 'public'::regnamespace
-"""
-
-
-@dataclass(frozen=True)
-class Pristine:
-    """What a template holds, to be put back into a copy a test has used: its rows (tables in
-    an order foreign keys accept), its sequences' positions and its schema's shape."""
-
-    tables: tuple[str, ...]
-    rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]]
-    sequences: dict[str, tuple[int, bool]]
-    shape: str
-
-    @classmethod
-    async def read(cls, conn: asyncpg.Connection) -> Pristine:
-        names = [r[0] for r in await conn.fetch(TABLES)]
-        needs: dict[str, set[str]] = {name: set() for name in names}
-        for table, referenced in await conn.fetch(REFERENCES):
-            if table != referenced:
-                needs[table].add(referenced)
-        ordered: list[str] = []
-        while needs:
-            ready = sorted(name for name, wanted in needs.items() if not wanted - set(ordered))
-            ordered += ready
-            for name in ready:
-                del needs[name]
-        rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
-        for name in ordered:
-            if found := await conn.fetch(f"SELECT * FROM {_quoted(name)}"):
-                rows[name] = (list(found[0].keys()), [tuple(row) for row in found])
-        sequences = {}
-        for (name,) in await conn.fetch(SEQUENCES):
-            position = await conn.fetchrow(f"SELECT last_value, is_called FROM {_quoted(name)}")
-            sequences[name] = (position[0], position[1])
-        return cls(tuple(ordered), rows, sequences, await conn.fetchval(SHAPE))
-
-    async def restore(self, conn: asyncpg.Connection) -> bool:
-        """Put the template's rows and sequences back (False: the schema changed; not done)."""
-        if await conn.fetchval(SHAPE) != self.shape:
-            return False
-        async with conn.transaction():
-            await conn.execute(f"TRUNCATE {', '.join(map(_quoted, self.tables))}")
-            for table, (columns, records) in self.rows.items():
-                await conn.copy_records_to_table(table, records=records, columns=columns)
-            positions = (
-                f"setval('{_quoted(name)}', {value}, {called})"
-                for name, (value, called) in self.sequences.items()
-            )
-            await conn.execute(f"SELECT {', '.join(positions)}")
-        # The planner's statistics as well: the same for every copy, whatever ran there before.
-        await conn.execute("ANALYZE")
-        return True
 
 
 class Databases:
@@ -196,13 +118,13 @@ class Databases:
         template = (
             None if with_catalog is None else await self._template("postgresql", with_catalog)
         )
-        copy = f" TEMPLATE {_quoted(template)}" if template is not None else ""
+        copy = f" TEMPLATE {quoted(template)}" if template is not None else ""
         self._made.append(name)  # dropped at the end even if what follows fails
         await _pg_admin(
             pg_url,
-            f"CREATE DATABASE {_quoted(name)}{copy}",
+            f"CREATE DATABASE {quoted(name)}{copy}",
             # A commit need not wait for the disk: what a test wrote never outlives a crash.
-            f"ALTER DATABASE {_quoted(name)} SET synchronous_commit = off",
+            f"ALTER DATABASE {quoted(name)} SET synchronous_commit = off",
         )
         if with_catalog is not None:
             # Through the same door as a reused copy: every test finds the very same state.
@@ -222,7 +144,7 @@ class Databases:
                 assert self.pg_url is not None
                 name = f"{PREFIX}template_{suffix}_{uuid.uuid4().hex[:8]}"
                 self._made.append(name)
-                await _pg_admin(self.pg_url, f"CREATE DATABASE {_quoted(name)}")
+                await _pg_admin(self.pg_url, f"CREATE DATABASE {quoted(name)}")
                 self._templates[key] = name
                 await _build(_pg_url(self.pg_url, name), with_catalog)
                 conn = await asyncpg.connect(_dsn(self.pg_url, name))
