@@ -2,9 +2,10 @@
 tests/scheduler/test_redis_budget.py): takes COUNT slots of NAME at RATE, or first meets a 429
 (--hold), and prints when each slot falls due, on the wall clock every process shares.
 
-    python -m tests.scheduler.redis_slots URL NAME RATE COUNT [--hold SECONDS] [--at EPOCH]
+    python -m tests.scheduler.redis_slots URL NAME RATE COUNT [--hold SECONDS]
 
-`--at` starts taking slots at that moment, so that several processes draw at once.
+It prints `ready` once started and takes slots when a line comes on its input, so that the test
+can let several processes draw at once however long each took to start.
 """
 
 from __future__ import annotations
@@ -12,17 +13,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 import time
 
 from scheduler.redis_budget import RedisBudgets
 from scheduler.shared_budget import SharedSlots
 
 
-async def main(url: str, name: str, rate: float, count: int, hold: float, at: float) -> None:
-    await asyncio.sleep(max(0.0, at - time.time()))
+async def main(url: str, name: str, rate: float, count: int, hold: float) -> None:
     store = RedisBudgets(url)
     try:
         slots = SharedSlots(store, name, rate)
+        print("ready", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)
         if hold:
             await slots.hold(hold)
         due = []
@@ -41,6 +44,5 @@ if __name__ == "__main__":
     arguments.add_argument("rate", type=float)
     arguments.add_argument("count", type=int)
     arguments.add_argument("--hold", type=float, default=0.0)
-    arguments.add_argument("--at", type=float, default=0.0)
     o = arguments.parse_args()
-    asyncio.run(main(o.url, o.name, o.rate, o.count, o.hold, o.at))
+    asyncio.run(main(o.url, o.name, o.rate, o.count, o.hold))

@@ -37,10 +37,10 @@ def budget_name() -> str:
 
 
 async def instance(
-    url: str, name: str, count: int, hold: float = 0.0, at: float = 0.0
+    url: str, name: str, count: int, hold: float = 0.0, together: asyncio.Barrier | None = None
 ) -> list[float]:
     """When each slot an instance in its own process took falls due (wall clock); it starts
-    taking them `at` that moment."""
+    taking them once started, or once every instance `together` has started."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -51,20 +51,24 @@ async def instance(
         str(count),
         "--hold",
         str(hold),
-        "--at",
-        str(at),
+        stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )
-    out, _ = await process.communicate()
+    assert process.stdout is not None
+    assert await process.stdout.readline() == b"ready\n"
+    if together is not None:
+        await together.wait()
+    out, _ = await process.communicate(b"go\n")
     assert process.returncode == 0
     due: list[float] = json.loads(out)
     return due
 
 
 async def test_two_processes_together_get_the_rate_of_one(redis_url: str) -> None:
-    name, at = budget_name(), time.time() + 5  # both started by then, on a busy machine too
+    name, together = budget_name(), asyncio.Barrier(2)
     first, second = await asyncio.gather(
-        instance(redis_url, name, 100, at=at), instance(redis_url, name, 100, at=at)
+        instance(redis_url, name, 100, together=together),
+        instance(redis_url, name, 100, together=together),
     )
     together = sorted(first + second)
     # 200 messages at 50 a second take four seconds, however the two processes split them.
