@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     """Whether `hagshama run` answers in a process of its own, so acknowledging webhooks never
     waits behind answering. Unset: on PostgreSQL yes; on SQLite no, where both processes would
     take turns at its one writer and acknowledging would wait all the same."""
+    answering_lease_seconds: float = Field(default=30, ge=1)
+    """How long an update being answered stays with its process before another may take it:
+    after a crash, the wait until it is answered by another or a restarted one."""
     default_locale: Literal["he", "en"] = "he"
     timezone: str = "Asia/Jerusalem"
     admin_telegram_ids: Annotated[list[int], NoDecode] = []

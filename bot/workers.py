@@ -6,7 +6,9 @@ takes the event loop that acknowledges webhooks; tests run them beside the serve
 
 from __future__ import annotations
 
-from bot.answering import Answerer, Answering
+from datetime import timedelta
+
+from bot.answering import Answerer, Answering, AnsweringPolicy
 from bot.app import App
 from bot.background import Background
 from bot.intake import Intake
@@ -30,7 +32,8 @@ class Workers:
             answerers[Channel.TELEGRAM] = telegram.channel
         if whatsapp is not None:
             answerers[Channel.WHATSAPP] = whatsapp
-        self.answering = Answering(app.sessions, answerers, intake)
+        lease = timedelta(seconds=app.settings.answering_lease_seconds)
+        self.answering = Answering(app.sessions, answerers, intake, AnsweringPolicy(lease=lease))
         self.background = Background(
             app,
             [whatsapp.sender] if whatsapp else [],

@@ -18,6 +18,8 @@ pytestmark = pytest.mark.slow
 UPDATES = 150
 RATE = "15"
 """Answers a second: ten seconds' worth of answers, so most are still to come at the kill."""
+LEASE = "5"
+"""Seconds the killed process's claims stay its own before the restarted one takes them."""
 FIRST_CHAT = 70_000
 WELCOME = "ברוכים הבאים"
 
@@ -42,7 +44,14 @@ async def test_150_acknowledged_updates_are_all_answered_after_a_sigkill(
     database_url: str, standin: StandIn, tmp_path: Path
 ) -> None:
     chats = range(FIRST_CHAT, FIRST_CHAT + UPDATES)
-    run = Run(database_url, standin, None, tmp_path / "run.log", TELEGRAM_MESSAGES_PER_SECOND=RATE)
+    run = Run(
+        database_url,
+        standin,
+        None,
+        tmp_path / "run.log",
+        TELEGRAM_MESSAGES_PER_SECOND=RATE,
+        ANSWERING_LEASE_SECONDS=LEASE,
+    )
     await run.start()
     try:
         await post_all(run, standin, chats)
