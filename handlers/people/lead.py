@@ -25,8 +25,7 @@ from handlers.core.flow import FlowData
 from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from handlers.inputs.details import MAX_NAME, given_phone, known_phone, plain_text
-from handlers.people.tracks import TrackInterest, TrackOpen, track_actions
-from models.catalog import Track
+from handlers.people.tracks import TrackInterest, TrackOpen, active_track, track_actions
 from models.localized import localized
 from models.people import PhoneTaken, attach_phone
 from models.questions import Thread, ThreadKind, open_thread
@@ -77,13 +76,6 @@ class LeadConsent(CallbackData, prefix="ld"):
     agree: bool
 
 
-async def _track(ctx: Ctx, track_id: int) -> Track:
-    track = await ctx.session.get(Track, track_id)
-    if track is None or not track.active:
-        raise Stale(track_id)
-    return track
-
-
 async def _lead(ctx: Ctx, track_id: int) -> Lead | None:
     return await ctx.session.scalar(
         select(Lead).where(Lead.person_id == ctx.person.id, Lead.track_id == track_id)
@@ -93,7 +85,7 @@ async def _lead(ctx: Ctx, track_id: int) -> Lead | None:
 @router.callback(TrackInterest)
 async def interest(ctx: Ctx, choice: TrackInterest) -> list[Reply]:
     """Start leaving a lead, unless this person already agreed to be contacted about it."""
-    track = await _track(ctx, choice.track_id)
+    track = await active_track(ctx, choice.track_id)
     title = localized(track.content, "title", ctx.locale)
     existing = await _lead(ctx, track.id)
     if existing is not None and existing.consent_at is not None:
@@ -123,7 +115,7 @@ async def next_question(ctx: Ctx) -> list[Reply]:
 async def consent_question(ctx: Ctx) -> list[Reply]:
     """What the team will see and the question whether they may use it."""
     data = ctx.flow(Leaving)
-    track = await _track(ctx, data.track_id)
+    track = await active_track(ctx, data.track_id)
     ctx.goto(LeadStep.CONSENT)
     text = ctx.t(
         "lead.consent",
@@ -189,7 +181,7 @@ async def typed_at_consent(ctx: Ctx) -> list[Reply]:
 @router.callback(LeadConsent, step=LeadStep.CONSENT)
 async def consent(ctx: Ctx, choice: LeadConsent) -> list[Reply]:
     """With consent, keep the details and put the lead in the team's inbox; without, nothing."""
-    track = await _track(ctx, choice.track_id)
+    track = await active_track(ctx, choice.track_id)
     data = ctx.flow(Leaving)
     title = localized(track.content, "title", ctx.locale)
     if data.track_id != track.id:

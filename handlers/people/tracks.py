@@ -45,7 +45,7 @@ class TrackFollow(CallbackData, prefix="tf"):
 @router.callback(TrackOpen)
 async def card(ctx: Ctx, choice: TrackOpen) -> list[Reply]:
     """Show the track's details and contact, with its actions."""
-    track = await _track(ctx, choice.track_id)
+    track = await active_track(ctx, choice.track_id)
     ctx.end()
     text = ctx.t(
         "tracks.card",
@@ -61,7 +61,7 @@ async def card(ctx: Ctx, choice: TrackOpen) -> list[Reply]:
 @router.callback(TrackEvents)
 async def events(ctx: Ctx, choice: TrackEvents) -> list[Reply]:
     """List the track's upcoming events, each with the link that opens it."""
-    track = await _track(ctx, choice.track_id)
+    track = await active_track(ctx, choice.track_id)
     title = localized(track.content, "title", ctx.locale)
     coming = await upcoming_events(ctx.session, track.id, ctx.now)
     buttons = [
@@ -87,7 +87,7 @@ async def events(ctx: Ctx, choice: TrackEvents) -> list[Reply]:
 @router.callback(TrackFollow)
 async def follow(ctx: Ctx, choice: TrackFollow) -> list[Reply]:
     """Subscribe to the track's updates through the same consent question as any topic."""
-    track = await _track(ctx, choice.track_id)
+    track = await active_track(ctx, choice.track_id)
     topic = await ctx.session.scalar(
         select(Topic)
         .where(Topic.kind == TopicKind.TRACK, Topic.track_id == track.id, Topic.active)
@@ -100,7 +100,7 @@ async def follow(ctx: Ctx, choice: TrackFollow) -> list[Reply]:
     return await offer(ctx, topic)
 
 
-async def _track(ctx: Ctx, track_id: int) -> Track:
+async def active_track(ctx: Ctx, track_id: int) -> Track:
     """An active track, or Stale for one removed or retired since the button was shown."""
     track = await ctx.session.get(Track, track_id)
     if track is None or not track.active:
