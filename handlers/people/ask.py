@@ -5,9 +5,11 @@ first; what they do not answer becomes a thread in the coordinators' inbox.
 /ask [question], AskStart → TEXT (the question read at once when typed after /ask)
 TEXT    a question → CHOOSE with the catalogue's answers; none fit → sent (as AskSend)
 CHOOSE  AskAnswered → the menu (flow ends)
-CHOOSE  AskSend     → sent to the team (flow ends); first, when nothing tells the region, the
-                      region question (AskRegion → sent)
+CHOOSE  AskSend     → sent to the team (flow ends); first, when nothing tells the region,
+                      REGION
 CHOOSE  typed text  → it is the question now (as at TEXT)
+REGION  AskRegion   → sent to the team (flow ends)
+REGION  typed text  → the region question again (the question typed before is kept)
 (unplaced text) → CHOOSE with the offer to send it; REPLY: handlers.people.ask_reply
 """
 
@@ -38,11 +40,12 @@ ABOUT = {"m": "menu", "t": "track", "e": "event", "x": "text"}
 
 
 class AskStep(StrEnum):
-    """TEXT waits for the question; CHOOSE for a button about it (answered, send, region);
-    REPLY for the person's answer to the team."""
+    """TEXT waits for the question; CHOOSE for a button about it (answered, send); REGION for
+    the region it is about; REPLY for the person's answer to the team."""
 
     TEXT = "ask.text"
     CHOOSE = "ask.choose"
+    REGION = "ask.region"
     REPLY = "ask.reply"
 
 
@@ -205,7 +208,8 @@ async def who_answers(ctx: Ctx, thread: Thread) -> str:
     return ctx.t("ask.who.national")
 
 
-async def _ask_region(ctx: Ctx) -> list[Reply]:
+async def _ask_region(ctx: Ctx, hint: str = "ask.region") -> list[Reply]:
+    ctx.goto(AskStep.REGION, ctx.flow(Asking))
     questions = await questionnaire(ctx.session)
     values = [
         str(option["value"])
@@ -218,10 +222,16 @@ async def _ask_region(ctx: Ctx) -> list[Reply]:
         for value in values
     ]
     buttons.append([Button(ctx.t("ask.region_skip"), AskRegion("-").pack())])
-    return [Reply(ctx.t("ask.region"), buttons=buttons)]
+    return [Reply(ctx.t(hint), buttons=buttons)]
 
 
-@router.callback(AskRegion, step=AskStep.CHOOSE)
+@router.step(AskStep.REGION)
+async def typed_not_a_region(ctx: Ctx) -> list[Reply]:
+    """Text that names no region: the region question again, the question itself kept."""
+    return await _ask_region(ctx, "ask.region_again")
+
+
+@router.callback(AskRegion, step=AskStep.REGION)
 async def chose_region(ctx: Ctx, choice: AskRegion) -> list[Reply]:
     """Route the question to a region's coordinators (or, skipped, to the national team)."""
     region = "" if choice.region == "-" else choice.region[:32]

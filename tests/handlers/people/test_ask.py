@@ -98,6 +98,19 @@ async def test_without_a_region_the_question_asks_for_one_or_goes_national(
     ]
 
 
+async def test_text_at_the_region_question_asks_again_and_keeps_the_question(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.send("/language en")
+    await chat.says("/ask Is there parking near the forum?", "Which region")
+    await chat.says("whatever", "Choose one from the list", "Doesn't matter")
+    await chat.says("North", "went to the North region's coordinators")
+    (thread,) = await threads(sessions)
+    async with sessions() as session:
+        texts = list(await session.scalars(select(ThreadMessage.text)))
+    assert (thread.region, texts) == ("north", ["Is there parking near the forum?"])
+
+
 async def test_unplaced_text_is_offered_to_the_team(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
