@@ -205,7 +205,8 @@ async def thread_card(ctx: Ctx, thread: Thread, intro: str | None = None) -> Rep
         [Button(ctx.t("inbox.note"), InboxWrite(thread.id, note=True).pack())],
     ]
     if thread.status != ThreadStatus.DONE:
-        buttons.insert(0, [Button(ctx.t("inbox.claim"), InboxAct(thread.id, "c").pack())])
+        if thread.claimed_by != ctx.person.id:  # another's item may be taken over
+            buttons.insert(0, [Button(ctx.t("inbox.claim"), InboxAct(thread.id, "c").pack())])
         buttons.append([Button(ctx.t("inbox.hand"), InboxAct(thread.id, "h").pack())])
         buttons.append([Button(ctx.t("inbox.done"), InboxAct(thread.id, "d").pack())])
     buttons.append([Button(ctx.t("inbox.back"), InboxList().pack())])

@@ -99,6 +99,7 @@ async def test_claim_answer_note_hand_and_done_each_leave_a_trace(
     assert "שאלה #" in regional.text and "ממתינה" in regional.text
     await regional.press("לקחת לטיפול")
     assert "בטיפולכם" in regional.text
+    assert not [label for label in regional.labels if "לקחת לטיפול" in label]
     await regional.press("הערה פנימית")
     await regional.says("לבדוק עם המזכירות", "ההערה נשמרה", "🔒 הערה פנימית")
     await regional.press("לענות")
