@@ -201,6 +201,8 @@ class Engine:
             return [media_answer(ctx, ctx.incoming.media)]
         if step is not None and (text or ctx.incoming.contact_phone):
             return await step(ctx)
+        if reask := self.routes.reasks.get(ctx.state.step or ""):
+            return await reask(ctx)  # a blank message (spaces, direction marks): asked again
         if ctx.incoming.contact_phone and self.routes.contact is not None:
             return await self.routes.contact(ctx)
         return await fallback(ctx)

@@ -36,6 +36,7 @@ async def test_a_lead_from_whatsapp_carries_the_verified_number_to_the_tracks_co
     noa = Chat(coordinated, address="whatsapp:+972501234567", channel=Channel.WHATSAPP)
     await open_card(noa, sessions, "garin-tzabar")
     await noa.press("מעניין אותי")
+    await noa.says("\u200f\u200f ", "השם המלא", absent=("לא הבנו",))
     await noa.says("נועה לוי", "לספר משהו לצוות", absent=("מספר הנייד",))
     await noa.says("אפשר אחרי 17:00", "+972501234567", "📝 אפשר אחרי 17:00")
     await noa.press("כן, שייצרו")
