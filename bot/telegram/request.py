@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import ssl
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 import certifi
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+from yarl import URL
+
+FORM = "application/x-www-form-urlencoded"
+Proxy = tuple[URL | None, aiohttp.BasicAuth | None]
 
 
 class AiohttpRequest(BaseRequest):
@@ -43,6 +49,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, Proxy] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -52,7 +59,7 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             certificates = ssl.create_default_context(cafile=certifi.where())
             connector = aiohttp.TCPConnector(limit=self.connections, ssl=certificates)
-            self._session = aiohttp.ClientSession(connector=connector, trust_env=True)
+            self._session = aiohttp.ClientSession(connector=connector)
 
     async def shutdown(self) -> None:
         if self._session is not None:
@@ -80,24 +87,44 @@ class AiohttpRequest(BaseRequest):
             _given(connect_timeout, self._connect_timeout),
             _given(pool_timeout, self._pool_timeout),
         )
-        body: Any = fields or None
+        headers = {"User-Agent": self.USER_AGENT}
+        body: Any = None
         if files:
             body = aiohttp.FormData(fields)
             for name, (filename, content, mime) in files.items():
                 body.add_field(name, content, filename=filename, content_type=mime)
+        elif fields:
+            # Encoded here: aiohttp's FormData makes a multipart writer (and a uuid) for each.
+            body = urlencode(fields).encode()
+            headers["Content-Type"] = FORM
+        proxy, proxy_auth = self._proxy(url)
         try:
             async with self._session.request(
                 method,
                 url,
                 data=body,
-                headers={"User-Agent": self.USER_AGENT},
+                headers=headers,
                 timeout=timeout,
+                proxy=proxy,
+                proxy_auth=proxy_auth,
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as err:  # aiohttp's own timeouts are TimeoutErrors too
             raise TimedOut from err
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+
+    def _proxy(self, url: str) -> Proxy:
+        """The environment's proxy for the URL's host (HTTPS_PROXY, NO_PROXY, ~/.netrc), looked
+        up once per host: aiohttp's trust_env looks it up on a thread for every request."""
+        origin = url[: url.find("/", url.find("//") + 2)]
+        found = self._proxies.get(origin)
+        if found is None:
+            try:
+                found = self._proxies[origin] = get_env_proxy_for_url(URL(url))
+            except LookupError:
+                found = self._proxies[origin] = (None, None)
+        return found
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:

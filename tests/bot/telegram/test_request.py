@@ -77,3 +77,16 @@ async def test_a_server_that_never_answers_times_out() -> None:
     finally:
         await request.shutdown()
         server.close()
+
+
+async def test_a_proxy_named_in_the_environment_carries_the_requests(
+    standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", standin.base_url.removesuffix("/bot"))
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    unreachable = "http://api.telegram.invalid/bot"  # only the proxy knows its way
+    async with Bot(TOKEN, base_url=unreachable, request=AiohttpRequest()) as bot:
+        await bot.send_message(CHAT, "through the proxy")
+    [message] = standin.sent(CHAT)
+    assert message.params["text"] == "through the proxy"
