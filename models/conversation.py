@@ -102,15 +102,18 @@ READ = select(STATES).where(STATES.c.identity_id.in_(bindparam("ids", expanding=
 async def _states(session: AsyncSession, ids: set[int]) -> dict[int, ConversationState]:
     """The states of these identities, a fresh one for each that has none yet: plain objects,
     never kept in the session (`save_states` writes them)."""
-    states = {identity_id: _fresh(identity_id) for identity_id in ids}
-    for row in await session.execute(READ, {"ids": list(ids)}):
-        states[row.identity_id] = ConversationState(
+    states = {
+        row.identity_id: ConversationState(
             identity_id=row.identity_id,
             step=row.step,
             data=row.data,
             menu=row.menu,
             version=row.version,
         )
+        for row in await session.execute(READ, {"ids": list(ids)})
+    }
+    for identity_id in ids - states.keys():
+        states[identity_id] = _fresh(identity_id)
     return states
 
 
