@@ -16,8 +16,8 @@ from sqlalchemy import (
     column,
     select,
     tuple_,
+    union_all,
     update,
-    values,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -102,15 +102,18 @@ READ = select(STATES).where(STATES.c.identity_id.in_(bindparam("ids", expanding=
 async def _states(session: AsyncSession, ids: set[int]) -> dict[int, ConversationState]:
     """The states of these identities, a fresh one for each that has none yet: plain objects,
     never kept in the session (`save_states` writes them)."""
-    states = {identity_id: _fresh(identity_id) for identity_id in ids}
-    for row in await session.execute(READ, {"ids": list(ids)}):
-        states[row.identity_id] = ConversationState(
+    states = {
+        row.identity_id: ConversationState(
             identity_id=row.identity_id,
             step=row.step,
             data=row.data,
             menu=row.menu,
             version=row.version,
         )
+        for row in await session.execute(READ, {"ids": list(ids)})
+    }
+    for identity_id in ids - states.keys():
+        states[identity_id] = _fresh(identity_id)
     return states
 
 
@@ -131,9 +134,14 @@ SAVED = (
 def _save(count: int) -> Update:
     """One UPDATE for `count` states, each only where its version is still the one we loaded,
     returning the ids it wrote: a table-level statement (the state is never kept in the
-    session), built once per count."""
-    rows = [tuple(bindparam(f"s{n}_{c.name}", type_=c.type) for c in SAVED) for n in range(count)]
-    saved = values(*SAVED, name="saved").data(rows).cte("saved")
+    session), built once per count. Its rows are SELECTs joined by UNION ALL, not a VALUES
+    list: SQLAlchemy caches no statement with a multi-row VALUES, and compiled this one anew
+    for every batch (4 % of the answering process's CPU)."""
+    rows = [
+        select(*(bindparam(f"s{n}_{c.name}", type_=c.type).label(c.name) for c in SAVED))
+        for n in range(count)
+    ]
+    saved = (union_all(*rows) if count > 1 else rows[0]).cte("saved")
     return (
         update(STATES)
         .where(STATES.c.identity_id == saved.c.identity_id)

@@ -49,7 +49,7 @@ class TelegramSender:
     async def send(self, address: str, reply: Reply, kind: OutboxKind) -> str | None:
         """Deliver one reply; Telegram's errors become what the dispatcher acts on."""
         try:
-            message = await deliver(self.bot, chat_id(address), [reply], self.locale)
+            sent = await deliver(self.bot, chat_id(address), [reply], self.locale)
         except RetryAfter as error:
             raise RetryLater(str(error), retry_after=retry_seconds(error)) from error
         except Forbidden as error:
@@ -60,7 +60,7 @@ class TelegramSender:
             raise RetryLater(error.message) from error
         except TelegramError as error:  # chat migrated, endpoint gone, token revoked…
             raise PermanentFailure(error.message) from error
-        return str(message.message_id) if message else None
+        return str(sent) if sent is not None else None
 
 
 def chat_id(address: str) -> int | str:

@@ -33,8 +33,8 @@ class CallbackData:
 
     def pack(self) -> str:
         parts = [self.prefix]
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
-            value = getattr(self, f.name)
+        for name, _ in _layout(type(self)):
+            value = getattr(self, name)
             if isinstance(value, bool):
                 text = "1" if value else "0"
             else:
@@ -42,7 +42,7 @@ class CallbackData:
                     "" if value is None else str(value.value if isinstance(value, Enum) else value)
                 )
             if SEPARATOR in text:
-                raise ValueError(f"{f.name} may not contain {SEPARATOR!r}")
+                raise ValueError(f"{name} may not contain {SEPARATOR!r}")
             parts.append(text)
         packed = SEPARATOR.join(parts)
         if len(packed.encode()) > MAX_BYTES:
@@ -65,17 +65,31 @@ def unpack(payload: str, kinds: Mapping[str, type[CallbackData]] | None = None) 
     cls = (CallbackData._registry if kinds is None else kinds).get(prefix)
     if cls is None:
         raise InvalidPayload(payload)
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    if len(values) != len(fields):
+    layout = _layout(cls)
+    if len(values) != len(layout):
         raise InvalidPayload(payload)
-    hints = get_type_hints(cls)
     kwargs: dict[str, Any] = {}
     try:
-        for f, raw in zip(fields, values, strict=True):
-            kwargs[f.name] = _convert(hints[f.name], raw)
+        for (name, kind), raw in zip(layout, values, strict=True):
+            kwargs[name] = _convert(kind, raw)
         return cls(**kwargs)
     except (TypeError, ValueError) as exc:
         raise InvalidPayload(payload) from exc
+
+
+Layout = tuple[tuple[str, Any], ...]
+_layouts: dict[type[CallbackData], Layout] = {}
+
+
+def _layout(cls: type[CallbackData]) -> Layout:
+    """The payload's fields in order, with their types: read once per class (menus pack a
+    handful of payloads for every message answered)."""
+    layout = _layouts.get(cls)
+    if layout is None:
+        hints = get_type_hints(cls)
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        layout = _layouts[cls] = tuple((f.name, hints[f.name]) for f in fields)
+    return layout
 
 
 def _convert(kind: Any, raw: str) -> Any:

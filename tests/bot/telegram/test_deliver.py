@@ -21,9 +21,9 @@ async def bot(standin: StandIn) -> AsyncIterator[Bot]:
         yield bot
 
 
-def pressed(standin: StandIn, bot: Bot, message: Message | None) -> Message:
-    assert message is not None
-    shown = Message.de_json(standin.messages[CHAT, message.message_id], bot)
+def pressed(standin: StandIn, bot: Bot, message_id: int | None) -> Message:
+    assert message_id is not None
+    shown = Message.de_json(standin.messages[CHAT, message_id], bot)
     assert shown is not None
     return shown
 
