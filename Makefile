@@ -20,11 +20,15 @@ chat: $(STAMP)
 
 # mypy runs beside the tests (a cold run is ten seconds of one core); its verdict is printed after
 # theirs, and either failing fails the target.
+# Bytecode is cached even where the environment says not to (PYTHONDONTWRITEBYTECODE): the
+# tests start some fifty `hagshama` processes, each of which would compile the project's
+# modules again (0.7 s of CPU apiece), and every worker would rewrite every test's asserts.
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@$(VENV)/bin/mypy > $(VENV)/mypy.log 2>&1 & types=$$!; \
-	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadgroup; tests=$$?; \
+	env -u PYTHONDONTWRITEBYTECODE $(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadgroup; \
+	tests=$$?; \
 	wait $$types; typed=$$?; echo "mypy:"; cat $(VENV)/mypy.log; \
 	[ $$typed -eq 0 ] && exit $$tests; exit $$typed
 

@@ -33,7 +33,8 @@ class Limits:
     body_timeout: float = 10.0
     """Seconds to receive a whole body: a client trickling bytes is dropped (408)."""
     header_timeout: float = 10.0
-    """Seconds to receive a request's headers (BoundedH11)."""
+    """Seconds to receive a request's headers (HTTP_HEADER_TIMEOUT_SECONDS; BoundedH11), and
+    to keep an idle connection open."""
 
 
 class BoundedH11(H11Protocol):
@@ -72,6 +73,15 @@ class BoundedH11(H11Protocol):
     def _too_slow(self) -> None:
         if not self.transport.is_closing():
             self.transport.close()
+
+
+def bounded_h11(limits: Limits) -> type[BoundedH11]:
+    """BoundedH11 with the header deadline of `limits`, as uvicorn's protocol class."""
+
+    class Bounded(BoundedH11):
+        header_timeout = limits.header_timeout
+
+    return Bounded
 
 
 class DirectRoute(Route):

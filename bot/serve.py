@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import signal
 import socket
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ from starlette.types import ASGIApp
 from telegram.error import InvalidToken
 
 from bot.app import App
-from bot.http import BoundedH11, Limits, create_app
+from bot.http import Limits, bounded_h11, create_app
 from bot.intake import Intake
 from bot.metrics import Metrics
 from bot.public.site import PublicSite
@@ -73,7 +74,9 @@ async def serve(
     require_channels(app.settings)
     metrics = Metrics()
     settings = app.settings
-    limits = Limits(max_body=settings.max_body_bytes)
+    limits = Limits(
+        max_body=settings.max_body_bytes, header_timeout=settings.http_header_timeout_seconds
+    )
     intake = Intake(app.sessions)
     telegram, whatsapp = channels(app, metrics, intake, tuning, limits)
     routes = [
@@ -87,8 +90,8 @@ async def serve(
             port=settings.http_port,
             lifespan="off",
             log_level="warning",
-            http=BoundedH11,
-            timeout_keep_alive=int(limits.header_timeout),
+            http=bounded_h11(limits),
+            timeout_keep_alive=math.ceil(limits.header_timeout),
         )
     )
     listeners = list(sockets) if sockets else [tcp_listener(settings.http_host, settings.http_port)]

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     """Seconds a rendered public page is served again as it is (0: render every request)."""
     max_body_bytes: int = Field(default=1 << 20, ge=1024)
     """Largest webhook body read; a larger one is refused 413 before it is all received."""
+    http_header_timeout_seconds: float = Field(default=10, ge=1)
+    """Seconds a client has to send a request's headers before it is dropped."""
     redis_url: SecretStr | None = None
     """Redis for the send budgets every instance shares (instead of PostgreSQL), e.g.
     `redis://127.0.0.1:6379/0`."""

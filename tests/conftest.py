@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import ssl
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -19,6 +20,21 @@ from tests.databases import Databases
 from tests.support import Chat, Clock
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _lazy_certificates() -> None:
+    """Nothing in the tests speaks TLS (every server is on 127.0.0.1, over plain HTTP), yet
+    every HTTP client the bot and the tests make loads the CA bundle (SSL_CERT_FILE or
+    certifi's): 20-40 ms of CPU apiece, four for each running bot. The CA directory is read
+    only when a certificate is checked, which here is never. For this process and the
+    `hagshama` processes it starts."""
+    directory = ssl.get_default_verify_paths().capath
+    if directory and os.path.isdir(directory):
+        os.environ.pop("SSL_CERT_FILE", None)
+        os.environ["SSL_CERT_DIR"] = directory
+
+
+_lazy_certificates()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.pool import NullPool
 
 from models.catalog_import import DEMO_CATALOG, import_catalog
 from models.db import create_engine, sessionmaker, upgrade
-from tests.pristine import Pristine, quoted
+from tests.pristine import Fingerprint, Pristine, quoted
 from tests.support import OFFERS
 
 PREFIX = "hagshama_test_"
@@ -49,6 +49,18 @@ async def _pg_admin(base: str, *statements: str) -> None:
 
 def _drop(name: str) -> str:
     return f"DROP DATABASE IF EXISTS {quoted(name)} WITH (FORCE)"
+
+
+async def _alone(conn: asyncpg.Connection) -> bool:
+    """End whatever the test left connected (a killed process's sessions); whether they are
+    gone, their transactions with them, within a few seconds."""
+    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    await conn.execute(f"SELECT pg_terminate_backend(pid) {others}")
+    for _ in range(500):
+        if not await conn.fetchval(f"SELECT count(*) {others}"):
+            return True
+        await asyncio.sleep(0.01)
+    return False
 
 
 async def _build(url: str, with_catalog: bool) -> None:
@@ -81,6 +93,8 @@ class Databases:
         self.pg_url = pg_url
         self._templates: dict[tuple[str, bool], str] = {}
         self._pristine: dict[bool, Pristine] = {}
+        self._kept: dict[str, Fingerprint] = {}
+        """Each copy's state after its last restore: the next restores only what changed."""
         self._clean: dict[bool, queue.SimpleQueue[str]] = {
             True: queue.SimpleQueue(),
             False: queue.SimpleQueue(),
@@ -156,21 +170,18 @@ class Databases:
 
     async def _restore(self, pg_url: str, with_catalog: bool, name: str) -> bool:
         """Put the template's state back into a copy (False: a test changed its schema)."""
-        admin = await asyncpg.connect(_dsn(pg_url, make_url(pg_url).database or "postgres"))
-        try:
-            # Whatever the test left connected (a killed process's sessions) goes first.
-            await admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = $1 AND pid <> pg_backend_pid()",
-                name,
-            )
-        finally:
-            await admin.close()
         conn = await asyncpg.connect(_dsn(pg_url, name))
         try:
-            return await self._pristine[with_catalog].restore(conn)
+            kept = self._kept.pop(name, None)
+            if not await _alone(conn):
+                kept = None  # what is still connected may yet change anything: all back
+            kept = await self._pristine[with_catalog].restore(conn, kept)
         finally:
             await conn.close()
+        if kept is None:
+            return False
+        self._kept[name] = kept
+        return True
 
     async def _recycle(self, pg_url: str, with_catalog: bool, name: str) -> None:
         """Back into the pool once clean; a copy whose schema a test changed, or that could

@@ -67,8 +67,10 @@ def mode(request: pytest.FixtureRequest) -> str:
 
 @pytest_asyncio.fixture
 async def running(
-    mode: str, standin: StandIn, database_url: str, clock: Clock
+    mode: str, standin: StandIn, database_url: str, catalog: None, clock: Clock
 ) -> AsyncIterator[RunningBot]:
+    """The bot on a database holding the demo catalogue, as `hagshama run` starts on an empty
+    one: copied from the session's template, not imported again for every test."""
     listener = tcp_listener("127.0.0.1", 0)
     port = listener.getsockname()[1]
     http_url = f"http://127.0.0.1:{port}"
