@@ -48,7 +48,8 @@ class AnsweringPolicy:
     busy_concurrency: int = 1
     """Chats answered at once while webhooks flood in (Intake.flooded): acknowledging first."""
     busy_pause: float = 0.25
-    """Seconds between claims while webhooks flood in."""
+    """Seconds before each claim while webhooks flood in: a flood's first moment goes to
+    acknowledging alone (in this process's event loop on SQLite), the inbox holds the rest."""
     lease: timedelta = timedelta(seconds=30)
     """How long a claim stays with a worker that may have died before others may take it."""
     poll: float = 0.5
@@ -102,6 +103,10 @@ class Answering:
 
     async def run(self) -> None:
         while not self._stop.is_set():
+            if self._busy():
+                await asyncio.sleep(self.policy.busy_pause)
+                if self._stop.is_set():
+                    break
             self.arrived.clear()
             try:
                 claimed = await self._record_done(claiming=True)
@@ -115,9 +120,7 @@ class Answering:
                 task = asyncio.create_task(self._answer_chat(entries))
                 self._chats.add(task)
                 task.add_done_callback(self._chats.discard)
-            if self._busy():
-                await asyncio.sleep(self.policy.busy_pause)
-            elif len(claimed) < self.policy.batch or self._full():
+            if len(claimed) < self.policy.batch or self._full():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.arrived.wait(), self.policy.poll)
         if self._chats:
@@ -151,7 +154,11 @@ class Answering:
     async def _record_done(self, *, claiming: bool = False) -> list[Claimed]:
         """Mark what was answered done and, `claiming`, claim more: one transaction for both."""
         done = list(self._done)
+        busy = self._busy()
         room = self._concurrency() - len(self._chats) if claiming else 0
+        # Rows enough for a few updates of each chat there is room for; while flooded one
+        # row a chat, as each row claimed may be a chat of its own.
+        limit = room if busy else min(self.policy.batch, room * 4)
         if not done and room <= 0:
             return []
         async with self.sessions() as session, session.begin():
@@ -162,7 +169,7 @@ class Answering:
                     session,
                     self.worker,
                     self.clock(),
-                    limit=min(self.policy.batch, room * 4),
+                    limit=limit,
                     lease=self.policy.lease,
                     channels=list(self.answerers),
                 )

@@ -25,9 +25,14 @@ BATCH_LIMIT = 256
 FLOOD = 4
 """Webhook requests open at once from which acknowledging is given the event loop first:
 one person chatting has one at a time, for a few milliseconds."""
-FLOOD_NEWS_LASTS = 0.5
-"""Seconds the answering process takes webhooks as flooding in after the acknowledging
-process last said so (bot/worker_process.py): it says so with every batch it stores."""
+KEEP_WRITER = 0.05
+"""Seconds SQLite's one writer is kept for the next batch while webhooks flood in: other
+writers of the process (answering, the outbox, the scheduler) wait for a pause in the flood,
+a second at most (models/sqlite.py Gate)."""
+FLOOD_LASTS = 0.5
+"""Seconds a flood is taken to go on after FLOOD requests were last open at once (the clients
+of a busy machine leave gaps), and after the acknowledging process last said so to the
+answering process (bot/worker_process.py), which it does with every batch it stores."""
 
 
 class Unavailable(Exception):
@@ -44,7 +49,7 @@ class Intake:
         self.sessions = sessions
         engine: AsyncEngine = sessions.kw["bind"]
         # On PostgreSQL the one INSERT commits by itself: no BEGIN and COMMIT round trips.
-        # SQLite's transactions queue for its one writer (models/sqlite.py): one is kept.
+        # On SQLite it is one trip to the connection's thread, BEGIN to COMMIT (models.inbox).
         self.engine = (
             engine.execution_options(isolation_level="AUTOCOMMIT")
             if engine.dialect.name == "postgresql"
@@ -80,6 +85,8 @@ class Intake:
     def request(self) -> Iterator[None]:
         """Around a webhook request, from its first byte to its answer: counted."""
         self.receiving += 1
+        if self.receiving >= FLOOD:
+            self._flooded_until = time.monotonic() + FLOOD_LASTS
         try:
             yield
         finally:
@@ -87,20 +94,20 @@ class Intake:
 
     def flooded(self) -> bool:
         """Whether webhooks are arriving faster than they are answered (FLOOD of them open
-        at once, here or in the acknowledging process): answering then takes less of the
-        event loop, the CPU and the database (bot/answering.py), so acknowledgements come
-        first and the inbox holds the rest."""
+        at once, here or in the acknowledging process, within FLOOD_LASTS): answering then
+        takes less of the event loop, the CPU and the database (bot/answering.py), so
+        acknowledgements come first and the inbox holds the rest."""
         return self.receiving >= FLOOD or time.monotonic() < self._flooded_until
 
     def told_flooded(self) -> None:
         """The acknowledging process said webhooks flood in there."""
-        self._flooded_until = time.monotonic() + FLOOD_NEWS_LASTS
+        self._flooded_until = time.monotonic() + FLOOD_LASTS
 
     async def _store_batch(self) -> None:
         batch, self._waiting = self._waiting[: self.limit], self._waiting[self.limit :]
         try:
-            async with self.engine.begin() as connection:
-                await store(connection, [arrival for arrival, _ in batch], self.clock())
+            keep = KEEP_WRITER if self.flooded() else 0.0
+            await store(self.engine, [arrival for arrival, _ in batch], self.clock(), keep=keep)
         except Exception as exc:
             # The class only: a database error's text could quote what was being stored.
             log.warning("inbox: %d updates not stored: %s", len(batch), type(exc).__name__)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,7 +39,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return create_async_engine(parsed, **kwargs)
     # The dialect turns the URL into sqlite3.connect's arguments, as it would for aiosqlite.
     arguments, options = parsed.get_dialect()().create_connect_args(parsed)
-    gate = asyncio.Lock()
+    gate = sqlite.Gate()
     engine = create_async_engine(
         parsed,
         async_creator=lambda: sqlite.connect(*arguments, gate=gate, **options),

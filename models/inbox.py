@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import Index, Integer, String, UniqueConstraint, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from models import sqlite
 from models.base import Base, JSONType, UTCDateTime
 
 ID_LENGTH = 96
@@ -89,28 +90,41 @@ acknowledgement path more than the INSERT itself."""
 
 
 async def store(
-    executor: AsyncSession | AsyncConnection, arrivals: Sequence[Arrival], now: datetime
+    executor: AsyncSession | AsyncConnection | AsyncEngine,
+    arrivals: Sequence[Arrival],
+    now: datetime,
+    *,
+    keep: float = 0.0,
 ) -> None:
-    """Insert the arrivals in one statement; one already stored (a redelivery) is skipped."""
+    """Insert the arrivals in one statement; one already stored (a redelivery) is skipped.
+    Given an engine, in a transaction of their own, committed when this returns: on SQLite
+    in one trip to its thread, before the other transactions waiting to write, and keeping
+    SQLite's one writer for more arrivals for `keep` seconds (models/sqlite.py); elsewhere
+    in the engine's own way (the intake's commits each statement by itself)."""
     if not arrivals:
         return
-    bind = executor.get_bind() if isinstance(executor, AsyncSession) else executor
-    await executor.execute(
-        INSERTS[bind.dialect.name],
-        [
-            {
-                "channel": a.channel,
-                "source_id": a.source_id[:ID_LENGTH],
-                "kind": a.kind,
-                "chat": a.chat[:CHAT_LENGTH],
-                "payload": a.payload,
-                "status": InboxStatus.PENDING.value,
-                "attempts": 0,
-                "received_at": now,
-            }
-            for a in arrivals
-        ],
-    )
+    rows = [
+        {
+            "channel": a.channel,
+            "source_id": a.source_id[:ID_LENGTH],
+            "kind": a.kind,
+            "chat": a.chat[:CHAT_LENGTH],
+            "payload": a.payload,
+            "status": InboxStatus.PENDING.value,
+            "attempts": 0,
+            "received_at": now,
+        }
+        for a in arrivals
+    ]
+    if isinstance(executor, AsyncSession):
+        await executor.execute(INSERTS[executor.get_bind().dialect.name], rows)
+    elif isinstance(executor, AsyncConnection):
+        await executor.execute(INSERTS[executor.dialect.name], rows)
+    elif executor.dialect.name == "sqlite":
+        await sqlite.insert_alone(executor, INSERTS["sqlite"], rows, keep)
+    else:
+        async with executor.begin() as connection:
+            await connection.execute(INSERTS[executor.dialect.name], rows)
 
 
 async def claim(

@@ -6,37 +6,100 @@ a SELECT, three for an UPDATE or a BEGIN. On a busy loop every trip waits its tu
 one writer holds its lock the while. Here a statement is executed, fetched and closed in a
 single call on the thread; what the cursor reports afterwards is read from that call's result.
 
-Transactions of one process queue for SQLite's single writer in a FIFO gate on the event loop,
-in the order they asked: SQLite's own busy handler polls with growing sleeps, and a transaction
+Transactions of one process queue for SQLite's single writer in a gate on the event loop, in
+the order they asked: SQLite's own busy handler polls with growing sleeps, and a transaction
 that keeps losing the race to others (a webhook's INSERT against a stream of answer batches)
 could wait seconds while others went first. Other processes still meet the busy handler.
+The one exception to that order is `insert_alone`, the acknowledgement path's INSERT: a
+webhook waits for it, so it goes before the transactions waiting (the inbox holds what
+answering has still to do; the platforms give up on a webhook after seconds), and it is one
+trip to the thread, BEGIN to COMMIT, so it holds the writer for no turn of a busy loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import sqlite3
+import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any, Self
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any, Self, TypeVar
 
 import aiosqlite
+from sqlalchemy import Dialect, Insert
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 BEGIN = "BEGIN IMMEDIATE"
 Row = tuple[Any, ...]
 Description = tuple[tuple[Any, ...], ...] | None
 Outcome = tuple[list[Row], Description, int, int | None]
+T = TypeVar("T")
+Processor = Callable[[Any], Any]
+
+
+class Gate:
+    """One process's turn to write: in the order asked, except that a writer asking `first`
+    goes before every writer waiting that did not, and may keep the turns to come for more
+    like it for a moment (`keep`): while webhooks flood in, a transaction of the answering or
+    the outbox would hold the one writer for many turns of the busy event loop."""
+
+    PATIENCE = 1.0
+    """Seconds a writer not asking `first` waits at most for a moment kept for others."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._first: deque[asyncio.Future[None]] = deque()
+        self._others: deque[asyncio.Future[None]] = deque()
+        self._kept_until = 0.0
+
+    def keep(self, seconds: float) -> None:
+        """For `seconds` from now, writers not asking `first` wait (PATIENCE at most)."""
+        self._kept_until = max(self._kept_until, time.monotonic() + seconds)
+
+    async def acquire(self, *, first: bool = False) -> None:
+        if not first:
+            patience = time.monotonic() + Gate.PATIENCE
+            # Each batch of the flood moves the end of the moment on: look again after it.
+            while (wait := min(self._kept_until, patience) - time.monotonic()) > 0:  # noqa: ASYNC110
+                await asyncio.sleep(wait)
+        if not self._held and not self._first and not self._others:
+            self._held = True
+            return
+        queue = self._first if first else self._others
+        turn = asyncio.get_running_loop().create_future()
+        queue.append(turn)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self.release()  # handed the turn just as it was given up: pass it on
+            else:
+                with contextlib.suppress(ValueError):
+                    queue.remove(turn)
+            raise
+
+    def release(self) -> None:
+        """Hand the turn to the next waiting writer, or leave the gate open."""
+        for queue in (self._first, self._others):
+            while queue:
+                turn = queue.popleft()
+                if not turn.done():
+                    turn.set_result(None)
+                    return
+        self._held = False
 
 
 class Connection(aiosqlite.Connection):
-    gate: asyncio.Lock | None = None
+    gate: Gate | None = None
     """Shared by the connections of one engine (see `connect`)."""
     _holding = False
 
-    async def enter_gate(self) -> None:
+    async def enter_gate(self, *, first: bool = False) -> None:
         """Wait for this process's turn to write (BEGIN IMMEDIATE)."""
         if self.gate is not None and not self._holding:
-            await self.gate.acquire()
+            await self.gate.acquire(first=first)
             self._holding = True
 
     def leave_gate(self) -> None:
@@ -72,10 +135,10 @@ class Connection(aiosqlite.Connection):
         every connection it takes back (see `models.db`)."""
         return self._connection is not None and self._connection.in_transaction
 
-    async def run(self, function: Callable[[sqlite3.Connection], Outcome]) -> Outcome:
+    async def run(self, function: Callable[[sqlite3.Connection], T]) -> T:
         """`function(sqlite3 connection)` on this connection's thread, queued like aiosqlite's
         own calls."""
-        queue: Callable[..., Awaitable[Outcome]] = self._execute
+        queue: Callable[..., Awaitable[T]] = self._execute
         return await queue(function, self._conn)
 
 
@@ -146,7 +209,58 @@ def _finish(cursor: sqlite3.Cursor) -> Outcome:
         cursor.close()
 
 
-def connect(database: str, *, gate: asyncio.Lock | None = None, **kwargs: Any) -> Connection:
+async def insert_alone(
+    engine: AsyncEngine, statement: Insert, rows: Sequence[Mapping[str, Any]], keep: float = 0.0
+) -> None:
+    """`statement` for every row, in a transaction of its own committed before this returns:
+    BEGIN IMMEDIATE, the rows and COMMIT in one trip to the thread, in this process's first
+    turn to write, keeping the turns of the next `keep` seconds for more such (Gate.keep).
+    The rows' values go through their columns' types as SQLAlchemy's would."""
+    sql, binds = _prepared(statement, engine.dialect, tuple(rows[0]))
+    parameters = [
+        tuple(row[name] if process is None else process(row[name]) for name, process in binds)
+        for row in rows
+    ]
+    async with engine.connect() as connection:
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert isinstance(driver, Connection)
+        await driver.enter_gate(first=True)
+        if keep and driver.gate is not None:
+            driver.gate.keep(keep)
+        try:
+            # A closure, not a partial: aiosqlite's debug log shows what it runs, and a
+            # partial's repr would quote the rows (phones, names, texts).
+            await driver.run(lambda conn: _committed(sql, parameters, conn))
+        finally:
+            driver.leave_gate()
+
+
+@functools.lru_cache(maxsize=16)  # an entry per statement and engine: a handful
+def _prepared(
+    statement: Insert, dialect: Dialect, keys: tuple[str, ...]
+) -> tuple[str, list[tuple[str, Processor | None]]]:
+    """The statement's SQL for rows of these keys, and each parameter's key and converter."""
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+    names = compiled.positiontup or []
+    assert set(names) <= set(keys), "an INSERT's parameters are named by its columns' keys"
+    return compiled.string, [
+        (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+        for name in names
+    ]
+
+
+def _committed(sql: str, parameters: list[Row], conn: sqlite3.Connection) -> None:
+    """On the connection's thread: the whole transaction, or nothing of it."""
+    conn.execute(BEGIN)
+    try:
+        conn.executemany(sql, parameters)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.rollback()
+        raise
+
+
+def connect(database: str, *, gate: Gate | None = None, **kwargs: Any) -> Connection:
     """Like `aiosqlite.connect`, for SQLAlchemy's `async_creator`; the thread is a daemon so a
     connection somebody forgot to close cannot keep the process alive (as SQLAlchemy does).
     Connections given one `gate` take turns to write."""
