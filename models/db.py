@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.pool import PoolResetState
 
 from models import sqlite
+from models.checkpoints import AUTOCHECKPOINT_OFF, Checkpoints
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -30,9 +31,9 @@ def async_url(url: str) -> str:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, foreign keys, write-serialising transactions and
-    one thread trip per statement. Errors never quote their bound parameters: those are
-    phone numbers, names and texts, and errors are logged."""
+    """An async engine; SQLite gets WAL (checkpointed off the writers' turns), foreign keys,
+    write-serialising transactions and one thread trip per statement. Errors never quote
+    their bound parameters: those are phone numbers, names and texts, and errors are logged."""
     kwargs.setdefault("hide_parameters", True)
     parsed = make_url(async_url(url))
     if parsed.get_backend_name() != "sqlite":
@@ -40,9 +41,13 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # The dialect turns the URL into sqlite3.connect's arguments, as it would for aiosqlite.
     arguments, options = parsed.get_dialect()().create_connect_args(parsed)
     gate = sqlite.Gate()
+    in_memory = parsed.database in (None, "", ":memory:")
+    checkpoints = None if in_memory else Checkpoints(*arguments, **options)
     engine = create_async_engine(
         parsed,
-        async_creator=lambda: sqlite.connect(*arguments, gate=gate, **options),
+        async_creator=lambda: sqlite.connect(
+            *arguments, gate=gate, checkpoints=checkpoints, **options
+        ),
         pool_reset_on_return=None,  # see _on_reset
         **kwargs,
     )
@@ -61,6 +66,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(AUTOCHECKPOINT_OFF)  # models/checkpoints.py
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

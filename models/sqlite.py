@@ -31,6 +31,8 @@ import aiosqlite
 from sqlalchemy import Dialect, Insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from models.checkpoints import Checkpoints
+
 BEGIN = "BEGIN IMMEDIATE"
 Row = tuple[Any, ...]
 Description = tuple[tuple[Any, ...], ...] | None
@@ -94,6 +96,8 @@ class Gate:
 class Connection(aiosqlite.Connection):
     gate: Gate | None = None
     """Shared by the connections of one engine (see `connect`)."""
+    checkpoints: Checkpoints | None = None
+    """Likewise: told of every commit (models/checkpoints.py)."""
     _holding = False
 
     async def enter_gate(self, *, first: bool = False) -> None:
@@ -112,6 +116,11 @@ class Connection(aiosqlite.Connection):
             await super().commit()
         finally:
             self.leave_gate()
+        self.committed()
+
+    def committed(self) -> None:
+        if self.checkpoints is not None:
+            self.checkpoints.committed()
 
     async def rollback(self) -> None:
         try:
@@ -233,6 +242,7 @@ async def insert_alone(
             await driver.run(lambda conn: _committed(sql, parameters, conn))
         finally:
             driver.leave_gate()
+        driver.committed()
 
 
 @functools.lru_cache(maxsize=16)  # an entry per statement and engine: a handful
@@ -260,11 +270,18 @@ def _committed(sql: str, parameters: list[Row], conn: sqlite3.Connection) -> Non
         raise
 
 
-def connect(database: str, *, gate: Gate | None = None, **kwargs: Any) -> Connection:
+def connect(
+    database: str,
+    *,
+    gate: Gate | None = None,
+    checkpoints: Checkpoints | None = None,
+    **kwargs: Any,
+) -> Connection:
     """Like `aiosqlite.connect`, for SQLAlchemy's `async_creator`; the thread is a daemon so a
     connection somebody forgot to close cannot keep the process alive (as SQLAlchemy does).
-    Connections given one `gate` take turns to write."""
+    Connections given one `gate` take turns to write; their commits start `checkpoints`."""
     connection = Connection(lambda: sqlite3.connect(database, **kwargs), iter_chunk_size=64)
     connection._thread.daemon = True
     connection.gate = gate
+    connection.checkpoints = checkpoints
     return connection

@@ -1,5 +1,6 @@
 """The SQLite driver: one trip to the connection's thread per statement, DB-API results intact;
-the acknowledgement path's writer first, BEGIN to COMMIT in one trip, all of the rows or none."""
+the acknowledgement path's writer first, BEGIN to COMMIT in one trip, all of the rows or none;
+the log copied back beside the writers, not by them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models import sqlite
+from models.checkpoints import Checkpoints
 from models.db import create_engine
 
 T = Table("t", MetaData(), Column("id", Integer, primary_key=True), Column("name", Text))
@@ -143,3 +145,40 @@ async def test_an_insert_alone_is_one_trip_and_all_of_it_or_nothing(
     assert await names(engine) == ["a", "b"]  # not "c" either
     await sqlite.insert_alone(engine, insert(T), [{"name": "c"}])  # the writer is free again
     assert await names(engine) == ["a", "b", "c"]
+
+
+async def test_commits_leave_the_log_to_a_checkpoint_of_their_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database, log = tmp_path / "wal.db", tmp_path / "wal.db-wal"
+    engine = create_engine(f"sqlite:///{database}")
+    async with engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE pages (id INTEGER PRIMARY KEY, body TEXT)"))
+        driver = (await conn.get_raw_connection()).driver_connection
+    assert isinstance(driver, sqlite.Connection) and driver.checkpoints is not None
+    checkpoints = driver.checkpoints
+
+    async def write(megabytes: int) -> None:
+        for _ in range(megabytes * 10):
+            async with engine.begin() as conn:
+                await conn.execute(
+                    text("INSERT INTO pages (body) VALUES (:body)"),
+                    [{"body": "x" * 4000}] * 25,
+                )
+
+    # Six megabytes in sixty commits, past SQLite's own mark of 1,000 pages: none of them
+    # copied the log back, which stayed in the log.
+    monkeypatch.setattr(Checkpoints, "INTERVAL", 3600.0)
+    await checkpoints.idle()
+    await write(6)
+    assert database.stat().st_size < 1_000_000 < 6_000_000 < log.stat().st_size
+
+    # The next commits start checkpoints beside them, which copy the log back.
+    monkeypatch.setattr(Checkpoints, "INTERVAL", 0.0)
+    await write(1)
+    await checkpoints.idle()
+    assert database.stat().st_size > 6_000_000
+    async with engine.connect() as conn:
+        assert await conn.scalar(text("SELECT count(*) FROM pages")) == 70 * 25
+        assert await conn.scalar(text("PRAGMA wal_autocheckpoint")) == 0
+    await engine.dispose()
