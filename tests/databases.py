@@ -9,6 +9,7 @@ import queue
 import shutil
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -75,9 +76,11 @@ async def _build(url: str, with_catalog: bool) -> None:
         await engine.dispose()
     database = make_url(url).database
     if make_url(url).get_backend_name() == "sqlite" and database:
-        # Everything in the main file, so that copying the file copies the database.
+        # Everything in the main file, so that copying the file copies the database; busy
+        # while a checkpoint started by the last commit still runs (models/checkpoints.py).
         with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            while conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]:
+                time.sleep(0.01)
 
 
 class Databases:
