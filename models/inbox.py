@@ -7,6 +7,7 @@ oldest unfinished row, so a chat is answered in arrival order by one worker at a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,7 +15,6 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Index, Integer, String, UniqueConstraint, and_, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -81,12 +81,21 @@ class Claimed:
     attempts: int
 
 
-INSERTS = {
-    dialect: insert(Base.metadata.tables[InboxEntry.__tablename__]).on_conflict_do_nothing()
-    for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
-}
+INBOX = Base.metadata.tables[InboxEntry.__tablename__]
+INSERT_SQLITE = sqlite_insert(INBOX).on_conflict_do_nothing()
 """On the table, not the mapped class: the ORM's bulk-insert machinery costs the
 acknowledgement path more than the INSERT itself."""
+
+INSERT_POSTGRESQL = f"""
+INSERT INTO {INBOX.name}
+    (channel, source_id, kind, chat, payload, status, attempts, received_at)
+SELECT channel, source_id, kind, chat, payload::jsonb, $6, 0, $7
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+    AS arrived (channel, source_id, kind, chat, payload)
+ON CONFLICT DO NOTHING"""
+"""One statement for a whole batch, its rows as arrays: PostgreSQL plans it once per
+connection, where an INSERT per row (executemany) costs an execution each (measured on a
+2-core machine, batches of 16: 45 against 70 µs of the server's CPU a row)."""
 
 
 async def store(
@@ -103,6 +112,24 @@ async def store(
     in the engine's own way (the intake's commits each statement by itself)."""
     if not arrivals:
         return
+    if isinstance(executor, AsyncSession):
+        executor = await executor.connection()
+    if executor.dialect.name == "postgresql":
+        columns = (
+            [a.channel for a in arrivals],
+            [a.source_id[:ID_LENGTH] for a in arrivals],
+            [a.kind for a in arrivals],
+            [a.chat[:CHAT_LENGTH] for a in arrivals],
+            [json.dumps(a.payload) for a in arrivals],
+            InboxStatus.PENDING.value,
+            now,
+        )
+        if isinstance(executor, AsyncConnection):
+            await executor.exec_driver_sql(INSERT_POSTGRESQL, columns)
+        else:
+            async with executor.begin() as connection:
+                await connection.exec_driver_sql(INSERT_POSTGRESQL, columns)
+        return
     rows = [
         {
             "channel": a.channel,
@@ -116,15 +143,10 @@ async def store(
         }
         for a in arrivals
     ]
-    if isinstance(executor, AsyncSession):
-        await executor.execute(INSERTS[executor.get_bind().dialect.name], rows)
-    elif isinstance(executor, AsyncConnection):
-        await executor.execute(INSERTS[executor.dialect.name], rows)
-    elif executor.dialect.name == "sqlite":
-        await sqlite.insert_alone(executor, INSERTS["sqlite"], rows, keep)
+    if isinstance(executor, AsyncConnection):
+        await executor.execute(INSERT_SQLITE, rows)
     else:
-        async with executor.begin() as connection:
-            await connection.execute(INSERTS[executor.dialect.name], rows)
+        await sqlite.insert_alone(executor, INSERT_SQLITE, rows, keep)
 
 
 async def claim(
