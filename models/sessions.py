@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from hdate import HDateInfo
-from hdate.holidays import HolidayTypes
+from hdate.holidays import Holiday, HolidayTypes
 from hdate.translator import context_language
 from sqlalchemy import (
     ColumnElement,
@@ -148,9 +149,8 @@ class Rule:
 def meets_on(starts: datetime, ends: datetime | None, timezone: str) -> bool:
     """False on Shabbat, a festival or one of NO_MEETING_DAYS (hdate)."""
     day = starts.astimezone(ZoneInfo(timezone)).date()
-    for holiday in HDateInfo(day).holidays:
-        if holiday.type in NO_MEETING or holiday.name in NO_MEETING_DAYS:
-            return False
+    if _keeps_meetings_off(day) is not None:
+        return False
     return not (
         rest_period(starts, timezone=timezone) or (ends and rest_period(ends, timezone=timezone))
     )
@@ -159,13 +159,24 @@ def meets_on(starts: datetime, ends: datetime | None, timezone: str) -> bool:
 def holiday_name(day: date, locale: str) -> str | None:
     """The festival, fast or memorial day that keeps meetings off `day`, named in `locale`
     (hdate's names); None when it is Shabbat alone that does."""
+    holiday = _keeps_meetings_off(day)
+    if holiday is None:
+        return None
+    token = context_language.set("en" if locale == "en" else "he")
+    try:
+        return str(holiday)
+    finally:
+        context_language.reset(token)
+
+
+@lru_cache(maxsize=4096)
+def _keeps_meetings_off(day: date) -> Holiday | None:
+    """The festival, fast or memorial day on `day` that keeps meetings off it, if any. Kept
+    once found: hdate finds a day's holidays by going through all of them (2 ms a day), and
+    a series' rule asks about the same days again each time its catalogue is imported."""
     for holiday in HDateInfo(day).holidays:
         if holiday.type in NO_MEETING or holiday.name in NO_MEETING_DAYS:
-            token = context_language.set("en" if locale == "en" else "he")
-            try:
-                return str(holiday)
-            finally:
-                context_language.reset(token)
+            return holiday
     return None
 
 

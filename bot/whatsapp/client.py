@@ -9,8 +9,6 @@ from datetime import timedelta
 
 import aiohttp
 from twilio.base.exceptions import TwilioRestException
-from twilio.http.async_http_client import AsyncTwilioHttpClient
-from twilio.rest import Client
 
 from bot.settings import Settings, SettingsError
 from bot.whatsapp.menus import Menus, as_content
@@ -100,6 +98,11 @@ class Outbound:
     """Sends replies and templates from our WhatsApp number; open and close it in the loop."""
 
     def __init__(self, config: TwilioConfig) -> None:
+        # Twilio's client (and `requests`, which it brings) only where WhatsApp is configured:
+        # a Telegram-only `hagshama run` and its answering process need neither.
+        from twilio.http.async_http_client import AsyncTwilioHttpClient
+        from twilio.rest import Client
+
         self.config = config
         self._http = AsyncTwilioHttpClient()
         self.client = Client(

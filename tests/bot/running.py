@@ -31,7 +31,11 @@ def free_port() -> int:
 
 
 class Run:
-    """One `hagshama run` child; `start` again after a kill to play the restarted process."""
+    """One `hagshama run` child; `start` again after a kill to play the restarted process.
+
+    Tests give it a database holding the demo catalogue (the `catalog` fixture), which it finds
+    there instead of importing it (about a second of CPU for each start); starting on an empty
+    database, as a fresh install does, is tests/bot/telegram/test_run.py's story."""
 
     def __init__(
         self,

@@ -41,7 +41,7 @@ async def post_all(run: Run, standin: StandIn, chats: range) -> None:
 
 
 async def test_150_acknowledged_updates_are_all_answered_after_a_sigkill(
-    database_url: str, standin: StandIn, tmp_path: Path
+    database_url: str, catalog: None, standin: StandIn, tmp_path: Path
 ) -> None:
     chats = range(FIRST_CHAT, FIRST_CHAT + UPDATES)
     run = Run(

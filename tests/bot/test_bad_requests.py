@@ -29,6 +29,7 @@ STALE = "כבר לא בתוקף"
 async def run(
     request: pytest.FixtureRequest,
     database_url: str,
+    catalog: None,
     standin: StandIn,
     twilio: TwilioStandIn,
     tmp_path: Path,

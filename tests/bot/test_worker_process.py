@@ -33,7 +33,7 @@ def children(pid: int) -> list[int]:
 
 
 async def test_the_answering_process_is_counted_and_replaced_when_it_dies(
-    database_url: str, standin: StandIn, tmp_path: Path
+    database_url: str, catalog: None, standin: StandIn, tmp_path: Path
 ) -> None:
     run = Run(database_url, standin, None, tmp_path / "run.log", ANSWERING_PROCESS="true")
     await run.start()
@@ -59,7 +59,7 @@ async def test_the_answering_process_is_counted_and_replaced_when_it_dies(
 
 
 async def test_the_answering_process_stops_when_the_serving_one_is_killed(
-    database_url: str, standin: StandIn, tmp_path: Path
+    database_url: str, catalog: None, standin: StandIn, tmp_path: Path
 ) -> None:
     run = Run(database_url, standin, None, tmp_path / "run.log", ANSWERING_PROCESS="true")
     await run.start()
@@ -74,7 +74,7 @@ async def test_the_answering_process_stops_when_the_serving_one_is_killed(
 
 
 async def test_a_flood_of_updates_is_acknowledged_and_then_every_one_answered(
-    database_url: str, standin: StandIn, tmp_path: Path
+    database_url: str, catalog: None, standin: StandIn, tmp_path: Path
 ) -> None:
     # Many webhooks open at once: the answering process is told so and answers sparingly
     # meanwhile, but nobody is left unanswered once the flood is over.

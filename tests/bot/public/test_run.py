@@ -10,7 +10,7 @@ from tests.bot.telegram.standin import StandIn
 
 
 async def test_the_running_bot_serves_the_pages_beside_its_webhook(
-    database_url: str, standin: StandIn, tmp_path: Path
+    database_url: str, catalog: None, standin: StandIn, tmp_path: Path
 ) -> None:
     run = Run(database_url, standin, None, tmp_path / "run.log", PUBLIC_PAGE_CACHE_SECONDS="0")
     await run.start()
