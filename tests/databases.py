@@ -9,7 +9,6 @@ import queue
 import shutil
 import sqlite3
 import threading
-import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -79,8 +78,9 @@ async def _build(url: str, with_catalog: bool) -> None:
         # Everything in the main file, so that copying the file copies the database; busy
         # while a checkpoint started by the last commit still runs (models/checkpoints.py).
         with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as conn:
-            while conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]:
-                time.sleep(0.01)
+            # SQLite's busy flag is all there is to wait on: no event says the thread is done.
+            while conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
 
 
 class Databases:
