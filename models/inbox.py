@@ -112,24 +112,6 @@ async def store(
     in the engine's own way (the intake's commits each statement by itself)."""
     if not arrivals:
         return
-    if isinstance(executor, AsyncSession):
-        executor = await executor.connection()
-    if executor.dialect.name == "postgresql":
-        columns = (
-            [a.channel for a in arrivals],
-            [a.source_id[:ID_LENGTH] for a in arrivals],
-            [a.kind for a in arrivals],
-            [a.chat[:CHAT_LENGTH] for a in arrivals],
-            [json.dumps(a.payload) for a in arrivals],
-            InboxStatus.PENDING.value,
-            now,
-        )
-        if isinstance(executor, AsyncConnection):
-            await executor.exec_driver_sql(INSERT_POSTGRESQL, columns)
-        else:
-            async with executor.begin() as connection:
-                await connection.exec_driver_sql(INSERT_POSTGRESQL, columns)
-        return
     rows = [
         {
             "channel": a.channel,
@@ -143,7 +125,21 @@ async def store(
         }
         for a in arrivals
     ]
-    if isinstance(executor, AsyncConnection):
+    if isinstance(executor, AsyncSession):
+        executor = await executor.connection()
+    if executor.dialect.name == "postgresql":
+        columns = (
+            *([row[key] for row in rows] for key in ("channel", "source_id", "kind", "chat")),
+            [json.dumps(row["payload"]) for row in rows],
+            InboxStatus.PENDING.value,
+            now,
+        )
+        if isinstance(executor, AsyncConnection):
+            await executor.exec_driver_sql(INSERT_POSTGRESQL, columns)
+        else:
+            async with executor.begin() as connection:
+                await connection.exec_driver_sql(INSERT_POSTGRESQL, columns)
+    elif isinstance(executor, AsyncConnection):
         await executor.execute(INSERT_SQLITE, rows)
     else:
         await sqlite.insert_alone(executor, INSERT_SQLITE, rows, keep)

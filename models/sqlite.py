@@ -119,6 +119,7 @@ class Connection(aiosqlite.Connection):
         self.committed()
 
     def committed(self) -> None:
+        """A transaction of this connection committed (by `commit` or `insert_alone`)."""
         if self.checkpoints is not None:
             self.checkpoints.committed()
 
