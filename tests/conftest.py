@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import ssl
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from types import FrameType
 
 import pytest
 import pytest_asyncio
@@ -35,6 +37,20 @@ def _lazy_certificates() -> None:
 
 
 _lazy_certificates()
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C, as Python's own handler does it."""
+    raise KeyboardInterrupt
+
+
+# pytest-asyncio runs every async fixture and test through `asyncio.Runner.run`, which, when
+# SIGINT has Python's default handler, installs one bound to the task it runs and on the way
+# out asks `signal.getsignal` for it; CPython 3.11 answers by formatting a ValueError with the
+# handler's repr, and so the task's, and so the fixture's value: the running bot, its stand-in
+# and every file it holds. Megabytes of repr for each fixture, two minutes of CPU a run. Any
+# other handler keeps Runner from installing its own.
+signal.signal(signal.SIGINT, _interrupt)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
