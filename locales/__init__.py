@@ -76,6 +76,12 @@ def supported(locale: str | None) -> str | None:
     return base if base in SUPPORTED_LOCALES else None
 
 
+def reply_locale(chosen: str | None, hint: str | None, default: str) -> str:
+    """The language to answer in: the one the person chose, else their app's, else the
+    deployment's."""
+    return chosen or supported(hint) or default
+
+
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 

@@ -29,7 +29,7 @@ from handlers.core.types import (
     Reply,
 )
 from handlers.inputs.typed_choice import choose
-from locales import Translator, supported
+from locales import Translator, reply_locale
 from models.base import utcnow
 from models.conversation import (
     ConcurrentUpdate,
@@ -139,7 +139,7 @@ class Engine:
                     ChannelIdentity.address == incoming.address,
                 )
             )
-        return stored or supported(incoming.locale_hint) or self.config.default_locale
+        return reply_locale(stored, incoming.locale_hint, self.config.default_locale)
 
     async def _handle_all(self, session: AsyncSession, batch: Sequence[Incoming]) -> list[Answer]:
         """Answer messages in order within one transaction: their conversations read before the
@@ -165,8 +165,8 @@ class Engine:
         now: datetime,
     ) -> Answer:
         """Answer one message; its state is left for the caller to save, with the menu offered."""
-        locale = (
-            identity.person.locale or supported(incoming.locale_hint) or self.config.default_locale
+        locale = reply_locale(
+            identity.person.locale, incoming.locale_hint, self.config.default_locale
         )
         ctx = Ctx(
             incoming, session, identity, state, self.config, now, Translator(locale), self.routes
