@@ -61,7 +61,7 @@ async def test_a_group_of_four_for_three_seats_waits_whole(
     await person.press("להמתין יחד")
     assert "👥 קבוצה של 4: אתם, אורי, מאיה, יואב" in person.text
     await person.press("כן, לרשום")
-    assert "רשימת ההמתנה" in person.text or "בהמתנה" in person.text
+    assert "נכנסתם לרשימת ההמתנה — במקום 1" in person.text
     assert "כל הקבוצה (4) ממתינה יחד" in person.text
     await person.send(f"/start ev_{SLUG}")
     assert "נשארו 3 מקומות" not in person.text  # their card shows their place in line
