@@ -61,14 +61,6 @@ Sender = tuple[Channel, str, str | None]
 """Who wrote: channel, address, and the display name the platform gave, if any."""
 
 
-async def open_conversation(
-    session: AsyncSession, channel: Channel, address: str, display_name: str | None, now: datetime
-) -> tuple[ChannelIdentity, ConversationState]:
-    """The identity behind an inbound message (created if new, marked seen) and its state."""
-    [opened] = await open_conversations(session, [(channel, address, display_name)], now)
-    return opened
-
-
 async def open_conversations(
     session: AsyncSession, senders: Sequence[Sender], now: datetime
 ) -> list[tuple[ChannelIdentity, ConversationState]]:
@@ -155,11 +147,6 @@ def _save(count: int) -> Update:
         )
         .returning(STATES.c.identity_id)
     )
-
-
-async def save_state(session: AsyncSession, state: ConversationState, now: datetime) -> None:
-    """Write the state if nobody else did since we loaded it (optimistic concurrency)."""
-    await save_states(session, [state], now)
 
 
 async def save_states(

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.catalog import NOT_FOR, Event, EventStatus, Question, Track
 from models.people import Person
-from models.registrations import Lead
 
 Answer = str | list[str]
 PROFILE_FIELDS = ("region", "background", "life_stage", "age_band", "settlement", "interests")
@@ -135,20 +134,6 @@ async def active_tracks(session: AsyncSession) -> list[Track]:
     return list(
         (await session.scalars(select(Track).where(Track.active).order_by(Track.slug))).all()
     )
-
-
-async def register_interest(
-    session: AsyncSession, person_id: int, track_id: int, now: datetime
-) -> bool:
-    """Leave a lead for the track's coordinators; False when this person already left one."""
-    exists = await session.scalar(
-        select(Lead.id).where(Lead.person_id == person_id, Lead.track_id == track_id)
-    )
-    if exists is not None:
-        return False
-    session.add(Lead(person_id=person_id, track_id=track_id, created_at=now))
-    await session.flush()
-    return True
 
 
 async def upcoming_events(

@@ -219,18 +219,6 @@ def still_ahead(now: datetime) -> ColumnElement[bool]:
     return or_(Event.starts_at > now, upcoming)
 
 
-async def set_sessions(
-    session: AsyncSession, event: Event, times: list[tuple[datetime, datetime | None]]
-) -> None:
-    """Give an event exactly these sessions (replacing any it had), its start the first's."""
-    for old in await sessions_of(session, event.id):
-        await session.delete(old)
-    for starts, ends in sorted(times, key=lambda pair: pair[0]):
-        session.add(EventSession(event_id=event.id, starts_at=starts, ends_at=ends))
-    await session.flush()
-    await follow_first(session, event)
-
-
 async def follow_first(session: AsyncSession, event: Event) -> None:
     """Keep the event's own start and end those of its first scheduled session."""
     scheduled = await sessions_of(session, event.id, scheduled_only=True)

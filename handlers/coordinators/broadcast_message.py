@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.core.types import Attachment, Button, Reply
-from handlers.people.newsletter import StopAll
+from handlers.people.subscriptions import StopAll
 from locales import Translator
 from models.audience_kinds import KINDS
 from models.broadcasts import Broadcast, Tally

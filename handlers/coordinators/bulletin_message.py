@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from handlers.core.types import Button, Reply
-from handlers.people.newsletter import TopicStop
+from handlers.people.subscriptions import TopicStop
 from locales import Translator
 from models.bulletins import Bulletin
 from models.catalog import Topic

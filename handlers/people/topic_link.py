@@ -10,7 +10,7 @@ from handlers.core.context import Ctx
 from handlers.core.menu import language_button
 from handlers.core.router import Router
 from handlers.core.types import Reply
-from handlers.people.newsletter import offer, topics
+from handlers.people.subscriptions import offer, topics
 from models.catalog import Topic
 
 router = Router("topic_link")

@@ -13,7 +13,7 @@ from handlers.core.menu import MenuChoice
 from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from handlers.people.ask import ask_button
-from handlers.people.newsletter import offer
+from handlers.people.subscriptions import offer
 from locales.dates import format_date_time
 from models.catalog import Topic, TopicKind, Track
 from models.discovery import upcoming_events

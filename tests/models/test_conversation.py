@@ -11,8 +11,8 @@ from handlers.core.engine import Engine
 from models.conversation import (
     ConcurrentUpdate,
     ConversationState,
-    open_conversation,
-    save_state,
+    open_conversations,
+    save_states,
 )
 from models.db import create_engine, sessionmaker, upgrade
 from models.people import Channel
@@ -39,21 +39,23 @@ async def test_a_stale_write_is_refused_not_merged(
 ) -> None:
     async def opened() -> ConversationState:
         async with sessions() as session, session.begin():
-            _, state = await open_conversation(session, Channel.CONSOLE, "racer", None, NOW)
+            [(_, state)] = await open_conversations(
+                session, [(Channel.CONSOLE, "racer", None)], NOW
+            )
             return state
 
     first = await opened()
     async with sessions() as session, session.begin():
-        await save_state(session, first, NOW)
+        await save_states(session, [first], NOW)
     mine = await opened()
     theirs = await opened()
     async with sessions() as session, session.begin():
         theirs.data = {"by": "them"}
-        await save_state(session, theirs, NOW)
+        await save_states(session, [theirs], NOW)
     with pytest.raises(ConcurrentUpdate):
         async with sessions() as session, session.begin():
             mine.data = {"by": "me"}
-            await save_state(session, mine, NOW)
+            await save_states(session, [mine], NOW)
     async with sessions() as session:
         saved = await session.scalar(select(ConversationState))
     assert saved is not None and saved.data == {"by": "them"}

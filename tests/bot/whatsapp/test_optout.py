@@ -16,7 +16,7 @@ async def subscriptions(sessions: async_sessionmaker[AsyncSession]) -> list[Subs
         return list((await session.scalars(select(Subscription.status))).all())
 
 
-async def test_hasser_stops_every_newsletter(
+async def test_hasser_stops_every_bulletin(
     whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await noa_writes(whatsapp, sessions)

@@ -48,7 +48,7 @@ async def test_serve_answers_whatsapp_without_telegram(standin: StandIn, databas
         response = await client.post("/whatsapp/inbound", data=params, headers=headers)
         assert response.status_code == 200
         await standin.wait_for(lambda: bool(standin.to(NOA)))
-        # Noa joins a newsletter; a bulletin queued for her goes out through the outbox.
+        # Noa subscribes to a bulletin; a bulletin queued for her goes out through the outbox.
         async with app.sessions() as session, session.begin():
             identity = await session.scalar(select(ChannelIdentity))
             topic = await session.scalar(select(Topic).order_by(Topic.id))

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.coordinators.event_notices import cancel_event
 from handlers.core.context import EngineConfig
 from handlers.core.types import Button, Reply, reply_to_payload
-from handlers.people.newsletter import TopicStop
+from handlers.people.subscriptions import TopicStop
 from models.catalog import Event, Topic
 from models.outbox import OutboxKind, OutboxMessage, OutboxStatus, Priority, enqueue, to_one
 from models.people import Channel, ChannelIdentity, IdentityStatus, Person
@@ -25,7 +25,7 @@ BULLETIN = Reply("עלון חדש: מפגש קהילה ביום שישי", [[But
 async def noa_writes(
     whatsapp: WhatsApp, sessions: async_sessionmaker[AsyncSession], address: str = NOA
 ) -> int:
-    """Noa (or whoever writes from `address`) says hello over WhatsApp and joins a newsletter;
+    """Noa (or whoever writes from `address`) says hello over WhatsApp and subscribes to a bulletin;
     returns the identity id."""
     await whatsapp.say("/start", address)
     async with sessions() as session, session.begin():

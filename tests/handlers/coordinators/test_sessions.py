@@ -16,7 +16,7 @@ from handlers.core.types import reply_from_payload
 from models.catalog import Event, EventKind
 from models.outbox import OutboxStatus
 from models.people import ChannelIdentity
-from models.sessions import EventSession, Rule, SessionStatus, set_sessions
+from models.sessions import EventSession, Rule, SessionStatus, follow_first
 from scheduler.reminders import plan_reminders
 from tests.handlers.attendees import code_of, sign_up
 from tests.scheduler.support import CONFIG, QUIET, outbox
@@ -51,7 +51,12 @@ async def five_sessions(sessions: Sessions, slug: str = "committees-series") -> 
         )
         session.add(event)
         await session.flush()
-        await set_sessions(session, event, rule.times("Asia/Jerusalem"))
+        session.add_all(
+            EventSession(event_id=event.id, starts_at=starts, ends_at=ends)
+            for starts, ends in rule.times("Asia/Jerusalem")
+        )
+        await session.flush()
+        await follow_first(session, event)
         return event.id
 
 

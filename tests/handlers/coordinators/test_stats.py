@@ -13,8 +13,8 @@ from handlers.core.context import EngineConfig
 from handlers.people.waitlist import OfferNotices
 from models.audit import AuditEntry
 from models.catalog import Event, Topic, Track
-from models.discovery import register_interest
 from models.registration_service import cancel, register
+from models.registrations import Lead
 from models.subscriptions import subscribe
 from tests.scheduler.support import someone
 from tests.support import NOW, Chat
@@ -59,8 +59,8 @@ async def _seed(sessions: Sessions) -> None:
         for person in (people[0], people[3], people[5]):
             await subscribe(session, person, await topic("coop-bulletin"), "telegram", NOW)
 
-        await register_interest(session, people[1], await track("kibbutz-absorption"), NOW)
-        await register_interest(session, people[4], await track("mechinot"), NOW)
+        for person, slug in ((people[1], "kibbutz-absorption"), (people[4], "mechinot")):
+            session.add(Lead(person_id=person, track_id=await track(slug), created_at=NOW))
 
 
 def _png_size(data: bytes) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from handlers.core.engine import Engine
 from handlers.core.features import FEATURES, routes
 from handlers.core.router import Router
 from handlers.people import events
-from handlers.people.newsletter import TopicPick
+from handlers.people.subscriptions import TopicPick
 from tests.conftest import NATIONAL_ID
 from tests.support import Chat, Clock
 

@@ -21,8 +21,8 @@ from handlers.people.ask import Asking
 from handlers.people.ask_reply import Replying
 from handlers.people.discovery import Discovering
 from handlers.people.lead import Leaving
-from handlers.people.newsletter import Consenting
 from handlers.people.registration import Registering
+from handlers.people.subscriptions import Consenting
 from handlers.people.tracks import TrackOpen
 from models.catalog import Event, Track
 from models.conversation import ConversationState

@@ -7,8 +7,8 @@ from tests.support import SCRIPTS, hagshama, says, verify_dialog
 JOINED = "נרשמתם ל״עלון המעגל השיתופי״"
 
 
-def test_newsletter_script_consents_stops_rejoins_exports_and_deletes(database_url: str) -> None:
-    script = str(SCRIPTS / "newsletter.txt")
+def test_subscriptions_script_consents_stops_rejoins_exports_and_deletes(database_url: str) -> None:
+    script = str(SCRIPTS / "subscriptions.txt")
     result = hagshama("chat", "--script", script, database_url=database_url)
     assert result.returncode == 0, result.stderr
     verify_dialog(

@@ -1,4 +1,4 @@
-"""Newsletter topics: subscribe with explicit, recorded consent; stop per topic or all at once.
+"""Bulletin topics: subscribe with explicit, recorded consent; stop per topic or all at once.
 
 /subscribe, TopicPick, a poster's link → CONSENT for that topic (unless already subscribed)
 CONSENT  ConsentAgree   → subscribed (flow ends)
@@ -28,13 +28,17 @@ from models.subscriptions import (
     unsubscribe_all,
 )
 
-router = Router("newsletter")
+router = Router("subscriptions")
 
 
-class NewsletterStep(StrEnum):
+class SubscriptionStep(StrEnum):
     """CONSENT: the consent question for one topic is on screen; typed text there re-asks it."""
 
-    CONSENT = "newsletter.consent"
+    CONSENT = "subscriptions.consent"
+
+
+OLD_CONSENT = "newsletter.consent"
+"""Where versions before December 2026 kept the consent question."""
 
 
 @dataclass(frozen=True)
@@ -83,20 +87,20 @@ async def topics(ctx: Ctx) -> list[Reply]:
         if topic.kind != TopicKind.TRACK or topic.id in mine
     ]
     if not shown:
-        return [Reply(ctx.t("newsletter.no_topics")), main_menu(ctx)]
-    lines = [ctx.t("newsletter.topics")]
+        return [Reply(ctx.t("subscriptions.no_topics")), main_menu(ctx)]
+    lines = [ctx.t("subscriptions.topics")]
     rows: list[list[Button]] = []
     for topic in shown:
         title = _title(ctx, topic)
         description = localized(topic.content, "description", ctx.locale)
         lines.append(f"{'✅' if topic.id in mine else '▫️'} {title} — {description}")
         if topic.id in mine:
-            label, payload = ctx.t("newsletter.stop", topic=title), TopicStop(topic.id).pack()
+            label, payload = ctx.t("subscriptions.stop", topic=title), TopicStop(topic.id).pack()
         else:
-            label, payload = ctx.t("newsletter.join", topic=title), TopicPick(topic.id).pack()
+            label, payload = ctx.t("subscriptions.join", topic=title), TopicPick(topic.id).pack()
         rows.append([Button(label, payload)])
     if mine:
-        rows.append([Button(ctx.t("newsletter.stop_all"), StopAll().pack())])
+        rows.append([Button(ctx.t("subscriptions.stop_all"), StopAll().pack())])
     return [Reply("\n\n".join(lines), buttons=rows)]
 
 
@@ -111,9 +115,9 @@ async def offer(ctx: Ctx, topic: Topic) -> list[Reply]:
     title = _title(ctx, topic)
     if topic.id in {t.id for t in await active_topics(ctx.session, ctx.person.id)}:
         ctx.end()
-        stop = Button(ctx.t("newsletter.stop", topic=title), TopicStop(topic.id).pack())
-        return [Reply(ctx.t("newsletter.already", topic=title), buttons=[[stop]])]
-    ctx.goto(NewsletterStep.CONSENT, Consenting(topic.id))
+        stop = Button(ctx.t("subscriptions.stop", topic=title), TopicStop(topic.id).pack())
+        return [Reply(ctx.t("subscriptions.already", topic=title), buttons=[[stop]])]
+    ctx.goto(SubscriptionStep.CONSENT, Consenting(topic.id))
     return [_consent(ctx, topic)]
 
 
@@ -125,11 +129,11 @@ async def agree(ctx: Ctx, choice: ConsentAgree) -> list[Reply]:
         raise Stale(choice.wording)
     ctx.end()
     title = _title(ctx, topic)
-    stop = [[Button(ctx.t("newsletter.stop", topic=title), TopicStop(topic.id).pack())]]
+    stop = [[Button(ctx.t("subscriptions.stop", topic=title), TopicStop(topic.id).pack())]]
     if not await subscribe(ctx.session, ctx.person.id, topic.id, ctx.incoming.channel, ctx.now):
-        return [Reply(ctx.t("newsletter.already", topic=title), buttons=stop)]
+        return [Reply(ctx.t("subscriptions.already", topic=title), buttons=stop)]
     description = localized(topic.content, "description", ctx.locale)
-    text = ctx.t("newsletter.subscribed", topic=title, description=description)
+    text = ctx.t("subscriptions.subscribed", topic=title, description=description)
     return [Reply(text, buttons=stop)]
 
 
@@ -137,17 +141,23 @@ async def agree(ctx: Ctx, choice: ConsentAgree) -> list[Reply]:
 async def decline(ctx: Ctx, _: ConsentDecline) -> list[Reply]:
     """No consent, no subscription; back to the menu."""
     ctx.end()
-    return [main_menu(ctx, "newsletter.declined")]
+    return [main_menu(ctx, "subscriptions.declined")]
 
 
-@router.step(NewsletterStep.CONSENT)
+@router.renamed_step(OLD_CONSENT)
+def resumed(_: Ctx) -> SubscriptionStep:
+    """A consent question saved under its old name is the same question."""
+    return SubscriptionStep.CONSENT
+
+
+@router.step(SubscriptionStep.CONSENT)
 async def typed(ctx: Ctx) -> list[Reply]:
     """Typed text at the consent question: only the buttons count as an answer, so ask again."""
     again = await ask_again(ctx)
-    return again if ctx.state.step is None else [Reply(ctx.t("newsletter.use_buttons")), *again]
+    return again if ctx.state.step is None else [Reply(ctx.t("subscriptions.use_buttons")), *again]
 
 
-@router.reask(NewsletterStep.CONSENT)
+@router.reask(SubscriptionStep.CONSENT)
 async def ask_again(ctx: Ctx) -> list[Reply]:
     """The consent question again; a topic closed meanwhile ends the flow."""
     topic = await ctx.session.get(Topic, ctx.flow(Consenting).topic)
@@ -164,13 +174,13 @@ async def unsubscribe_menu(ctx: Ctx) -> list[Reply]:
     mine = await active_topics(ctx.session, ctx.person.id)
     if not mine:
         topics_button = Button(ctx.t("menu.subscribe"), MenuChoice("subscribe").pack())
-        return [Reply(ctx.t("newsletter.none_active"), buttons=[[topics_button]])]
+        return [Reply(ctx.t("subscriptions.none_active"), buttons=[[topics_button]])]
     rows = [
-        [Button(ctx.t("newsletter.stop", topic=_title(ctx, t)), TopicStop(t.id).pack())]
+        [Button(ctx.t("subscriptions.stop", topic=_title(ctx, t)), TopicStop(t.id).pack())]
         for t in mine
     ]
-    rows.append([Button(ctx.t("newsletter.stop_all"), StopAll().pack())])
-    return [Reply(ctx.t("newsletter.choose_stop"), buttons=rows)]
+    rows.append([Button(ctx.t("subscriptions.stop_all"), StopAll().pack())])
+    return [Reply(ctx.t("subscriptions.choose_stop"), buttons=rows)]
 
 
 @router.callback(TopicStop)
@@ -182,8 +192,8 @@ async def stop(ctx: Ctx, choice: TopicStop) -> list[Reply]:
     ctx.end()
     title = _title(ctx, topic)
     if not await unsubscribe(ctx.session, ctx.person.id, topic.id, ctx.incoming.channel, ctx.now):
-        return [Reply(ctx.t("newsletter.not_subscribed", topic=title))]
-    return [Reply(ctx.t("newsletter.stopped", topic=title))]
+        return [Reply(ctx.t("subscriptions.not_subscribed", topic=title))]
+    return [Reply(ctx.t("subscriptions.stopped", topic=title))]
 
 
 @router.callback(StopAll)
@@ -192,8 +202,8 @@ async def stop_all(ctx: Ctx, _: StopAll) -> list[Reply]:
     ctx.end()
     count = await unsubscribe_all(ctx.session, ctx.person.id, ctx.incoming.channel, ctx.now)
     if not count:
-        return [Reply(ctx.t("newsletter.none_active"))]
-    return [Reply(ctx.t("newsletter.stopped_all", count=count))]
+        return [Reply(ctx.t("subscriptions.none_active"))]
+    return [Reply(ctx.t("subscriptions.stopped_all", count=count))]
 
 
 async def _topic(ctx: Ctx, topic_id: int) -> Topic:
@@ -210,12 +220,13 @@ def _title(ctx: Ctx, topic: Topic) -> str:
 
 def _consent(ctx: Ctx, topic: Topic) -> Reply:
     text = ctx.t(
-        "newsletter.consent_text",
+        "subscriptions.consent_text",
         topic=_title(ctx, topic),
         description=localized(topic.content, "description", ctx.locale),
     )
+    agree = ConsentAgree(topic.id, CONSENT_WORDING_VERSION).pack()
     buttons = [
-        [Button(ctx.t("newsletter.agree"), ConsentAgree(topic.id, CONSENT_WORDING_VERSION).pack())],
-        [Button(ctx.t("newsletter.decline"), ConsentDecline(topic.id).pack())],
+        [Button(ctx.t("subscriptions.agree"), agree)],
+        [Button(ctx.t("subscriptions.decline"), ConsentDecline(topic.id).pack())],
     ]
     return Reply(text, buttons=buttons)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.core.engine import Engine
-from handlers.people.newsletter import ConsentAgree, TopicPick
+from handlers.people.subscriptions import ConsentAgree, TopicPick
 from models.catalog import Topic
+from models.conversation import ConversationState
 from models.people import Channel
 from models.subscriptions import (
     CONSENT_WORDING_VERSION,
@@ -81,6 +82,20 @@ async def test_declining_or_typing_subscribes_to_nothing(
     await chat.send("/subscribe")
     await chat.press("חדשות אזור הצפון")
     await chat.send("1")  # typing the option number presses that button
+    assert await statuses(sessions) == {"region-north": "active"}
+
+
+async def test_a_consent_question_saved_under_its_old_step_name_carries_on(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.send("/subscribe")
+    await chat.press("חדשות אזור הצפון")
+    async with sessions() as session, session.begin():
+        # As versions before December 2026 saved the consent question's step.
+        await session.execute(update(ConversationState).values(step="newsletter.consent"))
+    await chat.send("כן")
+    assert "יש ללחוץ על ״מאשרים״" in chat.text
+    await chat.send("1")
     assert await statuses(sessions) == {"region-north": "active"}
 
 
