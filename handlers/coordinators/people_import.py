@@ -15,7 +15,6 @@ from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.flow import FlowData
-from handlers.core.router import Stale
 from handlers.core.types import Button, FileProblem, Reply
 from models.audit import audit
 from models.role_check import RoleCheck, check_rows
@@ -155,11 +154,9 @@ async def confirm(ctx: Ctx, authority: Authority, choice: ImportConfirm) -> list
     return [Reply(text)]
 
 
-@coordinator.callback(ImportCancel)
+@coordinator.callback(ImportCancel, step=(ImportStep.FILE, ImportStep.CONFIRM))
 async def cancel(ctx: Ctx, authority: Authority, choice: ImportCancel) -> list[Reply]:
     """Stop the import, whether waiting for the file or for the confirmation."""
-    if ctx.state.step not in (ImportStep.FILE, ImportStep.CONFIRM):
-        raise Stale(choice.prefix)
     ctx.end()
     return [Reply(ctx.t("people_import.cancelled"))]
 

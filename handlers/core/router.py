@@ -20,6 +20,8 @@ Resumer = Callable[[Ctx], StrEnum]
 CallbackHandler = Callable[[Ctx, Any], Awaitable[list[Reply]]]
 DeepLinkHandler = Callable[[Ctx, str], Awaitable[list[Reply]]]
 H = TypeVar("H")
+Steps = StrEnum | tuple[StrEnum, ...] | None
+"""Where a button is live: one step, any of several, or (None) anywhere."""
 
 
 class Stale(Exception):
@@ -30,11 +32,14 @@ class Refused(Exception):
     """Someone tried a coordinator action they may not take; the refusal is already audited."""
 
 
-def expect_step(ctx: Ctx, step: StrEnum | None) -> None:
-    """Stale unless the conversation waits at `step`: a button of a flow already left or
-    never begun changes nothing."""
-    if step is not None and ctx.state.step != step.value:
-        raise Stale(step.value)
+def expect_step(ctx: Ctx, step: Steps) -> None:
+    """Stale unless the conversation waits at `step` (or one of them): a button of a flow
+    already left or never begun changes nothing."""
+    if step is None:
+        return
+    steps = (step,) if isinstance(step, StrEnum) else step
+    if ctx.state.step not in {one.value for one in steps}:
+        raise Stale(ctx.state.step)
 
 
 class Router:
@@ -125,9 +130,9 @@ class Router:
 
         return register
 
-    def callback(self, kind: type[CallbackData], step: StrEnum | None = None) -> Callable[[H], H]:
-        """Handle a button of type `kind`; with `step`, only while the flow waits there (else
-        the button is stale)."""
+    def callback(self, kind: type[CallbackData], step: Steps = None) -> Callable[[H], H]:
+        """Handle a button of type `kind`; with `step` (one, or a tuple), only while the flow
+        waits there (else the button is stale)."""
 
         def register(handler: H) -> H:
             answer: Any = handler
