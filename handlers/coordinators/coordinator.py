@@ -105,7 +105,7 @@ class CoordinatorRouter(Router):
                 return await handler(ctx, authority, data)
 
             Router.callback(self, kind)(guarded)
-            self.gated.add(kind.prefix)
+            self.gated[kind.prefix] = require_coordinator
             return handler
 
         return register

@@ -1,7 +1,7 @@
 """Where each command, button type, deep link and free-text step is handled.
 
-Each feature module has its own `Router`; `handlers/core/features.py` lists the features the bot
-is built from, in order, and the engine includes their routers into one (after aiogram's
+Each feature module has its own `Router`; `handlers/features.py` lists the features the bot is
+built from, in order, and the engine includes their routers into one (after aiogram's
 `include_router`). Menus list their items in that order.
 """
 
@@ -19,6 +19,9 @@ Handler = Callable[[Ctx], Awaitable[list[Reply]]]
 Resumer = Callable[[Ctx], StrEnum]
 CallbackHandler = Callable[[Ctx, Any], Awaitable[list[Reply]]]
 DeepLinkHandler = Callable[[Ctx, str], Awaitable[list[Reply]]]
+Gate = Callable[[Ctx, str, str | None], Awaitable[object]]
+"""Raises Refused (audited) for someone without the role a button needs: (ctx, its prefix, the
+payload)."""
 H = TypeVar("H")
 Steps = StrEnum | tuple[StrEnum, ...] | None
 """Where a button is live: one step, any of several, or (None) anywhere."""
@@ -77,8 +80,9 @@ class Router:
         self.panels: list[Callable[[Ctx, Any], Awaitable[list[Reply]]]] = []
         """What /admin shows under its menu (e.g. broadcasts awaiting approval), in order; each
         is called with the coordinator's authority."""
-        self.gated: set[str] = set()
-        """Payload prefixes of coordinator buttons: a forged one is refused even when unreadable."""
+        self.gated: dict[str, Gate] = {}
+        """Payload prefixes of buttons that need a role, each with its check: a forged one is
+        refused even when unreadable."""
 
     @property
     def kinds(self) -> dict[str, type[CallbackData]]:
