@@ -26,6 +26,7 @@ from bench.figures import Series, scratch_database, server_url
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
 from handlers.core.types import InboundFile, Incoming
+from handlers.features import FEATURES
 from handlers.people.waitlist import OfferNotices
 from models.base import Base, utcnow
 from models.catalog_import import DEMO_CATALOG, import_catalog
@@ -48,7 +49,7 @@ async def chat_import(url: str, data: bytes) -> tuple[float, float]:
     sessions = sessionmaker(engine)
     async with sessions() as session, session.begin():
         await grant(session, await person_at(session, console_user=COORDINATOR), RoleScope.NATIONAL)
-    bot = Engine(sessions, EngineConfig())
+    bot = Engine(sessions, EngineConfig(), features=FEATURES)
     address = f"console:{COORDINATOR}"
     await bot.handle(Incoming(Channel.CONSOLE, address, text="/import_people"))
     file = InboundFile("list.csv", "text/csv", len(data), data=data)

@@ -26,6 +26,7 @@ from sqlalchemy import delete, text
 
 from bench.figures import Series, scratch_database, server_url
 from bench.population import BIG_EVENT, NOW, Population, populate
+from handlers.features import FEATURES
 from models.db import create_engine, sessionmaker, upgrade
 
 ADMIN = "9001"
@@ -109,7 +110,7 @@ async def queries(url: str, big_event: int) -> dict[str, float]:
     engine = create_engine(url)
     sessions = sessionmaker(engine)
     config = EngineConfig(admin_addresses=frozenset({ADMIN}))
-    bot = Engine(sessions, config, clock=lambda: NOW)
+    bot = Engine(sessions, config, clock=lambda: NOW, features=FEATURES)
 
     async def ask(payload: str = "", text: str | None = None) -> None:
         incoming = Incoming(Channel.TELEGRAM, ADMIN, text=text, payload=payload or None)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.settings import Settings
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
+from handlers.features import FEATURES
 from handlers.people.waitlist import OfferNotices
 from models.catalog import Track
 from models.catalog_entries import ImportReport
@@ -56,7 +57,13 @@ async def open_app(settings: Settings) -> AsyncIterator[App]:
     try:
         await upgrade(db)
         sessions = sessionmaker(db)
-        yield App(settings, db, sessions, Engine(sessions, engine_config(settings)), budgets)
+        yield App(
+            settings,
+            db,
+            sessions,
+            Engine(sessions, engine_config(settings), features=FEATURES),
+            budgets,
+        )
     finally:
         if budgets is not None:
             await budgets.close()

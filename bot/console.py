@@ -22,6 +22,7 @@ from bot.app import App
 from bot.console_later import ConsoleClock, Later
 from handlers.core.engine import Engine
 from handlers.core.types import InboundFile, Incoming, Reply
+from handlers.features import FEATURES
 from handlers.inputs.date_input import read_length, read_moment
 from locales.dates import local
 from models.people import Channel
@@ -193,7 +194,7 @@ async def converse(
     """Talk to the bot as `address`, from a script's lines or the terminal, with the dispatcher
     and the scheduler running on the console's own clock."""
     clock = ConsoleClock()
-    engine = Engine(app.sessions, app.engine.config, clock=clock)
+    engine = Engine(app.sessions, app.engine.config, clock=clock, features=FEATURES)
     later = Later(app, clock, sys.stdout, render)
     await later.start()
     console = Console(engine, address, sys.stdout, attachments_dir, later, clock)

@@ -1,5 +1,6 @@
-"""What every kind of broadcast audience is: the choices a coordinator may pick, the check of
-a picked (or forged) value, the value in words, and the people it stands for in SQL."""
+"""What every kind of broadcast audience is: how it is offered and picked, the choices a
+coordinator may pick, the check of a picked (or forged) value, the value in words, the people it
+stands for in SQL, and how its copies go out."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from locales import Translator
 from models.broadcasts import AudienceKind
+from models.outbox import OutboxKind
 from models.roles import Authority
 
 Choice = tuple[str, str]
@@ -17,9 +19,24 @@ Choice = tuple[str, str]
 
 
 class Kind:
-    """A kind of audience; subclasses say what it offers, accepts and selects."""
+    """A kind of audience; subclasses say what it offers, accepts and selects, and how it
+    differs from a marketing audience with one value to pick."""
 
     kind: AudienceKind
+    offered = True
+    """In the menu of kinds (in the order of `KINDS`); else only a filter of a combined one."""
+    immediate = False
+    """Nothing to pick: choosing the kind chooses the audience."""
+    combined = False
+    """Built filter by filter, never packed into one button."""
+    transactional = False
+    """About the people's own event: consent and the author's reach do not narrow it, and its
+    copies go ahead of marketing."""
+    copies = OutboxKind.BROADCAST
+    """What its copies are in the outbox: the sender judges consent by it."""
+    note: str | None = None
+    """Why the count may be smaller than expected (`broadcast.note.<note>`); None: because of
+    consent, and a regional author's reach."""
 
     async def choices(
         self, session: AsyncSession, authority: Authority, t: Translator, now: datetime

@@ -22,6 +22,7 @@ from models.broadcasts import AudienceKind
 from models.bulletin_service import topic_track
 from models.catalog import Event, EventStatus, Topic, Track
 from models.localized import localized
+from models.outbox import OutboxKind
 from models.people import Person
 from models.registrations import Lead, Registration, RegistrationStatus
 from models.roles import Authority
@@ -32,6 +33,7 @@ M = TypeVar("M", Topic, Event)
 
 class Everyone(Kind):
     kind = AudienceKind.EVERYONE
+    immediate = True
 
 
 class Topics(Kind):
@@ -80,7 +82,11 @@ class Tracks(Kind):
 
 
 class EventPeople(Kind):
-    """Registrants or the waiting list of an upcoming event the coordinator manages."""
+    """Registrants or the waiting list of an upcoming event the coordinator manages, told about
+    their event."""
+
+    transactional = True
+    note = "transactional"
 
     def __init__(self, kind: AudienceKind, statuses: Iterable[RegistrationStatus]) -> None:
         self.kind = kind
@@ -114,6 +120,17 @@ class EventPeople(Kind):
         return Person.id.in_(registered)
 
 
+class Invitation(Combined):
+    """An invitation to join: people who consented, and role holders a coordinator imported who
+    have not (reached by the WhatsApp opt-in template only)."""
+
+    copies = OutboxKind.INVITATION
+    note = "invitation"
+
+    def __init__(self) -> None:
+        super().__init__(AudienceKind.INVITE)
+
+
 async def _get(session: AsyncSession, model: type[M], value: str | None) -> M | None:
     """The row a button's id names; None for a forged or garbled one."""
     return await session.get(model, int(value)) if value and value.isdigit() else None
@@ -141,13 +158,16 @@ KINDS: dict[AudienceKind, Kind] = {
         Everyone(),
         Topics(),
         Tracks(),
-        *FILTERS.values(),
+        FILTERS[AudienceKind.REGION],
+        FILTERS[AudienceKind.ROLE],
         Combined(AudienceKind.PEOPLE),
-        Combined(AudienceKind.INVITE),
+        Invitation(),
         EventPeople(AudienceKind.REGISTRANTS, [RegistrationStatus.CONFIRMED]),
         EventPeople(
             AudienceKind.WAITLIST, [RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED]
         ),
+        FILTERS[AudienceKind.KIBBUTZ],
+        FILTERS[AudienceKind.STREAM],
     )
 }
-"""Every kind of audience, each by its one object."""
+"""Every kind of audience, each by its one object, in the order the menu offers them."""

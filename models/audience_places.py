@@ -61,6 +61,7 @@ class Roles(Kind):
 
 class Kibbutzim(Kind):
     kind = AudienceKind.KIBBUTZ
+    offered = False
 
     async def options(self, session: AsyncSession, t: Translator, now: datetime) -> list[Choice]:
         found = await session.scalars(select(Kibbutz))
@@ -81,6 +82,7 @@ class Kibbutzim(Kind):
 
 class Streams(Kind):
     kind = AudienceKind.STREAM
+    offered = False
 
     async def options(self, session: AsyncSession, t: Translator, now: datetime) -> list[Choice]:
         return [(stream.value, t(f"broadcast.stream.{stream}")) for stream in Stream]
@@ -133,6 +135,8 @@ def pack_filters(filters: dict[str, str]) -> str:
 
 class Combined(Kind):
     """People matching every filter given: "treasurers of cooperative kibbutzim in the north"."""
+
+    combined = True
 
     def __init__(self, kind: AudienceKind) -> None:
         self.kind = kind

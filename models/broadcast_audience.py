@@ -36,8 +36,8 @@ def audience_people(broadcast: Broadcast) -> Select[int]:
 def _audience(broadcast: Broadcast) -> list[ColumnElement[bool]]:
     """The broadcast's audience as conditions on Person: its kind's people; unless it is about
     their own event, only those who may be written to, and only within the author's reach."""
-    kind = broadcast.kind
-    conditions = [KINDS[kind].people(broadcast.value)]
+    kind = KINDS[broadcast.kind]
+    conditions = [kind.people(broadcast.value)]
     if kind.transactional:
         return conditions
     consenting = Person.id.in_(consenting_people())

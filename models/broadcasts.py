@@ -58,11 +58,8 @@ RUNNING = (BroadcastStatus.AWAITING_APPROVAL, BroadcastStatus.APPROVED, Broadcas
 
 
 class AudienceKind(StrEnum):
-    """Who a broadcast goes to. Event registrants and the waiting list are told about their
-    event (transactional); an invitation (INVITE) reaches people who consented and role holders
-    a coordinator imported who have not (by the WhatsApp opt-in template only); the others are
-    marketing and reach only people who consented. PEOPLE and INVITE combine role, kibbutz,
-    stream and region with AND."""
+    """Who a broadcast goes to, by name; each kind's object (models.audience_kinds) says what it
+    offers, whom it reaches and how."""
 
     EVERYONE = "everyone"
     TOPIC = "topic"
@@ -75,15 +72,6 @@ class AudienceKind(StrEnum):
     INVITE = "invite"
     REGISTRANTS = "registrants"
     WAITLIST = "waitlist"
-
-    @property
-    def transactional(self) -> bool:
-        return self in (AudienceKind.REGISTRANTS, AudienceKind.WAITLIST)
-
-    @property
-    def copies(self) -> OutboxKind:
-        """What its copies are in the outbox: the sender judges consent by it."""
-        return OutboxKind.INVITATION if self == AudienceKind.INVITE else OutboxKind.BROADCAST
 
 
 class Broadcast(Base):

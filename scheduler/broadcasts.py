@@ -19,6 +19,7 @@ from handlers.core.context import EngineConfig
 from handlers.core.types import Button, Reply, reply_to_payload
 from locales import SUPPORTED_LOCALES, Translator
 from models.audience import speaks
+from models.audience_kinds import KINDS
 from models.base import JSONType
 from models.broadcast_audience import recipients
 from models.broadcasts import (
@@ -78,7 +79,7 @@ async def _plan(
     """One INSERT … SELECT, each copy in its reader's language, after night hours and
     Shabbat; news about people's own event goes ahead of marketing. A photo goes by its token
     (the dispatcher loads it), and is kept for the copies that wait."""
-    priority = Priority.NOTICE if broadcast.kind.transactional else Priority.BULK
+    priority = Priority.NOTICE if KINDS[broadcast.kind].transactional else Priority.BULK
     send_at = quiet.next_allowed(now, priority)
     default = config.default_locale
     image = await image_of(session, broadcast.image, now, loaded=False)
@@ -100,7 +101,7 @@ async def _plan(
     planned = await enqueue(
         session,
         copies,
-        broadcast.kind.copies,
+        KINDS[broadcast.kind].copies,
         None,
         priority=priority,
         not_before=send_at,
@@ -116,7 +117,7 @@ async def _follow(
     session: AsyncSession, broadcast: Broadcast, now: datetime, config: EngineConfig
 ) -> int:
     """Show new progress, or the final report once nothing is left in flight."""
-    if broadcast.status == BroadcastStatus.SENDING and not broadcast.kind.transactional:
+    if broadcast.status == BroadcastStatus.SENDING and not KINDS[broadcast.kind].transactional:
         await withdraw_unconsented(session, broadcast)
     counts = await tally(session, broadcast.id)
     if counts.finished:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
+from handlers.features import FEATURES
 from models.db import create_engine, sessionmaker
 from models.people import Channel, person_at
 from models.roles import RoleScope, grant
@@ -119,7 +120,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def engine(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> Engine:
-    return Engine(sessions, EngineConfig(), clock=clock)
+    return Engine(sessions, EngineConfig(), clock=clock, features=FEATURES)
 
 
 @pytest.fixture
@@ -136,7 +137,12 @@ REGIONAL_ID = "9002"
 @pytest.fixture
 def coordinated(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> Engine:
     """The engine of a deployment with one configured national coordinator."""
-    return Engine(sessions, EngineConfig(admin_addresses=frozenset({NATIONAL_ID})), clock=clock)
+    return Engine(
+        sessions,
+        EngineConfig(admin_addresses=frozenset({NATIONAL_ID})),
+        clock=clock,
+        features=FEATURES,
+    )
 
 
 @pytest.fixture

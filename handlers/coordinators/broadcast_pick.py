@@ -23,7 +23,7 @@ from handlers.core.public_links import event_path, public_url
 from handlers.core.router import Refused, Stale
 from handlers.core.types import Button, Reply
 from handlers.inputs.name_search import closest
-from models.audience_base import Choice
+from models.audience_base import Choice, Kind
 from models.audience_kinds import KINDS
 from models.audience_places import FILTERS, pack_filters
 from models.audit import audit
@@ -34,19 +34,6 @@ from models.roles import Authority, RoleScope
 
 coordinator = CoordinatorRouter("broadcast_pick")
 
-MENU = (
-    AudienceKind.EVERYONE,
-    AudienceKind.TOPIC,
-    AudienceKind.TRACK,
-    AudienceKind.REGION,
-    AudienceKind.ROLE,
-    AudienceKind.PEOPLE,
-    AudienceKind.INVITE,
-    AudienceKind.REGISTRANTS,
-    AudienceKind.WAITLIST,
-)
-"""The kinds offered, in this order; kibbutz and stream are filters of a combined audience."""
-COMBINED = (AudienceKind.PEOPLE, AudienceKind.INVITE)
 PAGE = 8
 """Values per page: the 17th upcoming event is on the third."""
 
@@ -54,7 +41,9 @@ PAGE = 8
 def kinds(ctx: Ctx) -> Reply:
     """The kinds of audience, as buttons."""
     buttons = [
-        [Button(ctx.t(f"broadcast.kind.{kind}"), AudienceMenu(kind).pack())] for kind in MENU
+        [Button(ctx.t(f"broadcast.kind.{kind.kind}"), AudienceMenu(kind.kind).pack())]
+        for kind in KINDS.values()
+        if kind.offered
     ]
     return Reply(ctx.t("broadcast.ask_audience"), buttons=buttons)
 
@@ -73,9 +62,9 @@ def _drafting(ctx: Ctx) -> Drafting:
     return data
 
 
-def _kind(name: str | None) -> AudienceKind:
+def _kind(name: str | None) -> Kind:
     try:
-        return AudienceKind(name or "")
+        return KINDS[AudienceKind(name or "")]
     except ValueError as exc:
         raise Stale(name) from exc
 
@@ -87,16 +76,16 @@ async def audience_menu(ctx: Ctx, authority: Authority, choice: AudienceMenu) ->
     if choice.kind is None:
         return [kinds(ctx)]
     kind = _kind(choice.kind)
-    if kind == AudienceKind.EVERYONE:
-        return await chosen(ctx, authority, AudienceChoice(kind))
-    if kind in COMBINED:
-        filters = data.filters if data.builder == kind else {}
-        data = replace(data, builder=kind.value, filters=filters, menu=None)
+    if kind.immediate:
+        return await chosen(ctx, authority, AudienceChoice(kind.kind))
+    if kind.combined:
+        filters = data.filters if data.builder == kind.kind else {}
+        data = replace(data, builder=kind.kind.value, filters=filters, menu=None)
         ctx.goto(BroadcastStep.AUDIENCE, data)
         return [await _builder(ctx, authority, data)]
-    ctx.goto(BroadcastStep.AUDIENCE, replace(data, menu=kind.value))
-    found = await KINDS[kind].choices(ctx.session, authority, ctx.t, ctx.now)
-    return [_values(ctx, kind, page_of(found, choice.page, PAGE))]
+    ctx.goto(BroadcastStep.AUDIENCE, replace(data, menu=kind.kind.value))
+    found = await kind.choices(ctx.session, authority, ctx.t, ctx.now)
+    return [_values(ctx, kind.kind, page_of(found, choice.page, PAGE))]
 
 
 def _values(ctx: Ctx, kind: AudienceKind, page: Page[Choice]) -> Reply:
@@ -123,8 +112,8 @@ async def typed_at_audience(ctx: Ctx, authority: Authority) -> list[Reply]:
         hits = closest(ctx.text, found)
         return [_filter_values(ctx, name, Page(hits[:PAGE], 0, 1))]
     kind = _kind(menu)
-    found = await KINDS[kind].choices(ctx.session, authority, ctx.t, ctx.now)
-    return [_values(ctx, kind, Page(closest(ctx.text, found)[:PAGE], 0, 1))]
+    found = await kind.choices(ctx.session, authority, ctx.t, ctx.now)
+    return [_values(ctx, kind.kind, Page(closest(ctx.text, found)[:PAGE], 0, 1))]
 
 
 @coordinator.callback(AudienceChoice, step=BroadcastStep.AUDIENCE)
@@ -132,20 +121,20 @@ async def chosen(ctx: Ctx, authority: Authority, choice: AudienceChoice) -> list
     """Check the audience is within reach, save the draft and preview it."""
     data = _drafting(ctx)
     kind = _kind(choice.kind)
-    if kind in COMBINED:
-        raise Stale(kind)  # built filter by filter, never packed into one button
+    if kind.combined:
+        raise Stale(kind.kind)
     await _check(ctx, authority, kind, choice.value)
     return await _draft(ctx, authority, data, kind, choice.value)
 
 
-async def _check(ctx: Ctx, authority: Authority, kind: AudienceKind, value: str | None) -> None:
+async def _check(ctx: Ctx, authority: Authority, kind: Kind, value: str | None) -> None:
     """Stale when the value names nothing; Refused (audited) when it lies beyond reach."""
-    if await KINDS[kind].allows(ctx.session, authority, value):
+    if await kind.allows(ctx.session, authority, value):
         return
     anyone = Authority(authority.person_id, RoleScope.NATIONAL)
-    if not await KINDS[kind].allows(ctx.session, anyone, value):
-        raise Stale(f"{kind}:{value}")
-    target = f"{kind}:{value or ''}"
+    if not await kind.allows(ctx.session, anyone, value):
+        raise Stale(f"{kind.kind}:{value}")
+    target = f"{kind.kind}:{value or ''}"
     await audit(
         ctx.session,
         ctx.person.id,
@@ -153,14 +142,14 @@ async def _check(ctx: Ctx, authority: Authority, kind: AudienceKind, value: str 
         target,
         allowed=False,
         reason="scope",
-        kind=kind.value,
+        kind=kind.kind.value,
         value=value,
     )
     raise Refused("broadcast.audience")
 
 
 async def _draft(
-    ctx: Ctx, authority: Authority, data: Drafting, kind: AudienceKind, value: str | None
+    ctx: Ctx, authority: Authority, data: Drafting, kind: Kind, value: str | None
 ) -> list[Reply]:
     draft = Broadcast(
         author_id=ctx.person.id,
@@ -169,7 +158,7 @@ async def _draft(
         text_en=data.text_en,
         link=data.link or await _event_page(ctx, kind, value),
         image=data.image,
-        audience={"kind": kind.value, "value": value},
+        audience={"kind": kind.kind.value, "value": value},
         reach=reach_of(authority),
         status=BroadcastStatus.DRAFT,
         created_at=ctx.now,
@@ -179,7 +168,7 @@ async def _draft(
     return await preview(ctx, draft)
 
 
-async def _event_page(ctx: Ctx, kind: AudienceKind, value: str | None) -> str | None:
+async def _event_page(ctx: Ctx, kind: Kind, value: str | None) -> str | None:
     """A message to an event's people links to its public page, unless the coordinator gave a
     link of their own (nothing when the site has no address)."""
     if not kind.transactional or value is None or not value.isdigit():
@@ -191,7 +180,7 @@ async def _event_page(ctx: Ctx, kind: AudienceKind, value: str | None) -> str | 
 async def _builder(ctx: Ctx, authority: Authority, data: Drafting) -> Reply:
     """The combined audience so far, its exact count, and a button per filter."""
     kind, filters = _kind(data.builder), data.filters
-    sample = Broadcast(audience={"kind": kind.value, "value": pack_filters(filters) or None})
+    sample = Broadcast(audience={"kind": kind.kind.value, "value": pack_filters(filters) or None})
     sample.reach = reach_of(authority)
     count = await count_recipients(ctx.session, sample) if filters else 0
     buttons = []
@@ -205,7 +194,7 @@ async def _builder(ctx: Ctx, authority: Authority, data: Drafting) -> Reply:
     if filters:
         buttons.append([Button(ctx.t("broadcast.filters_done", count=count), FilterDone().pack())])
     buttons.append([Button(ctx.t("broadcast.back"), AudienceMenu().pack())])
-    return Reply(ctx.t(f"broadcast.builder.{kind}", count=count), buttons=buttons)
+    return Reply(ctx.t(f"broadcast.builder.{kind.kind}", count=count), buttons=buttons)
 
 
 @coordinator.callback(FilterPick, step=BroadcastStep.AUDIENCE)
@@ -222,7 +211,7 @@ async def filter_pick(ctx: Ctx, authority: Authority, choice: FilterPick) -> lis
     if choice.value == "-":
         filters.pop(choice.name, None)
     else:
-        await _check(ctx, authority, FILTERS[choice.name].kind, choice.value)
+        await _check(ctx, authority, FILTERS[choice.name], choice.value)
         filters[choice.name] = choice.value
     data = replace(data, filters=filters, menu=None)
     ctx.goto(BroadcastStep.AUDIENCE, data)

@@ -10,18 +10,15 @@ from handlers.coordinators.broadcast_message import describe, message
 from handlers.core.context import Ctx
 from handlers.core.types import Button, Reply
 from locales import SUPPORTED_LOCALES
+from models.audience_kinds import KINDS
 from models.broadcast_audience import count_recipients, recipients
-from models.broadcasts import AudienceKind, Broadcast
+from models.broadcasts import Broadcast
 from models.whatsapp_reach import beyond_tier
 
 
 def _note(draft: Broadcast) -> str:
     """Why the count may be smaller than the coordinator expects."""
-    if draft.kind.transactional:
-        return "transactional"
-    if draft.kind == AudienceKind.INVITE:
-        return "invitation"
-    return "marketing" if draft.reach is None else "regional"
+    return KINDS[draft.kind].note or ("marketing" if draft.reach is None else "regional")
 
 
 async def preview(ctx: Ctx, draft: Broadcast) -> list[Reply]:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
-from handlers.core.router import Handler, Refused, Router, Stale, expect_step
+from handlers.core.router import Handler, Refused, Router, Stale, Steps, expect_step
 from handlers.core.types import Button, Reply
 from models.audit import audit
 from models.catalog import Event, Track
@@ -93,10 +93,10 @@ class CoordinatorRouter(Router):
         return register
 
     def callback(  # type: ignore[override]
-        self, kind: type[D], step: StrEnum | None = None
+        self, kind: type[D], step: Steps = None
     ) -> Callable[[CoordinatorCallback], CoordinatorCallback]:
         """Register a coordinator button; pressing it without the role is refused, and with
-        `step`, pressing it while the flow waits elsewhere is stale."""
+        `step` (one, or a tuple), pressing it while the flow waits elsewhere is stale."""
 
         def register(handler: CoordinatorCallback) -> CoordinatorCallback:
             async def guarded(ctx: Ctx, data: D) -> list[Reply]:
@@ -105,7 +105,7 @@ class CoordinatorRouter(Router):
                 return await handler(ctx, authority, data)
 
             Router.callback(self, kind)(guarded)
-            self.gated.add(kind.prefix)
+            self.gated[kind.prefix] = require_coordinator
             return handler
 
         return register

@@ -1,6 +1,11 @@
 """/manage_events: a coordinator's events within reach, each with its registration counts;
 publish a draft, cancel (after a confirmation; registrants are told through
 event_notices), or ask for a new title, time, place or capacity (event_edit).
+
+/manage_events, ManageList → the events, a page at a time; Manage(event) → its card, buttons
+Manage(TITLE | STARTS_AT | PLACE | CAPACITY) → that step, answered in event_edit
+Manage(PUBLISH)  → a draft published, its card shown
+Manage(CANCEL)   → asked first; Manage(CANCEL_SURE) → cancelled, its registrants told
 """
 
 from __future__ import annotations
@@ -50,8 +55,7 @@ class Action(StrEnum):
 
 
 class ManageStep(StrEnum):
-    """Free-text edits of one event: asked by a button here, taken by event_edit,
-    then the event is shown again. A new time or place waits at CONFIRM_MOVE for the button."""
+    """Free-text edits of one event, asked here and answered in event_edit (its table)."""
 
     TITLE = "manage_event.title"
     STARTS_AT = "manage_event.starts_at"

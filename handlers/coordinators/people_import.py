@@ -3,7 +3,16 @@ chat, sees what importing it would do — new people, people completed, rows ref
 and imports it on confirmation. The file is read and every row judged by the rules
 `hagshama people import` uses (models.role_file, models.role_import); a regional coordinator
 imports only people of their regions' kibbutzim. Imported people are "imported, not yet
-consented": invitations by the WhatsApp opt-in template only, never marketing."""
+consented": invitations by the WhatsApp opt-in template only, never marketing.
+
+/import_people → FILE
+FILE     a list            → CONFIRM, what importing it would do (nothing to import: FILE)
+FILE     anything else     → what to send, or what is wrong with the file; FILE again
+CONFIRM  ImportConfirm     → imported, judged again (flow ends)
+CONFIRM  another file      → as at FILE: it replaces the one previewed
+CONFIRM  typed text        → the buttons again
+FILE, CONFIRM  ImportCancel → nothing imported (flow ends)
+"""
 
 from __future__ import annotations
 
@@ -15,7 +24,6 @@ from handlers.coordinators.coordinator import CoordinatorRouter
 from handlers.core.callback import CallbackData
 from handlers.core.context import Ctx
 from handlers.core.flow import FlowData
-from handlers.core.router import Stale
 from handlers.core.types import Button, FileProblem, Reply
 from models.audit import audit
 from models.role_check import RoleCheck, check_rows
@@ -32,8 +40,7 @@ NOT_LISTS = ("image/", "audio/", "video/", "application/pdf")
 
 
 class ImportStep(StrEnum):
-    """FILE waits for the list; CONFIRM shows what it would do and waits for the button (or
-    another file, which replaces it)."""
+    """Where /import_people waits (the module's table)."""
 
     FILE = "people_import.file"
     CONFIRM = "people_import.confirm"
@@ -155,11 +162,9 @@ async def confirm(ctx: Ctx, authority: Authority, choice: ImportConfirm) -> list
     return [Reply(text)]
 
 
-@coordinator.callback(ImportCancel)
+@coordinator.callback(ImportCancel, step=(ImportStep.FILE, ImportStep.CONFIRM))
 async def cancel(ctx: Ctx, authority: Authority, choice: ImportCancel) -> list[Reply]:
     """Stop the import, whether waiting for the file or for the confirmation."""
-    if ctx.state.step not in (ImportStep.FILE, ImportStep.CONFIRM):
-        raise Stale(choice.prefix)
     ctx.end()
     return [Reply(ctx.t("people_import.cancelled"))]
 

@@ -2,7 +2,18 @@
 several at once, or a rule (how often, the first session, how many), shown first with the days
 a rule passed over for Shabbat or a holiday, then added on confirmation. An event that met once
 becomes a series, its own meeting the first session. The series' registrants are told of the new
-sessions; their reminders and /my follow them (the planner's next run)."""
+sessions; their reminders and /my follow them (the planner's next run).
+
+AddSessions (sessions) → DATES
+DATES    dates, several at once  → CONFIRM (none new: DATES again)
+DATES    AddByRule               → EVERY
+EVERY    AddEvery                → FIRST; typed text → the buttons again
+FIRST    a date and time         → COUNT
+COUNT    how many                → CONFIRM (none new: DATES)
+CONFIRM  ConfirmAddSessions      → added, registrants told, the sessions shown (flow ends)
+CONFIRM  typed text              → the button again
+(any step) invalid input, or more sessions than a series holds → what is wrong; the same step
+"""
 
 from __future__ import annotations
 
@@ -40,9 +51,7 @@ coordinator = CoordinatorRouter("session_add")
 
 
 class AddStep(StrEnum):
-    """DATES waits for typed dates (or the rule button) → EVERY waits for how often → FIRST
-    for the first session → COUNT for how many; the dates or the rule lead to CONFIRM, which
-    shows the new sessions and waits for the button."""
+    """Where adding sessions waits (the module's table)."""
 
     DATES = "sessions.add_dates"
     EVERY = "sessions.add_every"

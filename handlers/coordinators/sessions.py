@@ -1,7 +1,16 @@
 """A series' sessions in /manage_events: move one session to a typed time or cancel it. Its
 registrants — and nobody else — are told (event_notices.announce_session); reminders follow on
 the planner's next run, as they do for a moved event. Adding sessions (to a series, or to an
-event that meets once) is handlers.coordinators.session_add."""
+event that meets once) is handlers.coordinators.session_add.
+
+SessionList → the sessions; SessionAct(session) → its buttons
+SessionAct(MOVE)    → NEW_TIME
+SessionAct(CANCEL)  → asked first; SessionAct(CANCEL_SURE) → cancelled, its registrants told
+NEW_TIME  a date and time     → CONFIRM (the same time again: the sessions, flow ends)
+NEW_TIME  anything else       → what is wrong; NEW_TIME again
+CONFIRM   ConfirmSessionMove  → moved, its registrants told, the sessions shown (flow ends)
+CONFIRM   typed text          → the move and its button again
+"""
 
 from __future__ import annotations
 
@@ -40,8 +49,7 @@ class SessionAction(StrEnum):
 
 
 class SessionStep(StrEnum):
-    """NEW_TIME waits for the session's new start; CONFIRM shows who will be told and waits
-    for the button."""
+    """Where moving a session waits (the module's table)."""
 
     NEW_TIME = "sessions.new_time"
     CONFIRM = "sessions.confirm"

@@ -13,10 +13,9 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.coordinators.coordinator import require_coordinator
+from handlers.core import commands, menu
 from handlers.core.callback import InvalidPayload, unpack
 from handlers.core.context import Ctx, EngineConfig, NeedsFile, clean_text
-from handlers.core.features import FEATURES, routes
 from handlers.core.menu import fallback, media_answer, stale
 from handlers.core.optout import is_opt_out, opt_out
 from handlers.core.router import Handler, Refused, Router, Stale
@@ -41,6 +40,9 @@ from models.people import Channel, ChannelIdentity, Person
 
 log = logging.getLogger(__name__)
 
+CORE: tuple[Router, ...] = (commands.router, menu.router)
+"""What every engine has: /start, /help, /menu, /cancel, /language and the main menu's buttons."""
+
 ATTEMPTS = 3
 """A conflicting write from another process is retried from scratch, reading fresh state."""
 
@@ -62,7 +64,8 @@ class Engine:
         sessions: async_sessionmaker[AsyncSession],
         config: EngineConfig | None = None,
         clock: Callable[[], datetime] = utcnow,
-        features: Iterable[Router] = FEATURES,
+        *,
+        features: Iterable[Router],
     ) -> None:
         self.sessions = sessions
         self.config = config or EngineConfig()
@@ -225,8 +228,8 @@ class Engine:
             data = unpack(payload, self.routes.kinds)
         except InvalidPayload:
             prefix = payload.partition(":")[0]
-            if prefix in self.routes.gated:  # someone without the role is refused (and audited)
-                await require_coordinator(ctx, prefix, payload)
+            if (gate := self.routes.gated.get(prefix)) is not None:
+                await gate(ctx, prefix, payload)  # someone without the role: Refused, audited
             return await stale(ctx)
         handler = self.routes.callbacks.get(type(data))
         if handler is None:
@@ -235,6 +238,14 @@ class Engine:
             return await handler(ctx, data)
         except Stale:
             return await stale(ctx)
+
+
+def routes(features: Iterable[Router]) -> Router:
+    """One router with the given features and the core, their menu items in this order."""
+    built = Router("bot")
+    for feature in (*features, *CORE):
+        built.include_router(feature)
+    return built
 
 
 async def made_files(answer: Answer) -> Answer:

@@ -1,7 +1,7 @@
 """Where each command, button type, deep link and free-text step is handled.
 
-Each feature module has its own `Router`; `handlers/core/features.py` lists the features the bot
-is built from, in order, and the engine includes their routers into one (after aiogram's
+Each feature module has its own `Router`; `handlers/features.py` lists the features the bot is
+built from, in order, and the engine includes their routers into one (after aiogram's
 `include_router`). Menus list their items in that order.
 """
 
@@ -19,7 +19,12 @@ Handler = Callable[[Ctx], Awaitable[list[Reply]]]
 Resumer = Callable[[Ctx], StrEnum]
 CallbackHandler = Callable[[Ctx, Any], Awaitable[list[Reply]]]
 DeepLinkHandler = Callable[[Ctx, str], Awaitable[list[Reply]]]
+Gate = Callable[[Ctx, str, str | None], Awaitable[object]]
+"""Raises Refused (audited) for someone without the role a button needs: (ctx, its prefix, the
+payload)."""
 H = TypeVar("H")
+Steps = StrEnum | tuple[StrEnum, ...] | None
+"""Where a button is live: one step, any of several, or (None) anywhere."""
 
 
 class Stale(Exception):
@@ -30,11 +35,14 @@ class Refused(Exception):
     """Someone tried a coordinator action they may not take; the refusal is already audited."""
 
 
-def expect_step(ctx: Ctx, step: StrEnum | None) -> None:
-    """Stale unless the conversation waits at `step`: a button of a flow already left or
-    never begun changes nothing."""
-    if step is not None and ctx.state.step != step.value:
-        raise Stale(step.value)
+def expect_step(ctx: Ctx, step: Steps) -> None:
+    """Stale unless the conversation waits at `step` (or one of them): a button of a flow
+    already left or never begun changes nothing."""
+    if step is None:
+        return
+    steps = (step,) if isinstance(step, StrEnum) else step
+    if ctx.state.step not in {one.value for one in steps}:
+        raise Stale(ctx.state.step)
 
 
 class Router:
@@ -72,8 +80,9 @@ class Router:
         self.panels: list[Callable[[Ctx, Any], Awaitable[list[Reply]]]] = []
         """What /admin shows under its menu (e.g. broadcasts awaiting approval), in order; each
         is called with the coordinator's authority."""
-        self.gated: set[str] = set()
-        """Payload prefixes of coordinator buttons: a forged one is refused even when unreadable."""
+        self.gated: dict[str, Gate] = {}
+        """Payload prefixes of buttons that need a role, each with its check: a forged one is
+        refused even when unreadable."""
 
     @property
     def kinds(self) -> dict[str, type[CallbackData]]:
@@ -125,9 +134,9 @@ class Router:
 
         return register
 
-    def callback(self, kind: type[CallbackData], step: StrEnum | None = None) -> Callable[[H], H]:
-        """Handle a button of type `kind`; with `step`, only while the flow waits there (else
-        the button is stale)."""
+    def callback(self, kind: type[CallbackData], step: Steps = None) -> Callable[[H], H]:
+        """Handle a button of type `kind`; with `step` (one, or a tuple), only while the flow
+        waits there (else the button is stale)."""
 
         def register(handler: H) -> H:
             answer: Any = handler

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
+from handlers.features import FEATURES
 from models.catalog import Event
 from models.db import create_engine, sessionmaker
 from models.people import Channel, ChannelIdentity
@@ -39,7 +40,7 @@ async def test_a_hundred_confirmations_for_twenty_seats_tell_exact_places_in_lin
             )
         )
     crowd_engine = create_engine(database_url, pool_size=20, max_overflow=0, pool_timeout=600)
-    engine = Engine(sessionmaker(crowd_engine), EngineConfig(), clock=clock)
+    engine = Engine(sessionmaker(crowd_engine), EngineConfig(), clock=clock, features=FEATURES)
     people = [Chat(engine, address=f"r{n}") for n in range(CROWD)]
     try:
         for n, person in enumerate(people):

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
+from handlers.features import FEATURES
 from models.conversation import (
     ConcurrentUpdate,
     ConversationState,
@@ -22,13 +23,17 @@ from tests.support import NOW, Chat, Clock
 async def test_conversation_continues_after_a_restart(database_url: str) -> None:
     first = create_engine(database_url)
     await upgrade(first)
-    before = Chat(Engine(sessionmaker(first), EngineConfig(), Clock()), "restarting")
+    before = Chat(
+        Engine(sessionmaker(first), EngineConfig(), Clock(), features=FEATURES), "restarting"
+    )
     await before.send("/language en")
     await before.send("/language")  # offers עברית / English, then the process goes away
     await first.dispose()
 
     second = create_engine(database_url)
-    after = Chat(Engine(sessionmaker(second), EngineConfig(), Clock()), "restarting")
+    after = Chat(
+        Engine(sessionmaker(second), EngineConfig(), Clock(), features=FEATURES), "restarting"
+    )
     await after.send("1")  # answers the buttons the previous process offered
     assert "בעברית" in after.text
     await second.dispose()

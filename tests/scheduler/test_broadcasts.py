@@ -10,6 +10,7 @@ from sqlalchemy import select
 from handlers.coordinators.broadcast_flow import Act, BroadcastAct
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
+from handlers.features import FEATURES
 from models.audit import AuditEntry
 from models.broadcasts import Broadcast, BroadcastStatus
 from models.catalog import Topic
@@ -166,7 +167,9 @@ async def test_on_whatsapp_the_author_hears_at_each_quarter_and_at_the_end(
     catalog: None, sessions: Sessions, standin: StandIn, clock: Clock
 ) -> None:
     phone = "+972509999999"
-    engine = Engine(sessions, EngineConfig(admin_addresses=frozenset({phone})), clock=clock)
+    engine = Engine(
+        sessions, EngineConfig(admin_addresses=frozenset({phone})), clock=clock, features=FEATURES
+    )
     author = Chat(engine, address=f"whatsapp:{phone}", channel=Channel.WHATSAPP)
     await _subscribers(
         sessions,

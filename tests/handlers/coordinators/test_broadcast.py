@@ -14,6 +14,7 @@ from handlers.coordinators.broadcast_flow import Act, AudienceChoice, BroadcastA
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
 from handlers.core.types import reply_from_payload
+from handlers.features import FEATURES
 from models.audit import AuditEntry
 from models.broadcasts import Broadcast, BroadcastStatus
 from models.catalog import Event, Topic
@@ -172,7 +173,7 @@ def two_nationals(sessions: Sessions, clock: Clock) -> Engine:
     """A deployment with two national coordinators and approval above one recipient."""
     admins = frozenset({NATIONAL_ID, SECOND_ID})
     config = EngineConfig(admin_addresses=admins, broadcast_approval_threshold=1)
-    return Engine(sessions, config, clock=clock)
+    return Engine(sessions, config, clock=clock, features=FEATURES)
 
 
 Say = Callable[[str], Awaitable[object]]
@@ -313,14 +314,16 @@ async def test_the_preview_says_how_many_on_whatsapp_wait_for_the_next_day(
             await subscribe(session, identity.person_id, topic.id, Channel.WHATSAPP, NOW)
     # A tier of two new conversations a day: of the three outside their window, one waits.
     config = EngineConfig(admin_addresses=frozenset({NATIONAL_ID}), whatsapp_tier=2)
-    national = Chat(Engine(sessions, config, clock=clock), NATIONAL_ID, Channel.TELEGRAM)
+    national = Chat(
+        Engine(sessions, config, clock=clock, features=FEATURES), NATIONAL_ID, Channel.TELEGRAM
+    )
     await _compose(national)
     await national.press("לכל המנויים")
     assert "נמענים: 4" in national.text
     assert "בוואטסאפ נמען אחד ימתין ליום הבא" in national.text
 
     unlimited = EngineConfig(admin_addresses=frozenset({NATIONAL_ID}), whatsapp_tier=10)
-    national.engine = Engine(sessions, unlimited, clock=clock)
+    national.engine = Engine(sessions, unlimited, clock=clock, features=FEATURES)
     await national.press("לשנות את הקהל")
     await national.press("לכל המנויים")
     assert "נמענים: 4" in national.text and "ימתינו" not in national.text

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.coordinators.broadcast_flow import AudienceChoice, FilterPick
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
+from handlers.features import FEATURES
 from models.audit import AuditEntry
 from models.catalog import Event, EventStatus, Topic
 from models.people import Channel, identify
@@ -181,7 +182,11 @@ async def test_a_message_to_an_events_people_links_to_its_public_page(
     config = EngineConfig(
         admin_addresses=frozenset({NATIONAL_ID}), public_base_url="https://kibbutz.example"
     )
-    national = Chat(Engine(sessions, config, clock=clock), NATIONAL_ID, channel=Channel.TELEGRAM)
+    national = Chat(
+        Engine(sessions, config, clock=clock, features=FEATURES),
+        NATIONAL_ID,
+        channel=Channel.TELEGRAM,
+    )
     await national.send("/broadcast")
     await national.send("עדכון לנרשמים")
     await national.press("בלי נוסח באנגלית")

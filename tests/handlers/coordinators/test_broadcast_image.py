@@ -15,6 +15,7 @@ from handlers.coordinators.broadcast_image import KEEP
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
 from handlers.core.types import reply_from_payload
+from handlers.features import FEATURES
 from models.broadcasts import AudienceKind, Broadcast
 from models.catalog import Topic
 from models.conversation import ConversationState
@@ -177,7 +178,7 @@ async def test_the_second_coordinator_sees_the_photo_they_are_asked_to_approve(
     config = EngineConfig(
         admin_addresses=frozenset({"9001", "9003"}), broadcast_approval_threshold=0
     )
-    engine = Engine(sessions, config, clock=clock)
+    engine = Engine(sessions, config, clock=clock, features=FEATURES)
     author = Chat(engine, address="9001", channel=Channel.TELEGRAM)
     second = Chat(engine, address="9003", channel=Channel.TELEGRAM)
     await second.send("/start")

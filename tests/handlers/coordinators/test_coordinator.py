@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.coordinators.coordinator import AdminChoice
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
+from handlers.features import FEATURES
 from models.audit import AuditEntry
 from models.people import Channel, ChannelIdentity, Person, person_at
 from models.roles import revoke
@@ -99,7 +100,9 @@ async def test_a_revoked_coordinator_loses_the_tools_at_once(
 async def test_typing_a_coordinators_phone_makes_nobody_a_coordinator(
     catalog: None, sessions: async_sessionmaker[AsyncSession], clock: Clock
 ) -> None:
-    engine = Engine(sessions, EngineConfig(admin_addresses=frozenset({PHONE})), clock=clock)
+    engine = Engine(
+        sessions, EngineConfig(admin_addresses=frozenset({PHONE})), clock=clock, features=FEATURES
+    )
     coordinator = Chat(engine, address=f"whatsapp:{PHONE}", channel=Channel.WHATSAPP)
     await coordinator.send("/admin")
     assert "כלי רכזים" in coordinator.text

@@ -149,8 +149,11 @@ async def test_files_that_are_no_list_get_a_clear_answer(catalog: None, national
     await national.send_file(b"phone\n", "huge.csv", CSV, size=3 * 1024 * 1024)
     assert "הקובץ גדול מ־2 MB" in national.text
     # Still waiting for the list; cancelling leaves the flow.
-    await national.press("ביטול")
+    cancel = national.button("ביטול").payload
+    await national.press_payload(cancel)
     assert national.text == "לא יובא דבר."
+    await national.press_payload(cancel)  # the flow is over: its buttons are stale
+    assert "כבר לא בתוקף" in national.text
     await national.send_file(_excel_csv(LIST), "role-holders.csv", CSV)
     assert "שורות ברשימה" not in national.text
 

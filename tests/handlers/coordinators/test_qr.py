@@ -15,6 +15,7 @@ from handlers.coordinators.posters import EVENT_LINK, BadPayload, links, matrix,
 from handlers.coordinators.qr import QrEvent, QrTopic
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
+from handlers.features import FEATURES
 from models.audit import AuditEntry
 from models.catalog import Event, Topic
 from models.people import Channel
@@ -29,7 +30,7 @@ def _engine(
     sessions: async_sessionmaker[AsyncSession], clock: Clock, **channels: str | None
 ) -> Engine:
     config = EngineConfig(admin_addresses=frozenset({NATIONAL_ID}), **channels)  # type: ignore[arg-type]
-    return Engine(sessions, config, clock=clock)
+    return Engine(sessions, config, clock=clock, features=FEATURES)
 
 
 def _coordinator(engine: Engine) -> Chat:

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
+from handlers.features import FEATURES
 from models.people import Channel
 from tests.conftest import NATIONAL_ID
 from tests.support import Chat, Clock
@@ -21,7 +22,9 @@ def _coordinator(
         admin_addresses=frozenset({NATIONAL_ID}), bot_username="HagshamaBot", public_base_url=site
     )
     return Chat(
-        Engine(sessions, config, clock=clock), address=NATIONAL_ID, channel=Channel.TELEGRAM
+        Engine(sessions, config, clock=clock, features=FEATURES),
+        address=NATIONAL_ID,
+        channel=Channel.TELEGRAM,
     )
 
 

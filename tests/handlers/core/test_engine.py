@@ -11,6 +11,7 @@ from handlers.core.commands import LanguageChoice
 from handlers.core.context import EngineConfig
 from handlers.core.engine import Engine
 from handlers.core.menu import MenuChoice
+from handlers.features import FEATURES
 from models.conversation import ConversationState
 from models.db import create_engine, sessionmaker
 from models.people import ChannelIdentity, Person
@@ -142,7 +143,7 @@ async def test_two_processes_answering_one_person_lose_no_update(
     engine: Engine, database_url: str, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     other_pool = create_engine(database_url)  # a second process has its own connections
-    other = Engine(sessionmaker(other_pool), EngineConfig(), clock=engine.clock)
+    other = Engine(sessionmaker(other_pool), EngineConfig(), clock=engine.clock, features=FEATURES)
     await Chat(engine, "busy").send("/start")
     presses = [
         Chat(engine if i % 2 else other, "busy").press_payload(

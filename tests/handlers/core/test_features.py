@@ -1,14 +1,18 @@
-"""The bot is built from a list of features: an engine holds those it is given and no others."""
+"""The bot is built from a list of features: an engine holds those it is given and no others,
+and the core knows none of them by name."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.core.context import EngineConfig
-from handlers.core.engine import Engine
-from handlers.core.features import FEATURES, routes
+from handlers.core.engine import Engine, routes
 from handlers.core.router import Router
+from handlers.features import FEATURES
 from handlers.people import events
 from handlers.people.subscriptions import TopicPick
 from tests.conftest import NATIONAL_ID
@@ -32,7 +36,7 @@ async def test_an_engine_with_only_the_events_feature_knows_no_other_command(
 
 
 def test_the_menus_follow_the_order_of_the_features() -> None:
-    built = routes()
+    built = routes(FEATURES)
     assert built.menu == ["tracks", "events", "subscribe", "my", "ask", "language", "help"]
     assert built.admin_menu[:2] == ["broadcast", "bulletin"]
     assert built.admin_menu[-1] == "stats"
@@ -45,3 +49,15 @@ def test_two_features_may_not_claim_one_command() -> None:
         router.command("same")(events.events_command)
     with pytest.raises(ValueError, match="both handle"):
         routes([first, second])
+
+
+def test_the_core_imports_no_feature() -> None:
+    loaded = (
+        "import sys, handlers.core.engine; "
+        "print(sorted(m for m in sys.modules if m.startswith(('handlers.coordinators', "
+        "'handlers.people', 'handlers.features'))))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", loaded], capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == "[]"

@@ -15,7 +15,10 @@ from handlers.coordinators.event_details import Detailing
 from handlers.coordinators.event_form import NewEvent
 from handlers.coordinators.event_manage import Editing
 from handlers.coordinators.inbox_reply import Writing
+from handlers.coordinators.people_import import ImportFlow
 from handlers.coordinators.question_form import Forming
+from handlers.coordinators.session_add import AddFlow
+from handlers.coordinators.sessions import MoveFlow
 from handlers.core.flow import FlowData
 from handlers.people.ask import Asking
 from handlers.people.ask_reply import Replying
@@ -50,6 +53,10 @@ from tests.support import Chat
         Desk(event_id=5, checked=12),
         Drafting(text="כנס", image="tok", builder="people", filters={"role": "treasurer"}),
         Scheduling(draft=3),
+        MoveFlow(session_id=4, to="2027-01-12T16:30:00+00:00"),
+        AddFlow(event_id=5, every=7, first="2027-01-12T16:30:00+00:00"),
+        AddFlow(event_id=5, starts=("2027-01-12T16:30:00+00:00", "2027-01-19T16:30:00+00:00")),
+        ImportFlow(rows=({"line": 2, "phone": "0501234567", "role": "גזבר/ית"},), accepted=1),
     ],
 )
 def test_flow_data_round_trips_through_json(data: FlowData) -> None:

@@ -1,12 +1,11 @@
 """The features the bot is built from, in the order its menus list them.
 
 A feature is a module with its own `Router` (`CoordinatorRouter` for coordinator tools); it takes
-part once listed here. The main menu and /admin list their items in this order.
+part once listed here, and the engine is given this list (`Engine(..., features=FEATURES)`): the
+core knows no feature by name. The main menu and /admin list their items in this order.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from handlers.coordinators import (
     broadcast,
@@ -36,7 +35,7 @@ from handlers.coordinators import (
     sessions,
     stats,
 )
-from handlers.core import commands, contact, menu
+from handlers.core import contact
 from handlers.core.router import Router
 from handlers.people import (
     ask,
@@ -56,9 +55,6 @@ from handlers.people import (
     tracks,
     waitlist,
 )
-
-CORE: tuple[Router, ...] = (commands.router, menu.router)
-"""What every engine has: /start, /help, /menu, /cancel, /language and the main menu's buttons."""
 
 FEATURES: tuple[Router, ...] = (
     discovery.router,
@@ -105,11 +101,3 @@ FEATURES: tuple[Router, ...] = (
     qr.coordinator,
     stats.coordinator,
 )
-
-
-def routes(features: Iterable[Router] = FEATURES) -> Router:
-    """One router with the core and the given features, their menu items in this order."""
-    built = Router("bot")
-    for feature in (*features, *CORE):
-        built.include_router(feature)
-    return built
