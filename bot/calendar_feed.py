@@ -13,7 +13,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from handlers.people.calendar import CALENDAR_PATH, ics
-from locales import DEFAULT_LOCALE
+from locales import reply_locale
 from models.base import utcnow
 from models.calendar_links import linked_registration
 from models.catalog import Event
@@ -23,8 +23,12 @@ from models.sessions import sessions_of
 
 
 def calendar_route(
-    sessions: async_sessionmaker[AsyncSession], clock: Callable[[], datetime] = utcnow
+    sessions: async_sessionmaker[AsyncSession],
+    default_locale: str,
+    clock: Callable[[], datetime] = utcnow,
 ) -> Route:
+    """The route, naming the event in the person's language, else the deployment's."""
+
     async def fetch(request: Request) -> Response:
         async with sessions() as session:
             registration = await linked_registration(session, request.path_params["token"])
@@ -34,7 +38,7 @@ def calendar_route(
             person = await session.get(Person, registration.person_id or 0)
             if event is None:
                 return PlainTextResponse("not found", status_code=404)
-            locale = (person.locale if person else None) or DEFAULT_LOCALE
+            locale = reply_locale(person.locale if person else None, None, default_locale)
             meetings = await sessions_of(session, event.id, scheduled_only=True)
             entry = ics(event, registration, locale, clock(), meetings)
         headers = {"Content-Disposition": f'inline; filename="{entry.filename}"'}

@@ -11,8 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from locales import Translator
 from models.audience_base import Choice, Kind
 from models.broadcasts import AudienceKind
-from models.catalog import Question
-from models.discovery import option_label
+from models.discovery import region_label, region_questions, region_values, regions
 from models.kibbutzim import Kibbutz, Stream
 from models.localized import localized
 from models.movement import MovementRole
@@ -24,16 +23,14 @@ class Regions(Kind):
     kind = AudienceKind.REGION
 
     async def options(self, session: AsyncSession, t: Translator, now: datetime) -> list[Choice]:
-        questions = await _regions(session)
-        values = [str(option["value"]) for q in questions for option in q.options]
-        return [(value, option_label(questions, "region", value, t.locale)) for value in values]
+        questions = await region_questions(session)
+        return [(value, region_label(questions, value, t)) for value in region_values(questions)]
 
     async def allows(self, session: AsyncSession, authority: Authority, value: str | None) -> bool:
-        known = {str(option["value"]) for q in await _regions(session) for option in q.options}
-        return value in known and authority.covers(region=value)
+        return value in await regions(session) and authority.covers(region=value)
 
     async def name(self, session: AsyncSession, t: Translator, value: str | None) -> str:
-        return option_label(await _regions(session), "region", value or "", t.locale)
+        return region_label(await region_questions(session), value or "", t)
 
     def people(self, value: str | None) -> ColumnElement[bool]:
         return in_regions([value or ""])
@@ -95,11 +92,6 @@ class Streams(Kind):
 
     def people(self, value: str | None) -> ColumnElement[bool]:
         return Person.kibbutz.in_(select(Kibbutz.slug).where(Kibbutz.stream == value))
-
-
-async def _regions(session: AsyncSession) -> list[Question]:
-    """The questionnaire's region question: the one list of regions."""
-    return list(await session.scalars(select(Question).where(Question.field == "region")))
 
 
 def in_regions(regions: list[str]) -> ColumnElement[bool]:

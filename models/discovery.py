@@ -1,4 +1,4 @@
-"""Track discovery: the questionnaire's answers, the profile they fill, and the track scores."""
+"""Track discovery: the questionnaire's answers, the profile they fill, track scores, regions."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from locales import Translator
 from models.catalog import NOT_FOR, Event, EventStatus, Question, Track
 from models.people import Person
 
@@ -20,6 +21,10 @@ LIST_FIELDS = frozenset({"interests"})
 WEIGHTS = {"interests": 2}
 """What someone wants to do says more about a fitting track than who they are."""
 TOP = 3
+REGION = "region"
+"""The field of the question whose options are the catalogue's regions."""
+NATIONAL = "national"
+"""The value that stands for no region (a national event) in filters and the event form."""
 
 
 @dataclass(frozen=True)
@@ -122,12 +127,36 @@ async def questionnaire(session: AsyncSession) -> list[Question]:
     )
 
 
+async def region_questions(session: AsyncSession) -> list[Question]:
+    """The questionnaire's region question: where the catalogue names its regions and what
+    people call them."""
+    return list(
+        await session.scalars(
+            select(Question)
+            .where(Question.field == REGION)
+            .order_by(Question.position, Question.id)
+        )
+    )
+
+
+def region_values(questions: Sequence[Question]) -> list[str]:
+    """The regions these questions offer, in their order."""
+    values = (value for q in questions if q.field == REGION for value in option_values(q))
+    return list(dict.fromkeys(values))
+
+
 async def regions(session: AsyncSession) -> list[str]:
     """The regions of the catalogue (the options of its region question, in their order): the
     one list every feature offers and checks."""
-    questions = await questionnaire(session)
-    values = (value for q in questions if q.field == "region" for value in option_values(q))
-    return list(dict.fromkeys(values))
+    return region_values(await region_questions(session))
+
+
+def region_label(questions: Sequence[Question], region: str | None, t: Translator) -> str:
+    """A region's name in `t`'s language, as the questionnaire gives it (so a region the
+    catalogue adds is named without a new message); no region, or NATIONAL, is national."""
+    if region is None or region == NATIONAL:
+        return t("events.region.national")
+    return option_label(questions, REGION, region, t.locale)
 
 
 async def active_tracks(session: AsyncSession) -> list[Track]:

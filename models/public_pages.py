@@ -11,9 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.bulletins import Bulletin, BulletinStatus
 from models.catalog import Event, EventKind, EventStatus, Topic, Track
+from models.discovery import NATIONAL
 
-NATIONAL = "national"
-"""Filter value for events without a region (national ones), as the chat's event list has it."""
 SHOWN = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 """Events a page may show: a cancelled one keeps its page, to say so; drafts never do."""
 ARCHIVE_PAGE = 50

@@ -21,8 +21,9 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
+from models import discovery
 from models.base import Base, JSONType, UTCDateTime, utcnow
-from models.catalog import Event, Question, Topic, Track
+from models.catalog import Event, Topic, Track
 from models.people import Channel, ChannelIdentity, Person
 
 
@@ -132,16 +133,15 @@ async def check_scope(session: AsyncSession, regions: Iterable[str], tracks: Ite
 
 
 async def catalogue_regions(session: AsyncSession) -> set[str]:
-    """Every region the catalogue names: the questionnaire's choices, events' and topics'."""
+    """Every region the catalogue names: the questionnaire's, and any an event or topic was
+    imported with (a role may cover those too)."""
     named = await session.scalars(
         union(
             select(Event.region).where(Event.region.is_not(None)),
             select(Topic.region).where(Topic.region.is_not(None)),
         )
     )
-    questions = await session.scalars(select(Question).where(Question.field == "region"))
-    chosen = {str(o["value"]) for q in questions for o in q.options or [] if o.get("value")}
-    return {str(region) for region in named} | chosen
+    return {str(region) for region in named} | set(await discovery.regions(session))
 
 
 async def grant(

@@ -17,7 +17,7 @@ from handlers.coordinators.broadcast_image import image_of, keep_image
 from handlers.coordinators.broadcast_message import message, progress
 from handlers.core.context import EngineConfig
 from handlers.core.types import Button, Reply, reply_to_payload
-from locales import SUPPORTED_LOCALES, Translator
+from locales import SUPPORTED_LOCALES, Translator, reply_locale
 from models.audience import speaks
 from models.audience_kinds import KINDS
 from models.base import JSONType
@@ -154,7 +154,7 @@ async def _tell(
     if identity is None:
         return True
     author = await session.get(Person, identity.person_id)
-    t = Translator((author.locale if author else None) or config.default_locale)
+    t = Translator(reply_locale(author.locale if author else None, None, config.default_locale))
     final = step in ("final", "report")
     text = progress(t, counts, final=final)
     if step == "report" and broadcast.status == BroadcastStatus.CANCELLED:

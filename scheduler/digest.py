@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.core.context import EngineConfig
 from handlers.core.types import Reply, reply_to_payload
-from locales import Translator
+from locales import Translator, reply_locale
 from models.audience import can_reach, reachable_identity
 from models.catalog import Event, Topic, Track
 from models.localized import localized
@@ -44,7 +44,9 @@ async def send_weekly_digest(
     queued = 0
     send_at = quiet.next_allowed(now, Priority.NOTICE)
     for person_id, identity_id, locale in await _coordinators(session, config.admin_addresses):
-        payload = await _digest(session, start, end, locale or config.default_locale, config)
+        payload = await _digest(
+            session, start, end, reply_locale(locale, None, config.default_locale), config
+        )
         key = f"{OutboxKind.DIGEST}:{end.date().isoformat()}:{person_id}"
         if await enqueue(
             session,

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.coordinators.event_manage import Action, Manage
 from handlers.core.context import EngineConfig
 from handlers.core.types import Button, Reply, reply_to_payload
-from locales import Translator
+from locales import Translator, reply_locale
 from locales.dates import format_date_time, format_span
 from models.audience import can_reach, reachable_identity
 from models.catalog import Event, EventStatus
@@ -57,7 +57,12 @@ async def check_minimums(
         if int(confirmed or 0) >= (event.min_participants or 0):
             continue
         for person_id, identity_id, locale in await _managers(session, event, config):
-            payload = _message(event, int(confirmed or 0), locale or config.default_locale, config)
+            payload = _message(
+                event,
+                int(confirmed or 0),
+                reply_locale(locale, None, config.default_locale),
+                config,
+            )
             key = f"{OutboxKind.EVENT_DECISION}:{event.id}:{person_id}"
             queued += await enqueue(
                 session,

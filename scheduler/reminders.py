@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.core.context import EngineConfig
 from handlers.core.types import Button, Reply, TemplateKind, TemplateUse, reply_to_payload
 from handlers.people.my import MyRegistration
-from locales import Translator
+from locales import Translator, reply_locale
 from locales.dates import format_span
 from models.audience import reachable_identity
 from models.catalog import Event, EventStatus
@@ -121,7 +121,7 @@ async def _plan(
             key = reminder_key(registration_id, offset, meeting)
             planned[key] = Planned(
                 identity_id,
-                locale or default_locale,
+                reply_locale(locale, None, default_locale),
                 event,
                 code,
                 registration_id,

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.coordinators.inbox import InboxOpen
 from handlers.core.context import EngineConfig
 from handlers.core.types import Button, Reply, reply_to_payload
-from locales import Translator
+from locales import Translator, reply_locale
 from models.audience import can_reach, reachable_identity
 from models.outbox import OutboxKind, Priority, enqueue, to_one
 from models.people import Person
@@ -91,7 +91,7 @@ async def _tell(
     )
     queued = 0
     for person_id, identity_id, locale in rows:
-        t = Translator(locale or config.default_locale)
+        t = Translator(reply_locale(locale, None, config.default_locale))
         kind = t(f"team.kind.{thread.kind}")
         words = await headline(session, thread, t.locale)
         words = words if len(words) <= SNIPPET else words[: SNIPPET - 1] + "…"

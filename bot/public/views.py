@@ -15,11 +15,12 @@ from handlers.coordinators.bulletin_copies import deep_links
 from handlers.coordinators.posters import EVENT_LINK, TOPIC_LINK, Link
 from handlers.core.context import EngineConfig
 from handlers.people.track_link import TRACK_LINK
-from locales import MissingMessage, Translator
+from locales import Translator
 from locales.dates import format_date_time, format_span
 from models import public_pages as data
 from models.bulletins import Bulletin
 from models.catalog import Event, Topic
+from models.discovery import region_label, region_questions
 from models.localized import localized
 from models.registration_service import Availability, availability
 from models.seats import seats_left
@@ -53,13 +54,6 @@ class Site:
     @property
     def locale(self) -> str:
         return self.t.locale
-
-    def label(self, key: str, fallback: str) -> str:
-        """A catalogue label (a region, a kind), or the raw value the catalogue has no word for."""
-        try:
-            return self.t(key)
-        except MissingMessage:
-            return fallback
 
     def text(self, content: dict[str, Any] | None, name: str) -> str:
         return localized(content, name, self.locale)
@@ -111,11 +105,12 @@ def event_item(site: Site, event: Event) -> dict[str, Any]:
 async def index(session: AsyncSession, site: Site, chosen: data.EventFilters) -> View:
     found = await data.upcoming(session, site.now, chosen)
     choices = await data.filter_choices(session, site.now)
+    questions = await region_questions(session)
     values = {
         "events": [event_item(site, e) for e in found],
         "chosen": chosen,
-        "regions": [(r, site.label(f"events.region.{r}", r)) for r in choices.regions],
-        "kinds": [(k, site.label(f"events.kind.{k}", k)) for k in choices.kinds],
+        "regions": [(r, region_label(questions, r, site.t)) for r in choices.regions],
+        "kinds": [(k, site.t(f"events.kind.{k}")) for k in choices.kinds],
         "tracks": [(t.slug, site.text(t.content, "title")) for t in choices.tracks],
         "filtered": any((chosen.region, chosen.kind, chosen.track)),
     }
@@ -129,6 +124,8 @@ async def event_page(session: AsyncSession, site: Site, slug: str) -> View | Non
     if found is None:
         return None
     event, track = found
+    # A national event needs no region's name: its page stays one read.
+    questions = await region_questions(session) if event.region else []
     state, state_text = event_state(site, event)
     place = site.text(event.content, "place")
     description = site.text(event.content, "description")
@@ -138,8 +135,8 @@ async def event_page(session: AsyncSession, site: Site, slug: str) -> View | Non
         "event": event_item(site, event),
         "description": description,
         "map": MAPS + quote(place) if place else None,
-        "kind": site.label(f"events.kind.{event.kind}", str(event.kind)),
-        "region": site.label(f"events.region.{event.region or data.NATIONAL}", event.region or ""),
+        "kind": site.t(f"events.kind.{event.kind}"),
+        "region": region_label(questions, event.region, site.t),
         "track": (track.slug, site.text(track.content, "title")) if track else None,
         "state": state.value,
         "state_text": state_text,

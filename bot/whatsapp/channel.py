@@ -55,7 +55,7 @@ class WhatsAppChannel:
         self.inbound = WhatsAppInbound(engine, self.outbound, shelf, signatures, clock)
         self.status = StatusReports(self.sender, signatures)
         self.shelf = shelf
-        self.calendar = calendar_route(engine.sessions, clock)
+        self.calendar = calendar_route(engine.sessions, engine.config.default_locale, clock)
         self.intake = intake
         self.limits = limits or Limits()
 

@@ -25,6 +25,7 @@ from bot.whatsapp.client import Outbound
 from bot.whatsapp.media import MediaShelf
 from bot.whatsapp.templates import STANDS_ALONE, notice
 from handlers.core.types import Reply, TemplateUse, reply_to_payload
+from locales import reply_locale
 from models.base import utcnow
 from models.held_messages import noticed_since
 from models.outbox import OutboxKind, Priority, enqueue, to_one
@@ -78,7 +79,7 @@ class WhatsAppSender:
                     raise PermanentFailure("no recorded consent for proactive messages")
             identity_id, person_id = identity.id, identity.person_id
             open_now = window_open(identity.last_inbound_at, self.clock()) and not opt_in_only
-        locale = locale or self.default_locale
+        locale = reply_locale(locale, None, self.default_locale)
         if open_now:
             media = await self.shelf.put(reply.attachments)
             return await self.outbound.send_reply(

@@ -26,6 +26,7 @@ from bot.whatsapp.sender import WhatsAppSender
 from bot.whatsapp.signature import Signatures
 from bot.whatsapp.webhooks import sid, webhook
 from handlers.core.types import reply_from_payload
+from locales import reply_locale
 from models.inbox import Arrival, Claimed
 from models.outbox import OutboxMessage, OutboxStatus, skip_pending
 from models.people import Channel, ChannelIdentity, Person
@@ -143,7 +144,7 @@ class StatusReports:
                 )
             ).one()
         reply = reply_from_payload(row.payload)
-        locale = row.locale or self.sender.default_locale
+        locale = reply_locale(row.locale, None, self.sender.default_locale)
         values: dict[str, object]
         try:
             sid = await self.sender.outside_window(

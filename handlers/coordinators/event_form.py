@@ -38,10 +38,10 @@ from handlers.core.context import Ctx
 from handlers.core.flow import FlowData
 from handlers.core.types import Button, Reply
 from handlers.inputs.event_input import Problem
-from handlers.people.events import NATIONAL, card
+from handlers.people.events import card
 from models.audit import audit
 from models.catalog import Event, EventKind, EventStatus, Track
-from models.discovery import regions
+from models.discovery import NATIONAL, region_label, region_questions, region_values
 from models.localized import localized
 from models.roles import Authority
 
@@ -179,9 +179,10 @@ async def _options(ctx: Ctx, authority: Authority, step: NewEventStep) -> list[t
         return [(kind.value, ctx.t(f"events.kind.{kind.value}")) for kind in EventKind]
     if step == NewEventStep.REGION:
         everywhere = authority.national or authority.tracks  # a track may be anywhere
-        known = await regions(ctx.session)
+        questions = await region_questions(ctx.session)
+        known = region_values(questions)
         offered = [*known, NATIONAL] if everywhere else [r for r in known if r in authority.regions]
-        return [(region, ctx.t(f"events.region.{region}")) for region in offered]
+        return [(region, region_label(questions, region, ctx.t)) for region in offered]
     tracks = await ctx.session.scalars(select(Track).where(Track.active).order_by(Track.id))
     region = region_of(ctx.flow(NewEvent).region)
     return [

@@ -24,9 +24,8 @@ from handlers.core.router import Stale
 from handlers.core.types import Reply
 from handlers.inputs import event_input
 from handlers.inputs.event_input import Problem
-from handlers.people.events import NATIONAL
 from models.catalog import EventKind, Track
-from models.discovery import regions
+from models.discovery import NATIONAL, regions
 from models.roles import Authority
 
 coordinator = CoordinatorRouter("event_form_answers")

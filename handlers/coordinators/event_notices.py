@@ -20,7 +20,7 @@ from handlers.core.context import EngineConfig
 from handlers.core.types import Button, Reply, reply_to_payload
 from handlers.people.events import EventList
 from handlers.people.my import MyRegistration
-from locales import Translator
+from locales import Translator, reply_locale
 from locales.dates import format_span
 from models.audience import reachable_identity
 from models.catalog import Event, EventStatus
@@ -179,7 +179,7 @@ async def _tell(
     for registration, identity_id, locale in registrants:
         if identity_id is None:
             continue
-        reply = notice(Translator(locale or config.default_locale), registration)
+        reply = notice(Translator(reply_locale(locale, None, config.default_locale)), registration)
         about = f"{kind}:{registration.event_id}:{scope}{registration.id}:"
         queued += await enqueue(
             session,

@@ -26,7 +26,7 @@ from handlers.core.menu import main_menu
 from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply
 from models.catalog import Event, Track
-from models.discovery import option_label, questionnaire
+from models.discovery import region_label, region_questions, region_values
 from models.faq import FaqEntry, answer_of, find_answers, question_of
 from models.localized import localized
 from models.questions import Thread, ThreadKind, open_thread
@@ -203,23 +203,17 @@ async def who_answers(ctx: Ctx, thread: Thread) -> str:
     if thread.track_id and (track := await ctx.session.get(Track, thread.track_id)):
         return ctx.t("ask.who.track", title=localized(track.content, "title", ctx.locale))
     if thread.region:
-        name = option_label(await questionnaire(ctx.session), "region", thread.region, ctx.locale)
+        name = region_label(await region_questions(ctx.session), thread.region, ctx.t)
         return ctx.t("ask.who.region", region=name)
     return ctx.t("ask.who.national")
 
 
 async def _ask_region(ctx: Ctx, hint: str = "ask.region") -> list[Reply]:
     ctx.goto(AskStep.REGION, ctx.flow(Asking))
-    questions = await questionnaire(ctx.session)
-    values = [
-        str(option["value"])
-        for question in questions
-        if question.field == "region"
-        for option in question.options or []
-    ]
+    questions = await region_questions(ctx.session)
     buttons = [
-        [Button(option_label(questions, "region", value, ctx.locale), AskRegion(value).pack())]
-        for value in values
+        [Button(region_label(questions, value, ctx.t), AskRegion(value).pack())]
+        for value in region_values(questions)
     ]
     buttons.append([Button(ctx.t("ask.region_skip"), AskRegion("-").pack())])
     return [Reply(ctx.t(hint), buttons=buttons)]

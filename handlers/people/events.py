@@ -17,6 +17,7 @@ from handlers.people.series import session_lines
 from locales import supported
 from locales.dates import format_date_time, format_span, local
 from models.catalog import Event, EventStatus, Track
+from models.discovery import NATIONAL, region_label, region_questions
 from models.localized import localized
 from models.registration_service import Availability, availability, waitlist_position
 from models.registrations import ACTIVE, Registration, RegistrationStatus
@@ -25,8 +26,6 @@ from models.seats import seats_left
 router = Router("events")
 
 PAGE_SIZE = 6
-NATIONAL = "national"
-"""Filter value for events without a region (national ones)."""
 
 
 @dataclass(frozen=True)
@@ -143,8 +142,9 @@ async def choose_filter(ctx: Ctx, choice: EventFilter) -> list[Reply]:
     keep = {"region": choice.region, "kind": choice.kind, "track": choice.track}
     options: dict[str, str] = {}
     if choice.by == "region":
+        questions = await region_questions(ctx.session)
         for value in sorted({e.region or NATIONAL for e in found}):
-            options[value] = ctx.t(f"events.region.{value}")
+            options[value] = region_label(questions, value, ctx.t)
     elif choice.by == "kind":
         for value in sorted({str(e.kind) for e in found}):
             options[value] = ctx.t(f"events.kind.{value}")

@@ -14,7 +14,7 @@ from handlers.core.router import Router, Stale
 from handlers.core.types import Button, Reply, TemplateKind, TemplateUse, reply_to_payload
 from handlers.people.events import EventList, card, title
 from handlers.people.ticket import ticket
-from locales import Translator
+from locales import Translator, reply_locale
 from locales.dates import format_date_time
 from models.audience import reachable_identity
 from models.catalog import Event
@@ -56,7 +56,7 @@ class OfferNotices:
         if found is None or found[0] is None:
             return
         identity_id, locale = found
-        t = Translator(locale or self.config.default_locale)
+        t = Translator(reply_locale(locale, None, self.config.default_locale))
         name = localized(event.content, "title", t.locale)
         expires = format_date_time(offer.offer_expires_at, t.locale, self.config.timezone)
         text = t("waitlist.offer", title=name, expires=expires)

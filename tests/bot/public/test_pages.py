@@ -22,6 +22,8 @@ from models.catalog import Event, EventStatus, Topic
 from models.people import Person
 from models.registration_service import register
 from tests.bot.public.conftest import BASE, BOT, CONFIG
+from tests.regions import EVENT as JERUSALEM_EVENT
+from tests.regions import add_jerusalem
 from tests.support import NOW, Clock, hagshama
 
 FORUM = "forum-north-january"
@@ -158,6 +160,20 @@ async def test_the_index_filters_by_region_kind_and_track(web: httpx.AsyncClient
     assert "nahal-open-evening" in nahal and FORUM not in nahal
     nothing = (await web.get("/?region=atlantis&kind=<script>")).text
     assert "אין אירועים קרובים" in nothing and "<script>" not in nothing
+
+
+async def test_a_region_the_catalogue_adds_is_named_by_its_questionnaire_label(
+    web: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await add_jerusalem(sessions)
+    index = (await web.get("/en/")).text
+    assert '<option value="jerusalem">Jerusalem</option>' in index
+    page = (await web.get(f"/e/{JERUSALEM_EVENT}")).text
+    assert "<dd>ירושלים</dd>" in page
+    center = (await web.get("/en/e/nahal-open-evening")).text
+    assert "<dd>Center</dd>" in center
+    national = (await web.get("/en/e/study-day-participatory-management")).text
+    assert "<dd>National</dd>" in national
 
 
 async def test_a_track_page_has_its_events_and_interest_links(web: httpx.AsyncClient) -> None:

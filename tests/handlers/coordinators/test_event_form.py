@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.coordinators.event_form import FormChoice, FormSave
 from models.audit import AuditEntry
 from models.catalog import Event, EventStatus, Track
+from tests.regions import add_jerusalem
 from tests.support import Chat, Clock
 
 
@@ -225,3 +226,17 @@ async def test_dates_are_read_the_way_people_type_them(catalog: None, national: 
     await national.says("30 שעות", "איפה?")
     await national.says("בית העם", "כמה מקומות")
     await national.says("0", "יום שלישי, 12 בינואר 2027, 18:30 – יום חמישי, 14 בינואר 2027, 00:30")
+
+
+async def test_a_region_the_catalogue_adds_is_a_choice_named_as_the_questionnaire_names_it(
+    catalog: None, national: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await add_jerusalem(sessions)
+    await national.send("/language en")
+    await national.send("/newevent")
+    await national.send("פורום ירושלים")
+    await national.press("No English title")
+    await national.press("Regional forum")
+    assert national.labels[:6] == ["North", "Center", "South", "Abroad", "Jerusalem", "National"]
+    await national.press("Jerusalem")
+    assert "Does the event belong to a track?" in national.text

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tests.regions import add_jerusalem
 from tests.support import Chat
 
 
@@ -65,3 +68,18 @@ async def test_list_navigation_keeps_its_numbers_on_every_page(catalog: None, ch
     await chat.says("8", "עמוד 3 מתוך 4", "7. ➡️ הקודמים", "8. עוד ⬅️", f"9. {first_filter}")
     assert len(chat.labels) == 11
     await chat.says("7", "עמוד 2 מתוך 4")
+
+
+async def test_a_region_the_catalogue_adds_is_offered_by_its_questionnaire_label(
+    catalog: None, chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await add_jerusalem(sessions)
+    await chat.send("/events")
+    await chat.press("אזור")
+    assert "ירושלים" in chat.labels
+    await chat.send("/language en")
+    await chat.send("/events")
+    await chat.press("Region")
+    assert chat.labels == ["Center", "Jerusalem", "National", "North", "South"]
+    await chat.press("Jerusalem")
+    assert "Upcoming events (1)" in chat.text and "Jerusalem forum" in chat.labels[0]
