@@ -1,10 +1,11 @@
 # The two quick-start commands: `make chat` and `make test`. Both build the virtualenv first.
 VENV ?= .venv
 PYTHON ?= python3
-TEST_WORKERS ?= 3
-# Tests mostly wait (on PostgreSQL, on child processes, on stand-ins): three workers keep two
-# cores busy. Every test has its own database, ports and files, so they run in any order; the
-# slow ones go first, and tests that hold many PostgreSQL connections share a group (loadgroup).
+TEST_WORKERS ?= 4
+# Tests mostly wait (on PostgreSQL, on child processes, on stand-ins): four workers keep two
+# cores busy (2 m 25 s against three's 2 m 35 s, alternated runs, 2026-12-02). Every test has
+# its own database, ports and files, so they run in any order; the slow ones go first, and
+# tests that hold many PostgreSQL connections share a group (loadgroup).
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 .PHONY: chat test bench
