@@ -21,7 +21,7 @@ from handlers.core.router import Handler, Refused, Router, Stale, Steps, expect_
 from handlers.core.types import Button, Reply
 from models.audit import audit
 from models.catalog import Event, Track
-from models.discovery import option_label, questionnaire
+from models.discovery import REGION, option_label, questionnaire
 from models.localized import localized
 from models.roles import Authority, authority_of
 
@@ -167,7 +167,7 @@ async def admin_menu(ctx: Ctx, authority: Authority) -> list[Reply]:
     else:
         questions = await questionnaire(ctx.session)
         regions = [
-            option_label(questions, "region", region, ctx.locale)
+            option_label(questions, REGION, region, ctx.locale)
             for region in sorted(authority.regions)
         ]
         found = await ctx.session.scalars(

@@ -18,7 +18,7 @@ from handlers.core.types import Button, Reply
 from locales.dates import format_date_time
 from models.audit import audit
 from models.catalog import Event, Track
-from models.discovery import option_label, questionnaire
+from models.discovery import REGION, option_label, questionnaire
 from models.localized import localized
 from models.people import ChannelIdentity, Person
 from models.questions import (
@@ -177,7 +177,7 @@ async def show_thread(ctx: Ctx, authority: Authority, choice: InboxOpen) -> list
 
 async def thread_card(ctx: Ctx, thread: Thread, intro: str | None = None) -> Reply:
     region = (
-        option_label(await questionnaire(ctx.session), "region", thread.region, ctx.locale)
+        option_label(await questionnaire(ctx.session), REGION, thread.region, ctx.locale)
         if thread.region
         else "—"
     )

@@ -9,7 +9,7 @@ from handlers.coordinators.team_stats import team_lines
 from handlers.core.context import Ctx
 from handlers.core.types import Reply
 from models.audit import audit
-from models.discovery import option_label, questionnaire
+from models.discovery import REGION, option_label, questionnaire
 from models.kibbutz_contacts import reach as kibbutz_reach
 from models.localized import localized
 from models.roles import Authority
@@ -29,7 +29,7 @@ async def stats(ctx: Ctx, authority: Authority) -> list[Reply]:
     def region_name(region: str | None) -> str:
         if region is None:
             return ctx.t("stats.no_region")
-        return option_label(questions, "region", region, ctx.locale)
+        return option_label(questions, REGION, region, ctx.locale)
 
     regions = [(region_name(region), count) for region, count in numbers.by_region]
     scope = "stats.scope.national" if authority.national else "stats.scope.regional"
