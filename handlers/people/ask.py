@@ -7,7 +7,7 @@ TEXT    a question → CHOOSE with the catalogue's answers; none fit → sent (a
 CHOOSE  AskAnswered → the menu (flow ends)
 CHOOSE  AskSend     → sent to the team (flow ends); first, when nothing tells the region,
                       REGION
-CHOOSE  typed text  → it is the question now (as at TEXT)
+CHOOSE  typed text  → it is the question now (as at TEXT); after the offer, offered again
 REGION  AskRegion   → sent to the team (flow ends)
 REGION  typed text  → the region question again (the question typed before is kept)
 (unplaced text) → CHOOSE with the offer to send it; REPLY: handlers.people.ask_reply
@@ -115,7 +115,10 @@ async def typed_question(ctx: Ctx) -> list[Reply]:
 
 @router.step(AskStep.CHOOSE)
 async def typed_again(ctx: Ctx) -> list[Reply]:
-    """More text instead of a button: it is the question now."""
+    """More text instead of a button: the question now, when the person is asking; text the
+    bot only offered to pass on is offered again, since nobody asked to send it."""
+    if ctx.flow(Asking).about == "x" and ctx.routes.unplaced is not None:
+        return await ctx.routes.unplaced(ctx)
     return await got_question(ctx, ctx.text)
 
 

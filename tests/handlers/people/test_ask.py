@@ -123,6 +123,20 @@ async def test_unplaced_text_is_offered_to_the_team(
     assert thread.context == "text"
 
 
+async def test_text_typed_after_the_offer_is_offered_too_never_sent_unasked(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await chat.send("/menu")
+    await chat.says("can I bring my dog to the forum?", "לשלוח את ההודעה לצוות")
+    await chat.send("/events")  # looking elsewhere; the offer is still on the conversation
+    await chat.says("by region please", "לשלוח את ההודעה לצוות", absent=("לאיזה אזור",))
+    await chat.says("1", "לאיזה אזור")
+    await chat.says("צפון", "השאלה נשלחה")
+    async with sessions() as session:
+        texts = list(await session.scalars(select(ThreadMessage.text)))
+    assert texts == ["by region please"]  # the text the person chose to send, once
+
+
 async def test_unplaced_text_matching_the_catalogue_gets_the_answer(chat: Chat) -> None:
     await chat.send("/menu")
     await chat.says("can I join Garin Tzabar at 24?", "aged 18 to 25", absent=("לא הבנו",))
