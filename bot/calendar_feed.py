@@ -38,7 +38,7 @@ def calendar_route(
             person = await session.get(Person, registration.person_id or 0)
             if event is None:
                 return PlainTextResponse("not found", status_code=404)
-            locale = reply_locale(person.locale if person else None, None, default_locale)
+            locale = reply_locale(person.locale if person else None, default_locale)
             meetings = await sessions_of(session, event.id, scheduled_only=True)
             entry = ics(event, registration, locale, clock(), meetings)
         headers = {"Content-Disposition": f'inline; filename="{entry.filename}"'}

@@ -76,9 +76,9 @@ def supported(locale: str | None) -> str | None:
     return base if base in SUPPORTED_LOCALES else None
 
 
-def reply_locale(chosen: str | None, hint: str | None, default: str) -> str:
-    """The language to answer in: the one the person chose, else their app's, else the
-    deployment's."""
+def reply_locale(chosen: str | None, default: str, hint: str | None = None) -> str:
+    """The language to answer in: the one the person chose, else their app's (`hint`, known
+    only when they write in), else the deployment's."""
     return chosen or supported(hint) or default
 
 

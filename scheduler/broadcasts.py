@@ -154,7 +154,7 @@ async def _tell(
     if identity is None:
         return True
     author = await session.get(Person, identity.person_id)
-    t = Translator(reply_locale(author.locale if author else None, None, config.default_locale))
+    t = Translator(reply_locale(author.locale if author else None, config.default_locale))
     final = step in ("final", "report")
     text = progress(t, counts, final=final)
     if step == "report" and broadcast.status == BroadcastStatus.CANCELLED:

@@ -45,7 +45,7 @@ async def send_weekly_digest(
     send_at = quiet.next_allowed(now, Priority.NOTICE)
     for person_id, identity_id, locale in await _coordinators(session, config.admin_addresses):
         payload = await _digest(
-            session, start, end, reply_locale(locale, None, config.default_locale), config
+            session, start, end, reply_locale(locale, config.default_locale), config
         )
         key = f"{OutboxKind.DIGEST}:{end.date().isoformat()}:{person_id}"
         if await enqueue(

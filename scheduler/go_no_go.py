@@ -60,7 +60,7 @@ async def check_minimums(
             payload = _message(
                 event,
                 int(confirmed or 0),
-                reply_locale(locale, None, config.default_locale),
+                reply_locale(locale, config.default_locale),
                 config,
             )
             key = f"{OutboxKind.EVENT_DECISION}:{event.id}:{person_id}"

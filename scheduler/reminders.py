@@ -121,7 +121,7 @@ async def _plan(
             key = reminder_key(registration_id, offset, meeting)
             planned[key] = Planned(
                 identity_id,
-                reply_locale(locale, None, default_locale),
+                reply_locale(locale, default_locale),
                 event,
                 code,
                 registration_id,

@@ -91,7 +91,7 @@ async def _tell(
     )
     queued = 0
     for person_id, identity_id, locale in rows:
-        t = Translator(reply_locale(locale, None, config.default_locale))
+        t = Translator(reply_locale(locale, config.default_locale))
         kind = t(f"team.kind.{thread.kind}")
         words = await headline(session, thread, t.locale)
         words = words if len(words) <= SNIPPET else words[: SNIPPET - 1] + "…"

@@ -79,7 +79,7 @@ class WhatsAppSender:
                     raise PermanentFailure("no recorded consent for proactive messages")
             identity_id, person_id = identity.id, identity.person_id
             open_now = window_open(identity.last_inbound_at, self.clock()) and not opt_in_only
-        locale = reply_locale(locale, None, self.default_locale)
+        locale = reply_locale(locale, self.default_locale)
         if open_now:
             media = await self.shelf.put(reply.attachments)
             return await self.outbound.send_reply(

@@ -144,7 +144,7 @@ class StatusReports:
                 )
             ).one()
         reply = reply_from_payload(row.payload)
-        locale = reply_locale(row.locale, None, self.sender.default_locale)
+        locale = reply_locale(row.locale, self.sender.default_locale)
         values: dict[str, object]
         try:
             sid = await self.sender.outside_window(

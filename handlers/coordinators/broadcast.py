@@ -180,7 +180,7 @@ async def _ask_approval(ctx: Ctx, broadcast: Broadcast, count: int) -> list[Repl
     await audit(ctx.session, ctx.person.id, "broadcast.submit", target, recipients=count)
     image = await image_of(ctx.session, broadcast.image, ctx.now, loaded=False)
     for person_id, identity_id, locale in others:
-        t = Translator(reply_locale(locale, None, ctx.config.default_locale))
+        t = Translator(reply_locale(locale, ctx.config.default_locale))
         request = t.n(
             "broadcast.review.request",
             count,
@@ -251,9 +251,7 @@ async def review(ctx: Ctx, authority: Authority, choice: BroadcastReview) -> lis
     await audit(ctx.session, ctx.person.id, f"broadcast.{verdict}", target)
     if broadcast.author_identity_id is not None:
         author = await ctx.session.get(Person, broadcast.author_id) if broadcast.author_id else None
-        t = Translator(
-            reply_locale(author.locale if author else None, None, ctx.config.default_locale)
-        )
+        t = Translator(reply_locale(author.locale if author else None, ctx.config.default_locale))
         note = t(f"broadcast.review.told_{verdict}", reviewer=_who(ctx, t))
         await enqueue(
             ctx.session,

@@ -179,7 +179,7 @@ async def _tell(
     for registration, identity_id, locale in registrants:
         if identity_id is None:
             continue
-        reply = notice(Translator(reply_locale(locale, None, config.default_locale)), registration)
+        reply = notice(Translator(reply_locale(locale, config.default_locale)), registration)
         about = f"{kind}:{registration.event_id}:{scope}{registration.id}:"
         queued += await enqueue(
             session,

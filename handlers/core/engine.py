@@ -142,7 +142,7 @@ class Engine:
                     ChannelIdentity.address == incoming.address,
                 )
             )
-        return reply_locale(stored, incoming.locale_hint, self.config.default_locale)
+        return reply_locale(stored, self.config.default_locale, hint=incoming.locale_hint)
 
     async def _handle_all(self, session: AsyncSession, batch: Sequence[Incoming]) -> list[Answer]:
         """Answer messages in order within one transaction: their conversations read before the
@@ -169,7 +169,7 @@ class Engine:
     ) -> Answer:
         """Answer one message; its state is left for the caller to save, with the menu offered."""
         locale = reply_locale(
-            identity.person.locale, incoming.locale_hint, self.config.default_locale
+            identity.person.locale, self.config.default_locale, hint=incoming.locale_hint
         )
         ctx = Ctx(
             incoming, session, identity, state, self.config, now, Translator(locale), self.routes

@@ -56,7 +56,7 @@ class OfferNotices:
         if found is None or found[0] is None:
             return
         identity_id, locale = found
-        t = Translator(reply_locale(locale, None, self.config.default_locale))
+        t = Translator(reply_locale(locale, self.config.default_locale))
         name = localized(event.content, "title", t.locale)
         expires = format_date_time(offer.offer_expires_at, t.locale, self.config.timezone)
         text = t("waitlist.offer", title=name, expires=expires)
